@@ -1,0 +1,66 @@
+# Activity Lab. The two commands a fresh machine needs: `make up` and `make test`.
+# Each prepares what the machine lacks first (scripts/provision.sh: engine, Compose, base image).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+LAB := $(VENV)/bin/lab
+COMPOSE := docker compose
+# Worker counts: `make up DATANODES=3 NODEMANAGERS=2 SUPERVISORS=2`. HDFS replication follows the
+# DataNode count, at most 3.
+DATANODES ?= $(or $(shell sed -n 's/^DATANODES=//p' .env 2>/dev/null),1)
+# (command-line values such as DATANODES=3 reach docker compose through the environment)
+export HDFS_REPLICATION := $(shell n=$(DATANODES); echo $$(( n < 3 ? n : 3 )))
+export COMPOSE_PROGRESS ?= plain
+
+.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+provision:  ## install/start what this machine lacks (engine, Compose, base image)
+	@bash scripts/provision.sh
+
+env:  ## write .env (random secrets) on first run; add new keys later
+	@python3 scripts/make_env.py
+
+$(VENV)/.installed: requirements/host.txt pyproject.toml
+	@echo "[venv] installing the host tools into $(VENV)"
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q -r requirements/host.txt
+	@$(VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+venv: $(VENV)/.installed  ## the host Python environment (lab CLI, test clients)
+
+build: provision env  ## build the images (slow layers cached)
+	@$(COMPOSE) build
+
+up: build venv  ## start the whole lab and wait until every service is healthy
+	@$(COMPOSE) up -d --remove-orphans
+	@$(LAB) wait
+	@$(LAB) urls
+
+down:  ## stop the lab, keep its data
+	@$(COMPOSE) down
+
+clean:  ## stop the lab and delete its data volumes
+	@$(COMPOSE) down -v --remove-orphans
+
+status: venv  ## every service with its health and URL
+	@$(LAB) status
+
+smoke: venv  ## component checks, human-readable
+	@$(LAB) smoke
+
+logs:  ## follow the logs of every service
+	@$(COMPOSE) logs -f --tail 50
+
+test-unit: venv  ## fast tests, no containers
+	@$(VENV)/bin/pytest -q -m "not e2e" tests/unit
+
+test-e2e: up  ## end-to-end tests against the running lab
+	@$(VENV)/bin/pytest -q -m e2e tests/e2e
+
+test: test-unit test-e2e  ## unit tests, then end-to-end tests (starting the lab if needed)
+
+bench: venv  ## startup time and memory of the lab, written to docs/benchmarks.md
+	@$(LAB) bench startup

@@ -1,0 +1,1 @@
+"""Activity Lab shared package: event schema, settings, host clients and the `lab` CLI."""

@@ -1,0 +1,62 @@
+"""`lab bench startup`: wall time of `make up` (images built) until every service is healthy, and the
+memory of the running lab (RSS per container from its memory cgroup), written to docs/benchmarks.md."""
+import datetime
+import os
+import platform
+import subprocess
+import time
+
+from .compose import ROOT, compose, containers
+
+REPORT = os.path.join(ROOT, "docs", "benchmarks.md")
+
+
+def container_rss_mib(name):
+    """RSS of everything in the container: anonymous + mapped file pages (cgroup v1 or v2)."""
+    script = ("cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.stat")
+    out = subprocess.run(["docker", "exec", name, "sh", "-c", script], text=True, capture_output=True,
+                         timeout=30).stdout
+    stat = dict(line.split() for line in out.splitlines() if len(line.split()) == 2)
+    if "total_rss" in stat:  # v1
+        rss = int(stat["total_rss"]) + int(stat.get("total_mapped_file", 0))
+    else:  # v2
+        rss = int(stat.get("anon", 0)) + int(stat.get("file_mapped", 0))
+    return rss / 2**20
+
+
+def memory_table():
+    rows = [(c.name, container_rss_mib(c.name)) for c in containers() if c.state == "running"]
+    return sorted(rows, key=lambda r: -r[1])
+
+
+def machine():
+    mem_kib = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+    return f"{os.cpu_count()} cores, {mem_kib / 2**20:.0f} GiB, {platform.machine()}"
+
+
+def bench_startup(skip_up=False):
+    startup = None
+    if not skip_up:
+        print("lab bench: building images (not timed), stopping the lab, then timing `make up`")
+        subprocess.run(["make", "build"], cwd=ROOT, check=True)
+        compose("down", capture=False)
+        t0 = time.monotonic()
+        subprocess.run(["make", "up"], cwd=ROOT, check=True)
+        startup = time.monotonic() - t0
+    rows = memory_table()
+    total = sum(mib for _, mib in rows)
+    today = datetime.date.today().isoformat()
+    lines = [f"## Startup and memory, {today} ({machine()})", "",
+             f"Measured with `lab bench startup`{' --skip-up' if skip_up else ''}.", ""]
+    if startup is not None:
+        lines += [f"- `make up` to every service healthy (images built, volumes kept): **{startup:.0f} s**"]
+    lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers", "",
+              "| container | RSS MiB |", "|---|---:|"] + [f"| {n} | {m:.0f} |" for n, m in rows] + [""]
+    text = "\n".join(lines)
+    print(text)
+    header = "# Benchmarks\n\nNewest first. Numbers from shared, noisy machines: read them as orders of magnitude.\n\n"
+    old = open(REPORT).read().split("\n", 4)[-1] if os.path.exists(REPORT) else ""
+    with open(REPORT, "w") as f:
+        f.write(header + text + "\n" + (old if old.startswith("## ") else ""))
+    print(f"lab bench: written to {os.path.relpath(REPORT, ROOT)}")
+    return 0

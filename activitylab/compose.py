@@ -1,0 +1,51 @@
+"""Reads the state of the lab's containers through `docker compose`."""
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def compose(*args, check=True, capture=True, timeout=120):
+    return subprocess.run(["docker", "compose", *args], cwd=ROOT, check=check, text=True,
+                          capture_output=capture, timeout=timeout)
+
+
+@dataclass
+class Container:
+    name: str
+    service: str
+    state: str       # running, exited, created, restarting, ...
+    health: str      # healthy, unhealthy, starting, "" (no healthcheck)
+    exit_code: int
+    ports: list
+
+    @property
+    def published(self):
+        return sorted({f"{p['URL']}:{p['PublishedPort']}" for p in self.ports if p.get("PublishedPort")})
+
+
+def containers():
+    out = compose("ps", "--all", "--format", "json").stdout.strip()
+    if not out:
+        return []
+    rows = json.loads(out) if out.startswith("[") else [json.loads(line) for line in out.splitlines()]
+    return [Container(r["Name"], r["Service"], r["State"], r.get("Health", ""), r.get("ExitCode", 0),
+                      r.get("Publishers") or []) for r in rows]
+
+
+def logs_tail(service, lines=40):
+    return compose("logs", "--no-color", "--tail", str(lines), service, check=False).stdout
+
+
+def exec_in(service, *cmd, env=None, timeout=300, project=None):
+    """Runs a command in the service's first running container.
+
+    `docker exec` rather than `docker compose exec`: with Compose 2.40 on dockerd 20.10 the latter
+    returns 0 whatever the command's exit code."""
+    name = f"{project}-{service}-1" if project else next(
+        c.name for c in containers() if c.service == service and c.state == "running")
+    flags = [x for k, v in (env or {}).items() for x in ("-e", f"{k}={v}")]
+    return subprocess.run(["docker", "exec", "-i", *flags, name, *cmd], text=True, capture_output=True,
+                          timeout=timeout, check=False)

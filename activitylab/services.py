@@ -1,0 +1,34 @@
+"""The lab's services as users meet them: what each is, where it answers from the host."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    role: str
+    url: str = ""          # what a user opens or points a client at, from the host
+    oneshot: bool = False  # an init job: done when it exited 0
+
+
+SERVICES = [
+    Service("zookeeper", "coordination (HBase, Storm)"),
+    Service("kafka", "event log, KRaft", "kafka://localhost:9092"),
+    Service("kafka-init", "creates the lab's topics", oneshot=True),
+    Service("namenode", "HDFS NameNode", "http://localhost:9870"),
+    Service("datanode", "HDFS DataNode (scalable)"),
+    Service("hdfs-init", "creates the lab's HDFS folders", oneshot=True),
+    Service("httpfs", "WebHDFS API for the host", "http://localhost:14000/webhdfs/v1/?op=LISTSTATUS&user.name=root"),
+    Service("resourcemanager", "YARN ResourceManager", "http://localhost:8088"),
+    Service("nodemanager", "YARN NodeManager (scalable)"),
+    Service("historyserver", "MapReduce JobHistory", "http://localhost:19888"),
+    Service("hbase-master", "HBase Master", "http://localhost:16010"),
+    Service("hbase-regionserver", "HBase RegionServer (scalable)"),
+    Service("hbase-init", "creates namespace activity and its tables", oneshot=True),
+    Service("hbase-thrift", "HBase Thrift 1 (HappyBase)", "thrift://localhost:9090"),
+    Service("nimbus", "Storm Nimbus (Thrift API; no Storm UI exists)", "thrift://localhost:6627"),
+    Service("supervisor", "Storm Supervisor (scalable)"),
+    Service("postgres", "PostgreSQL (Hive metastore, Airflow)"),
+    Service("mariadb", "MariaDB (user profiles)", "mysql://localhost:3306/activity"),
+]
+
+BY_NAME = {s.name: s for s in SERVICES}

@@ -1,0 +1,40 @@
+"""`lab status`: one line per service (health, host URL) plus the Storm cluster read from Nimbus."""
+from .compose import containers
+from .services import BY_NAME, SERVICES
+from .wait import classify
+
+
+def status(storm=True):
+    cs = containers()
+    if not cs:
+        print("The lab is not running: `make up` starts it.")
+        return 1
+    order = {s.name: i for i, s in enumerate(SERVICES)}
+    print(f"{'service':<36} {'state':<22} url")
+    for c in sorted(cs, key=lambda c: (order.get(c.service, 99), c.name)):
+        svc = BY_NAME.get(c.service)
+        state = (f"done (exit {c.exit_code})" if svc and svc.oneshot and c.state == "exited"
+                 else f"{c.state}/{c.health}" if c.health else c.state)
+        mark = {"ready": "ok ", "waiting": "...", "failed": "ERR"}[classify(c)]
+        print(f"{mark} {c.name:<32} {state:<22} {svc.url if svc else ''}")
+    if storm:
+        print_storm()
+    return 0 if all(classify(c) == "ready" for c in cs) else 1
+
+
+def print_storm():
+    from .nimbus import cluster_summary
+    try:
+        summary = cluster_summary()
+    except Exception as exc:  # status is informative: report, don't crash
+        print(f"\nStorm (Nimbus localhost:6627): not reachable: {exc}")
+        return
+    sups = summary["supervisors"]
+    free = sum(s["slots"] - s["used"] for s in sups)
+    print(f"\nStorm (from Nimbus' Thrift API): {len(sups)} supervisor(s), {free} free slot(s)")
+    for s in sups:
+        print(f"  supervisor {s['host']:<20} slots {s['used']}/{s['slots']} used, up {s['uptime_s']} s")
+    for t in summary["topologies"] or []:
+        print(f"  topology {t['name']:<22} {t['status']:<8} workers {t['workers']}, executors {t['executors']}")
+    if not summary["topologies"]:
+        print("  no topology running")

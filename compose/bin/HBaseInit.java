@@ -1,0 +1,125 @@
+// Creates the lab's HBase namespace and tables, idempotently, through the HBase Admin API.
+// HappyBase (Thrift 1) cannot create namespaces, and there is no `hbase shell` for 2.5+ on the
+// artifact repository, hence this single-file program (JDK 11+ source launcher):
+//
+//   java -cp '/opt/hbase/lib/*:/etc/lab/hbase' HBaseInit.java [ns:table ...]
+//
+// Add --add-opens java.base/java.nio=ALL-UNNAMED to silence HBase's harmless warning (with a
+// stack trace) that it cannot use Unsafe on JDK 17. HBase client logging follows the log4j2
+// configuration found on the classpath; results go to stdout, the failure message to stderr.
+//
+// hbase-site.xml (hbase.zookeeper.quorum, ...) is read from the classpath. Any -Dhbase.* or
+// -Dzookeeper.* system property overrides it, e.g. -Dhbase.client.retries.number=3.
+// Prints one line per namespace and table: "created" or "exists". Exit status: 0 ok,
+// 1 HBase error, 2 bad arguments.
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.NamespaceDescriptor;
+import org.apache.hadoop.hbase.NamespaceExistException;
+import org.apache.hadoop.hbase.NamespaceNotFoundException;
+import org.apache.hadoop.hbase.TableExistsException;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+import org.apache.hadoop.hbase.util.Bytes;
+
+public class HBaseInit {
+
+    static final String NAMESPACE = "activity";
+    static final String[] TABLES = {
+        "page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts",
+    };
+    static final byte[] FAMILY = Bytes.toBytes("c");
+
+    public static void main(String[] args) {
+        List<TableName> tables = new ArrayList<>();
+        for (String t : TABLES) {
+            tables.add(TableName.valueOf(NAMESPACE, t));
+        }
+        for (String arg : args) {
+            int colon = arg.indexOf(':');
+            if (colon <= 0 || colon == arg.length() - 1) {
+                System.err.println("HBaseInit: expected ns:table, got '" + arg + "'");
+                System.err.println("usage: java -cp '<hbase lib>/*:<conf dir>' HBaseInit.java [ns:table ...]");
+                System.exit(2);
+            }
+            try {
+                tables.add(TableName.valueOf(arg));
+            } catch (IllegalArgumentException e) {
+                System.err.println("HBaseInit: invalid table name '" + arg + "': " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        // "default" and "hbase" always exist; every other namespace named is created first.
+        Set<String> namespaces = new LinkedHashSet<>();
+        namespaces.add(NAMESPACE);
+        for (TableName tn : tables) {
+            namespaces.add(tn.getNamespaceAsString());
+        }
+        namespaces.remove(NamespaceDescriptor.DEFAULT_NAMESPACE_NAME_STR);
+        namespaces.remove(NamespaceDescriptor.SYSTEM_NAMESPACE_NAME_STR);
+
+        Configuration conf = HBaseConfiguration.create();
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("hbase.") || key.startsWith("zookeeper.")) {
+                conf.set(key, System.getProperty(key));
+            }
+        }
+
+        String step = "connecting to HBase (hbase.zookeeper.quorum=" + conf.get("hbase.zookeeper.quorum") + ")";
+        try (Connection connection = ConnectionFactory.createConnection(conf);
+             Admin admin = connection.getAdmin()) {
+            for (String ns : namespaces) {
+                step = "creating namespace " + ns;
+                System.out.println("namespace " + ns + ": " + (ensureNamespace(admin, ns) ? "created" : "exists"));
+            }
+            for (TableName tn : tables) {
+                step = "creating table " + tn;
+                System.out.println("table " + tn + ": " + (ensureTable(admin, tn) ? "created" : "exists"));
+            }
+        } catch (Exception e) {
+            System.err.println("HBaseInit: failed while " + step + ": " + e);
+            System.exit(1);
+        }
+    }
+
+    /** Returns true if the namespace was created, false if it already existed. */
+    static boolean ensureNamespace(Admin admin, String ns) throws java.io.IOException {
+        try {
+            admin.getNamespaceDescriptor(ns);
+            return false;
+        } catch (NamespaceNotFoundException e) {
+            // fall through and create it
+        }
+        try {
+            admin.createNamespace(NamespaceDescriptor.create(ns).build());
+            return true;
+        } catch (NamespaceExistException e) {
+            return false; // created concurrently
+        }
+    }
+
+    /** Returns true if the table was created, false if it already existed. */
+    static boolean ensureTable(Admin admin, TableName tn) throws java.io.IOException {
+        if (admin.tableExists(tn)) {
+            return false;
+        }
+        try {
+            admin.createTable(TableDescriptorBuilder.newBuilder(tn)
+                .setColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(FAMILY).setMaxVersions(1).build())
+                .build());
+            return true;
+        } catch (TableExistsException e) {
+            return false; // created concurrently
+        }
+    }
+}

@@ -1,0 +1,44 @@
+"""End-to-end tests: they run against the lab started by `make up` (make test does that first)."""
+import os
+import subprocess
+
+import pytest
+
+from activitylab.compose import exec_in as compose_exec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def read_env():
+    values = {}
+    with open(os.path.join(ROOT, ".env"), encoding="utf-8") as f:
+        for line in f:
+            if "=" in line and not line.startswith("#"):
+                k, v = line.rstrip("\n").split("=", 1)
+                values[k] = v
+    return values
+
+
+@pytest.fixture(scope="session")
+def lab_env():
+    return read_env()
+
+
+def compose(*args, check=True, timeout=300, project_env=None):
+    env = dict(os.environ, **(project_env or {}))
+    return subprocess.run(["docker", "compose", *args], cwd=ROOT, check=check, text=True,
+                          capture_output=True, timeout=timeout, env=env)
+
+
+def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None):
+    """Runs a command in the service's container; fails the test when it exits non-zero and check is set."""
+    proc = compose_exec(service, *cmd, env=env, timeout=timeout, project=project)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{service}: {' '.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc

@@ -1,0 +1,34 @@
+"""Kafka from the host (localhost:9092): keyed round trip on a fresh topic, and the lab's topics."""
+import uuid
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+
+BOOTSTRAP = "localhost:9092"
+
+
+def test_lab_topics_exist():
+    admin = KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    try:
+        assert {"user-activity", "user-activity-dlq", "activity-alerts"} <= set(admin.list_topics())
+    finally:
+        admin.close()
+
+
+def test_hundred_keyed_messages_round_trip_exactly():
+    topic = f"e2e-{uuid.uuid4().hex[:12]}"
+    admin = KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+    admin.close()
+    sent = [(f"user-{i % 10}".encode(), f"message-{i}".encode()) for i in range(100)]
+    producer = KafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    for key, value in sent:
+        producer.send(topic, key=key, value=value)
+    producer.flush(30)
+    producer.close()
+    consumer = KafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=10000)
+    got = [(m.key, m.value) for m in consumer]  # reads until 10 s without a new message
+    consumer.close()
+    assert len(got) == 100
+    assert sorted(got) == sorted(sent)
