@@ -24,6 +24,11 @@ def cmd_status(args):
     return status(storm=not args.no_storm)
 
 
+def cmd_smoke(_args):
+    from .smoke import smoke
+    return smoke()
+
+
 def cmd_bench(args):
     from .bench import bench_startup
     return bench_startup(skip_up=args.skip_up)
@@ -39,6 +44,7 @@ def main(argv=None):
     p = sub.add_parser("status", help="every service with its health and URL, Storm from Nimbus")
     p.add_argument("--no-storm", action="store_true", help="skip the Nimbus query")
     p.set_defaults(func=cmd_status)
+    sub.add_parser("smoke", help="one real check per component, human-readable").set_defaults(func=cmd_smoke)
     p = sub.add_parser("bench", help="measure the lab")
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("startup", help="time from `make up` to all healthy, and memory per service")

@@ -29,7 +29,7 @@ def poll(fn, timeout=300):
 def scaled_cluster():
     # `up -d` returns once each service's dependencies are healthy; the tests then poll the REST APIs.
     up = compose(*PROJECT, "up", "-d", "namenode", "datanode", "resourcemanager",
-                 "nodemanager", check=False, timeout=900, project_env=SHAPE)
+                 "nodemanager", check=False, timeout=600, project_env=SHAPE)
     try:
         assert up.returncode == 0, up.stderr[-3000:]
         yield

@@ -1,0 +1,130 @@
+"""`lab smoke`: one quick, real check per component, printed for a person to read.
+
+Each check does what a user would (write and read back, run a job, ask the daemon) and reports the
+value it saw. Nothing is mocked; every check cleans up what it wrote.
+"""
+import os
+import time
+import uuid
+
+import requests
+
+from .compose import ROOT, exec_in
+
+HTTPFS = "http://localhost:14000/webhdfs/v1"
+
+
+def env_value(key):
+    with open(os.path.join(ROOT, ".env"), encoding="utf-8") as f:
+        return next(line.split("=", 1)[1].strip() for line in f if line.startswith(f"{key}="))
+
+
+def zookeeper():
+    code = ("import socket; s = socket.create_connection(('localhost', 2181)); s.sendall(b'srvr'); "
+            "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())")
+    out = exec_in("zookeeper", "python3", "-c", code).stdout
+    return next(line for line in out.splitlines() if line.startswith("Mode:"))
+
+
+def kafka():
+    from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+    topic = f"lab-smoke-{uuid.uuid4().hex[:8]}"
+    producer = KafkaProducer(bootstrap_servers="localhost:9092", acks="all")
+    for i in range(10):
+        producer.send(topic, key=b"smoke", value=str(i).encode())
+    producer.flush(30)
+    producer.close()
+    consumer = KafkaConsumer(topic, bootstrap_servers="localhost:9092", auto_offset_reset="earliest",
+                             consumer_timeout_ms=5000)
+    got = sorted(int(m.value) for m in consumer)
+    consumer.close()
+    admin = KafkaAdminClient(bootstrap_servers="localhost:9092")
+    admin.delete_topics([topic])
+    admin.close()
+    assert got == list(range(10)), got
+    return "10 messages produced and consumed back on localhost:9092"
+
+
+def hdfs():
+    payload, path = os.urandom(4096), f"/tmp/lab-smoke-{uuid.uuid4().hex[:8]}"
+    user = {"user.name": "root"}
+    r = requests.put(f"{HTTPFS}{path}", params={"op": "CREATE", "data": "true", **user}, data=payload,
+                     headers={"Content-Type": "application/octet-stream"}, timeout=30)
+    r.raise_for_status()
+    back = requests.get(f"{HTTPFS}{path}", params={"op": "OPEN", **user}, timeout=30).content
+    requests.delete(f"{HTTPFS}{path}", params={"op": "DELETE", **user}, timeout=30)
+    assert back == payload, "read back differs"
+    state = requests.get("http://localhost:9870/jmx", timeout=10,
+                         params={"qry": "Hadoop:service=NameNode,name=FSNamesystemState"}).json()["beans"][0]
+    return f"4 KiB written and read back through HttpFS; {state['NumLiveDataNodes']} live DataNode(s)"
+
+
+def yarn():
+    nodes = requests.get("http://localhost:8088/ws/v1/cluster/nodes", timeout=10).json()["nodes"]["node"]
+    running = [n for n in nodes if n["state"] == "RUNNING"]
+    out = exec_in("resourcemanager", "hadoop", "jar", "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar",
+                  "pi", "2", "100", timeout=600).stdout
+    estimate = next(line for line in out.splitlines() if line.startswith("Estimated value of Pi"))
+    assert estimate.split()[-1].startswith("3.1"), estimate
+    return f"{len(running)} NodeManager(s) running; MapReduce pi job: {estimate}"
+
+
+def hbase():
+    import happybase
+    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    name = f"lab_smoke_{uuid.uuid4().hex[:8]}"
+    conn.create_table(name, {"c": {}})
+    try:
+        table = conn.table(name)
+        table.put(b"row", {b"c:v": b"hello"})
+        value = table.row(b"row")[b"c:v"]
+        count = table.counter_inc(b"row", b"c:n", 5)
+    finally:
+        conn.delete_table(name, disable=True)
+    activity = sorted(t.decode() for t in conn.tables() if t.startswith(b"activity:"))
+    conn.close()
+    assert (value, count) == (b"hello", 5)
+    return f"put/get and a counter through Thrift on localhost:9090; {len(activity)} activity:* tables"
+
+
+def storm():
+    from .nimbus import cluster_summary
+    s = cluster_summary()
+    free = sum(x["slots"] - x["used"] for x in s["supervisors"])
+    assert s["supervisors"], "no supervisor registered with Nimbus"
+    return f"Nimbus reports {len(s['supervisors'])} supervisor(s), {free} free slot(s), {len(s['topologies'])} topology(ies)"
+
+
+def mariadb():
+    import pymysql
+    conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=env_value("MARIADB_PASSWORD"),
+                           database="activity", connect_timeout=10)
+    with conn.cursor() as cur:
+        cur.execute("SELECT VERSION()")
+        version = cur.fetchone()[0]
+    conn.close()
+    return f"user lab logged into database activity on localhost:3306 (MariaDB {version})"
+
+
+def postgres():
+    out = exec_in("postgres", "psql", "-h", "postgres", "-U", "hive", "-d", "metastore", "-tAc", "SELECT version()",
+                  env={"PGPASSWORD": env_value("HIVE_DB_PASSWORD")})
+    assert out.returncode == 0, out.stderr
+    return f"user hive logged into database metastore ({out.stdout.split(',')[0].strip()})"
+
+
+CHECKS = [("ZooKeeper", zookeeper), ("Kafka", kafka), ("HDFS", hdfs), ("YARN/MapReduce", yarn), ("HBase", hbase),
+          ("Storm", storm), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
+
+
+def smoke():
+    failures = 0
+    for name, check in CHECKS:
+        t0 = time.monotonic()
+        try:
+            result, mark = check(), "ok  "
+        except Exception as exc:  # a failed check is reported, and the others still run
+            result, mark, failures = f"{type(exc).__name__}: {exc}", "FAIL", failures + 1
+        print(f"{mark} {name:<15} {result}  ({time.monotonic() - t0:.1f} s)", flush=True)
+    print(f"\nsmoke: {len(CHECKS) - failures} of {len(CHECKS)} checks passed")
+    return 1 if failures else 0

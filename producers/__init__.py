@@ -1,0 +1,1 @@
+"""Activity Lab producers: the three Flask sites, their Kafka sink and the simulated users."""

@@ -1,0 +1,120 @@
+"""The three per-site log files Flume tails: access (Combined Log Format), error, perf (JSON lines).
+
+Each record is one os.write() on an O_APPEND descriptor, so lines from several threads or gunicorn
+workers never interleave and no lock is held across a request. A file renamed away (external
+rotation) is noticed within a second and reopened.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from activitylab.events import format_event_time
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# What a Combined Log Format line looks like; used by tests and by anyone parsing these logs back.
+COMBINED_LOG_REGEX = (
+    r'^(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]+)\] '
+    r'"(?P<method>[A-Z]+) (?P<uri>\S+) (?P<protocol>[^"]+)" (?P<status>\d{3}) (?P<size>\d+|-) '
+    r'"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)"$'
+)
+
+
+class AppendLog:
+    REOPEN_CHECK_S = 1.0
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._fd = self._open()
+        self._checked = time.monotonic()
+
+    def _open(self) -> int:
+        return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def write(self, text: str) -> None:
+        if not text.endswith("\n"):
+            text += "\n"
+        data = text.encode("utf-8", "replace")
+        fd = self._current_fd()
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
+
+    def _current_fd(self) -> int:
+        now = time.monotonic()
+        if now - self._checked < self.REOPEN_CHECK_S:
+            return self._fd
+        with self._lock:
+            self._checked = now
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(self._fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                old, self._fd = self._fd, self._open()
+                os.close(old)
+            return self._fd
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+
+
+def clf_time(dt: datetime) -> str:
+    """`23/Nov/2026:19:34:05 +0000`, month names fixed in English whatever the locale."""
+    utc = dt.astimezone(timezone.utc)
+    return f"{utc.day:02d}/{_MONTHS[utc.month - 1]}/{utc.year}:{utc:%H:%M:%S} +0000"
+
+
+def _quoted(value: str | None) -> str:
+    if not value:
+        return "-"
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def combined_log_line(*, host: str, user: str | None, time: datetime, method: str, uri: str,
+                      protocol: str, status: int, size: int | None, referer: str | None,
+                      user_agent: str | None) -> str:
+    return (f'{host or "-"} - {user or "-"} [{clf_time(time)}] '
+            f'"{method} {uri.replace(" ", "%20") or "/"} {protocol}" {status} {size if size else "-"} '
+            f'"{_quoted(referer)}" "{_quoted(user_agent)}"')
+
+
+class SiteLogs:
+    """access.log, error.log and perf.log of one site, under LOG_DIR/{app_id}/."""
+
+    def __init__(self, directory: Path, app_id: str):
+        self.app_id = app_id
+        self.directory = Path(directory)
+        self.access = AppendLog(self.directory / "access.log")
+        self.errors = AppendLog(self.directory / "error.log")
+        self.perf = AppendLog(self.directory / "perf.log")
+
+    def access_line(self, **fields: Any) -> None:
+        self.access.write(combined_log_line(**fields))
+
+    def perf_line(self, record: dict[str, Any]) -> None:
+        self.perf.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False))
+
+    def error(self, message: str, exc: BaseException | None = None, level: str = "ERROR") -> None:
+        """One entry = one write: header line plus the traceback, so entries never interleave."""
+        text = f"{format_event_time(datetime.now(timezone.utc))} {level} {self.app_id} [pid {os.getpid()}] {message}\n"
+        if exc is not None:
+            text += "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.errors.write(text)
+
+    def close(self) -> None:
+        for log in (self.access, self.errors, self.perf):
+            log.close()

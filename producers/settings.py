@@ -1,0 +1,166 @@
+"""Every setting of the sites and the simulator, read from environment variables in one place.
+
+`Settings.from_env()` is the only reader of os.environ in the producers package; a bad value
+fails at start with the variable's name rather than later in a request.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+APP_IDS = ("shop", "news", "learn")
+DEFAULT_PORTS = {"shop": 5001, "news": 5002, "learn": 5003}
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_id: str = "shop"
+    port: int = 0  # 0 = the app's contract port (DEFAULT_PORTS)
+    threads: int = 8
+    kafka_bootstrap: str = "localhost:9092"
+    kafka_topic: str = "user-activity"
+    kafka_dlq_topic: str = "user-activity-dlq"
+    admin_token: str = ""
+    log_dir: Path = Path("var/log")
+    spool_dir: Path = Path("var/spool")
+    state_dir: Path = Path("var/state")
+    spool_max_bytes: int = 64 * 1024 * 1024
+    sink_queue_size: int = 10_000
+    sink_delivery_timeout_ms: int = 10_000
+    error_rate: float = 0.01
+    slow_rate: float = 0.02
+    slow_ms: int = 1500
+    latency_scale: float = 1.0
+    fault_seed: int | None = None
+    session_idle_s: float = 1800.0
+    sim_enabled: bool = True
+    sim_base_url: str = ""  # "" = http://127.0.0.1:{port}
+    sim_users: int = 10
+    sim_max_users: int = 50
+    sim_speed: float = 1.0
+    sim_paused: bool = False
+    sim_seed: int | None = None
+    sim_time_compression: float = 8.0
+    sim_max_dwell_s: float = 30.0
+    sim_away_min_s: float = 3.0
+    sim_away_max_s: float = 15.0
+
+    def __post_init__(self) -> None:
+        if self.app_id not in APP_IDS:
+            raise ValueError(f"SITE_APP_ID must be one of {', '.join(APP_IDS)}, not {self.app_id!r}")
+        for name in ("error_rate", "slow_rate"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"SITE_{name.upper()} must be between 0 and 1")
+        if not 0.1 <= self.sim_speed <= 20:
+            raise ValueError("SIM_SPEED must be between 0.1 and 20")
+        if not 0 <= self.sim_users <= self.sim_max_users:
+            raise ValueError("SIM_USERS must be between 0 and SIM_MAX_USERS")
+        if self.sim_away_min_s > self.sim_away_max_s:
+            raise ValueError("SIM_AWAY_MIN_S must not exceed SIM_AWAY_MAX_S")
+        if self.spool_max_bytes < 4096:
+            raise ValueError("SPOOL_MAX_BYTES must be at least 4096")
+
+    @property
+    def site_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.app_id]
+
+    @property
+    def base_url(self) -> str:
+        return self.sim_base_url.rstrip("/") or f"http://127.0.0.1:{self.site_port}"
+
+    def app_log_dir(self) -> Path:
+        return Path(self.log_dir) / self.app_id
+
+    def app_spool_dir(self) -> Path:
+        return Path(self.spool_dir) / self.app_id
+
+    def app_state_dir(self) -> Path:
+        return Path(self.state_dir) / self.app_id
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, app_id: str | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        r = _Reader(env)
+        return cls(
+            app_id=app_id or r.str("SITE_APP_ID", "shop"),
+            port=r.int("SITE_PORT", 0),
+            threads=r.int("SITE_THREADS", 8),
+            kafka_bootstrap=r.str("KAFKA_BOOTSTRAP", "localhost:9092"),
+            kafka_topic=r.str("KAFKA_TOPIC", "user-activity"),
+            kafka_dlq_topic=r.str("KAFKA_DLQ_TOPIC", "user-activity-dlq"),
+            admin_token=r.str("LAB_ADMIN_TOKEN", ""),
+            log_dir=Path(r.str("LOG_DIR", "var/log")),
+            spool_dir=Path(r.str("SPOOL_DIR", "var/spool")),
+            state_dir=Path(r.str("STATE_DIR", "var/state")),
+            spool_max_bytes=r.int("SPOOL_MAX_BYTES", 64 * 1024 * 1024),
+            sink_queue_size=r.int("SINK_QUEUE_SIZE", 10_000),
+            sink_delivery_timeout_ms=r.int("SINK_DELIVERY_TIMEOUT_MS", 10_000),
+            error_rate=r.float("SITE_ERROR_RATE", 0.01),
+            slow_rate=r.float("SITE_SLOW_RATE", 0.02),
+            slow_ms=r.int("SITE_SLOW_MS", 1500),
+            latency_scale=r.float("SITE_LATENCY_SCALE", 1.0),
+            fault_seed=r.opt_int("SITE_FAULT_SEED"),
+            session_idle_s=r.float("SESSION_IDLE_S", 1800.0),
+            sim_enabled=r.bool("SIM_ENABLED", True),
+            sim_base_url=r.str("SIM_BASE_URL", ""),
+            sim_users=r.int("SIM_USERS", 10),
+            sim_max_users=r.int("SIM_MAX_USERS", 50),
+            sim_speed=r.float("SIM_SPEED", 1.0),
+            sim_paused=r.bool("SIM_PAUSED", False),
+            sim_seed=r.opt_int("SIM_SEED"),
+            sim_time_compression=r.float("SIM_TIME_COMPRESSION", 8.0),
+            sim_max_dwell_s=r.float("SIM_MAX_DWELL_S", 30.0),
+            sim_away_min_s=r.float("SIM_AWAY_MIN_S", 3.0),
+            sim_away_max_s=r.float("SIM_AWAY_MAX_S", 15.0),
+        )
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]):
+        self.env = env
+
+    def _raw(self, name: str) -> str | None:
+        value = self.env.get(name)
+        return None if value is None or value.strip() == "" else value.strip()
+
+    def str(self, name: str, default: str) -> str:
+        value = self._raw(name)
+        return default if value is None else value
+
+    def int(self, name: str, default: int) -> int:
+        value = self.opt_int(name)
+        return default if value is None else value
+
+    def opt_int(self, name: str) -> int | None:
+        value = self._raw(name)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{name} must be an integer, not {value!r}") from None
+
+    def float(self, name: str, default: float) -> float:
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a number, not {value!r}") from None
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self._raw(name)
+        if value is None:
+            return default
+        if value.lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name} must be true or false, not {value!r}")
