@@ -23,7 +23,7 @@ provision:  ## install/start what this machine lacks (engine, Compose, base imag
 env:  ## write .env (random secrets) on first run; add new keys later
 	@python3 scripts/make_env.py
 
-$(VENV)/.installed: requirements/host.txt pyproject.toml
+$(VENV)/.installed: requirements/host.txt pyproject.toml | provision
 	@echo "[venv] installing the host tools into $(VENV)"
 	@python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install -q -r requirements/host.txt

@@ -17,7 +17,8 @@ def classify(c):
         if c.state == "exited":
             return "ready" if c.exit_code == 0 else "failed"
         return "waiting"
-    if c.state in ("exited", "dead") or c.health == "unhealthy":
+    # A daemon restarting during start-up is crash-looping: waiting longer would only hide why.
+    if c.state in ("exited", "dead", "restarting") or c.health == "unhealthy":
         return "failed"
     return "ready" if c.state == "running" and c.health in ("healthy", "") else "waiting"
 

@@ -39,7 +39,8 @@ def main():
     found, source = extra_certs()
     os.makedirs(OUT, exist_ok=True)
     for old in os.listdir(OUT):
-        os.remove(os.path.join(OUT, old))
+        if old.endswith(".crt"):
+            os.remove(os.path.join(OUT, old))
     for i, cert in enumerate(found, 1):
         with open(os.path.join(OUT, f"lab-extra-{i}.crt"), "w", encoding="ascii") as f:
             f.write(cert + "\n")

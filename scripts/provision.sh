@@ -19,6 +19,11 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+ensure_python_venv() {
+  # Debian splits venv support (ensurepip) into its own package.
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+}
+
 ensure_engine() {
   if docker info >/dev/null 2>&1; then log "container engine: running"; return; fi
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
@@ -61,6 +66,7 @@ ensure_base_image() {
   log "base image $BASE_IMAGE: built"
 }
 
+ensure_python_venv
 ensure_engine
 ensure_compose
 ensure_base_image

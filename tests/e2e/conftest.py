@@ -9,10 +9,14 @@ from activitylab.compose import exec_in as compose_exec
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+RUN_LAST = ("test_restart.py", "test_scale.py")  # they stop the lab or start a second one
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: RUN_LAST.index(item.fspath.basename) + 1 if item.fspath.basename in RUN_LAST else 0)
 
 
 def read_env():

@@ -38,6 +38,7 @@ def test_wait_verdicts():
     assert classify(c("kafka", "running", "starting")) == "waiting"
     assert classify(c("kafka", "running", "unhealthy")) == "failed"
     assert classify(c("kafka", "exited", exit_code=1)) == "failed"
+    assert classify(c("kafka", "restarting")) == "failed"
     assert classify(c("hdfs-init", "running")) == "waiting"
     assert classify(c("hdfs-init", "exited", exit_code=0)) == "ready"
     assert classify(c("hdfs-init", "exited", exit_code=2)) == "failed"
