@@ -24,11 +24,26 @@ ensure_python_venv() {
   python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
 }
 
+# A dockerd that was killed, or is still shutting down, leaves its pid file behind, and a new one then
+# refuses to start ("pid file found"). Wait for a live one to exit; remove the file of a dead one.
+clear_stale_pidfile() {
+  local file=$1 name=$2 pid i
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file" 2>/dev/null || true)
+  for i in $(seq 1 60); do
+    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || break
+    [ "$i" = 1 ] && log "waiting for the previous $name (pid $pid) to exit"
+    sleep 1
+  done
+  as_root rm -f "$file"
+}
+
 ensure_engine() {
   if docker info >/dev/null 2>&1; then log "container engine: running"; return; fi
   command -v dockerd >/dev/null 2>&1 || apt_install docker.io
   command -v docker >/dev/null 2>&1 || apt_install docker.io
   mkdir -p "$STATE_DIR"
+  clear_stale_pidfile /var/run/docker.pid dockerd
   log "starting dockerd (log: $STATE_DIR/dockerd.log)"
   # setsid: the engine must outlive the shell that started it.
   as_root setsid dockerd --data-root /var/lib/docker >"$STATE_DIR/dockerd.log" 2>&1 < /dev/null &
@@ -37,7 +52,7 @@ ensure_engine() {
     docker info >/dev/null 2>&1 && { log "container engine: up after ${i}s"; return; }
     sleep 1
   done
-  log "dockerd did not answer in 120 s; last lines of its log:"; tail -20 "$STATE_DIR/dockerd.log"; exit 1
+  log "dockerd did not answer in 120 s; last lines of its log:"; tail -n 20 "$STATE_DIR/dockerd.log" | cut -c1-300; exit 1
 }
 
 ensure_compose() {
