@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from activitylab.events import build_event
+from event_cases import valid_event  # shared with the e2e tests
+
 from producers.settings import Settings
 from producers.sinks import MemorySink
 from producers.site import create_app
@@ -37,12 +38,3 @@ def event():
     """A factory of valid v1 events: event(field=value, ...)."""
     return valid_event
 
-
-def valid_event(**overrides) -> dict:
-    fields = dict(event_type="click", app_id="shop", user_id="shop-u01", session_id="s-1", page="/product/3",
-                  section="catalog", http_status=200, latency_ms=12.5, country="DE", city="Berlin",
-                  device_type="desktop", os="Linux", browser="Firefox",
-                  user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-                  referrer="/catalog/books", target="add-to-cart:3")
-    fields.update(overrides)
-    return build_event(**fields)
