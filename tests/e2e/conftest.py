@@ -9,7 +9,7 @@ from activitylab.compose import exec_in as compose_exec
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-RUN_LAST = ("test_restart.py", "test_scale.py")  # they stop the lab or start a second one
+RUN_LAST = ("test_kafka_outage.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
 
 
 def pytest_collection_modifyitems(items):
