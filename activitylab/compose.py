@@ -7,6 +7,17 @@ from dataclasses import dataclass
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def read_env():
+    """The lab's .env as a dict (written by `make env`)."""
+    values = {}
+    with open(os.path.join(ROOT, ".env"), encoding="utf-8") as f:
+        for line in f:
+            if "=" in line and not line.startswith("#"):
+                key, value = line.rstrip("\n").split("=", 1)
+                values[key] = value
+    return values
+
+
 def compose(*args, check=True, capture=True, timeout=120):
     return subprocess.run(["docker", "compose", *args], cwd=ROOT, check=check, text=True,
                           capture_output=capture, timeout=timeout)
@@ -37,6 +48,16 @@ def containers():
 
 def logs_tail(service, lines=40):
     return compose("logs", "--no-color", "--tail", str(lines), service, check=False).stdout
+
+
+ZK_SRVR = ("import socket; s = socket.create_connection(('localhost', 2181)); s.sendall(b'srvr'); "
+           "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())")
+
+
+def zookeeper_mode():
+    """The `Mode:` ZooKeeper reports to `srvr` (standalone, leader, follower), or None."""
+    out = exec_in("zookeeper", "python3", "-c", ZK_SRVR).stdout
+    return next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Mode:")), None)
 
 
 def exec_in(service, *cmd, env=None, timeout=300, project=None):

@@ -9,21 +9,15 @@ import uuid
 
 import requests
 
-from .compose import ROOT, exec_in
+from .compose import exec_in, read_env, zookeeper_mode
 
 HTTPFS = "http://localhost:14000/webhdfs/v1"
 
 
-def env_value(key):
-    with open(os.path.join(ROOT, ".env"), encoding="utf-8") as f:
-        return next(line.split("=", 1)[1].strip() for line in f if line.startswith(f"{key}="))
-
-
 def zookeeper():
-    code = ("import socket; s = socket.create_connection(('localhost', 2181)); s.sendall(b'srvr'); "
-            "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())")
-    out = exec_in("zookeeper", "python3", "-c", code).stdout
-    return next(line for line in out.splitlines() if line.startswith("Mode:"))
+    mode = zookeeper_mode()
+    assert mode, "no Mode in the srvr answer"
+    return f"srvr answers Mode: {mode}"
 
 
 def kafka():
@@ -97,7 +91,7 @@ def storm():
 
 def mariadb():
     import pymysql
-    conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=env_value("MARIADB_PASSWORD"),
+    conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=read_env()["MARIADB_PASSWORD"],
                            database="activity", connect_timeout=10)
     with conn.cursor() as cur:
         cur.execute("SELECT VERSION()")
@@ -108,7 +102,7 @@ def mariadb():
 
 def postgres():
     out = exec_in("postgres", "psql", "-h", "postgres", "-U", "hive", "-d", "metastore", "-tAc", "SELECT version()",
-                  env={"PGPASSWORD": env_value("HIVE_DB_PASSWORD")})
+                  env={"PGPASSWORD": read_env()["HIVE_DB_PASSWORD"]})
     assert out.returncode == 0, out.stderr
     return f"user hive logged into database metastore ({out.stdout.split(',')[0].strip()})"
 

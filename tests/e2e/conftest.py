@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from activitylab.compose import exec_in as compose_exec
+from activitylab.compose import read_env
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -17,16 +18,6 @@ def pytest_collection_modifyitems(items):
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
     items.sort(key=lambda item: RUN_LAST.index(item.fspath.basename) + 1 if item.fspath.basename in RUN_LAST else 0)
-
-
-def read_env():
-    values = {}
-    with open(os.path.join(ROOT, ".env"), encoding="utf-8") as f:
-        for line in f:
-            if "=" in line and not line.startswith("#"):
-                k, v = line.rstrip("\n").split("=", 1)
-                values[k] = v
-    return values
 
 
 @pytest.fixture(scope="session")
