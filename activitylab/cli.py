@@ -1,4 +1,4 @@
-"""The `lab` command: status, wait, urls, smoke, bench (more subcommands come with each component)."""
+"""The `lab` command: status, wait, urls, smoke, sim, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -34,6 +34,34 @@ def cmd_bench(args):
     return bench_startup(skip_up=args.skip_up)
 
 
+def cmd_sim(args):
+    from .simctl import sim
+    if args.action in ("speed", "users") and args.value is None:
+        print(f"lab sim {args.action}: give a value, e.g. `lab sim {args.action} {2 if args.action == 'speed' else 5}`")
+        return 2
+    return sim(args.action, args.value, args.apps)
+
+
+def cmd_replay(args):
+    from pathlib import Path
+
+    from .replay import replay
+    source = Path(args.file)
+    if not source.is_file():
+        print(f"lab replay: no such file: {source}")
+        return 2
+    if args.speed is not None and args.speed <= 0:
+        print("lab replay: --speed must be above 0 (e.g. 3600 = one hour of log per second)")
+        return 2
+    try:
+        report = replay(args.app, args.format, source, speed=args.speed,
+                        rejects=Path(args.rejects) if args.rejects else None, wait_timeout=args.wait_timeout)
+    except RuntimeError as exc:
+        print(f"lab replay: {exc}")
+        return 1
+    return 0 if report.replayed else 1
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="lab", description="Activity Lab command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +73,25 @@ def main(argv=None):
     p.add_argument("--no-storm", action="store_true", help="skip the Nimbus query")
     p.set_defaults(func=cmd_status)
     sub.add_parser("smoke", help="one real check per component, human-readable").set_defaults(func=cmd_smoke)
+    p = sub.add_parser("sim", help="the simulated users: status, pause, resume, speed X, users N",
+                       description="Controls the simulated users through each site's /admin/simulation "
+                                   "(token from .env). Without site names: all three sites.")
+    p.add_argument("action", choices=["status", "pause", "resume", "speed", "users"])
+    p.add_argument("value", nargs="?", type=float, help="speed factor (0.1 to 20) or number of users")
+    p.add_argument("--app", dest="apps", action="append", choices=["shop", "news", "learn"], default=[],
+                   help="one site (repeatable); default all three")
+    p.set_defaults(func=cmd_sim)
+    p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
+                       description="Appends the file's parseable lines to a new access log of the site; Flume "
+                                   "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "
+                                   "lines are counted and reported, never sent. Plain or .gz files.")
+    p.add_argument("--app", required=True, choices=["shop", "news", "learn"])
+    p.add_argument("--format", required=True, choices=["common", "combined"])
+    p.add_argument("--speed", type=float, help="replay at SPEED times the log's own pace (default: at once)")
+    p.add_argument("--rejects", metavar="FILE", help="write every unparseable line to FILE")
+    p.add_argument("--wait-timeout", type=float, default=300, help="seconds to wait for Flume to ship it")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_replay)
     p = sub.add_parser("bench", help="measure the lab")
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("startup", help="time from `make up` to all healthy, and memory per service")

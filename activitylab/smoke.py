@@ -9,9 +9,8 @@ import uuid
 
 import requests
 
+from . import webhdfs
 from .compose import exec_in, read_env, zookeeper_mode
-
-HTTPFS = "http://localhost:14000/webhdfs/v1"
 
 
 def zookeeper():
@@ -41,12 +40,9 @@ def kafka():
 
 def hdfs():
     payload, path = os.urandom(4096), f"/tmp/lab-smoke-{uuid.uuid4().hex[:8]}"
-    user = {"user.name": "root"}
-    r = requests.put(f"{HTTPFS}{path}", params={"op": "CREATE", "data": "true", **user}, data=payload,
-                     headers={"Content-Type": "application/octet-stream"}, timeout=30)
-    r.raise_for_status()
-    back = requests.get(f"{HTTPFS}{path}", params={"op": "OPEN", **user}, timeout=30).content
-    requests.delete(f"{HTTPFS}{path}", params={"op": "DELETE", **user}, timeout=30)
+    webhdfs.put(path, payload)
+    back = webhdfs.read(path)
+    webhdfs.delete(path)
     assert back == payload, "read back differs"
     state = requests.get("http://localhost:9870/jmx", timeout=10,
                          params={"qry": "Hadoop:service=NameNode,name=FSNamesystemState"}).json()["beans"][0]

@@ -6,6 +6,7 @@ import pytest
 
 from activitylab.compose import exec_in as compose_exec
 from activitylab.compose import read_env
+from activitylab.sites import SITE_PORTS, simulation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -37,3 +38,18 @@ def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None):
     if check and proc.returncode != 0:
         raise AssertionError(f"{service}: {' '.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture
+def running_simulation(lab_env):
+    for app in SITE_PORTS:
+        simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
+
+
+@pytest.fixture
+def paused_simulation(lab_env):
+    for app in SITE_PORTS:
+        assert simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=True)["paused"] is True
+    yield
+    for app in SITE_PORTS:
+        simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)

@@ -1,88 +1,12 @@
 """Ingestion against the running lab: the three sites, their simulated users, /collect and Kafka."""
 import json
-import time
 import uuid
 
-import pytest
 import requests
 from event_cases import malformed_bodies, valid_event
-from kafka import KafkaConsumer, TopicPartition
+from lab_sites import SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, wait_until_quiet
 
 from activitylab.events import validate_event
-
-SITES = {"shop": 5001, "news": 5002, "learn": 5003}
-SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
-
-
-def admin(lab_env, app, method="GET", **body):
-    r = requests.request(method, f"http://localhost:{SITES[app]}/admin/simulation", json=body or None, timeout=10,
-                         headers={"Authorization": f"Bearer {lab_env['LAB_ADMIN_TOKEN']}"})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def counters(app):
-    return requests.get(f"http://localhost:{SITES[app]}/healthz", timeout=10).json()["counters"]
-
-
-def settled_counters(app, timeout=30):
-    """The site's counters once its sink holds nothing queued, in flight or spooled: `produced` is bumped
-    by the producer's ack callback, which can run just after a consumer already sees the message."""
-    deadline = time.monotonic() + timeout
-    while True:
-        c = counters(app)
-        if c["sink"]["queued"] == c["sink"]["in_flight"] == c["sink"]["spool_pending"] == 0:
-            return c
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{app}: sink not settled after {timeout} s: {c['sink']}")
-        time.sleep(0.2)
-
-
-def consumer_at_end(topic="user-activity"):
-    """A consumer positioned at the topic's current end: it sees only what is produced from now on."""
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
-    parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-    consumer.assign(parts)
-    consumer.seek_to_end(*parts)
-    for p in parts:
-        consumer.position(p)  # resolve the end offsets now, before the test produces anything
-    return consumer
-
-
-def drain(consumer, until, timeout=60):
-    """Polls messages into a list until `until(messages)` holds or the timeout passes."""
-    got, deadline = [], time.monotonic() + timeout
-    while not until(got) and time.monotonic() < deadline:
-        for records in consumer.poll(timeout_ms=1000).values():
-            got.extend(records)
-    return got
-
-
-def wait_until_quiet(app, timeout=20):
-    """Waits until the site's emitted counter stops moving (the simulated users are paused)."""
-    deadline, last = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        now = counters(app)["sink"]["emitted"]
-        if now == last:
-            return
-        last = now
-        time.sleep(1.5)
-    raise AssertionError(f"{app} kept emitting for {timeout} s after pause")
-
-
-@pytest.fixture
-def running_simulation(lab_env):
-    for app in SITES:
-        admin(lab_env, app, "PUT", paused=False)
-
-
-@pytest.fixture
-def paused_simulation(lab_env):
-    for app in SITES:
-        assert admin(lab_env, app, "PUT", paused=True)["paused"] is True
-    yield
-    for app in SITES:
-        admin(lab_env, app, "PUT", paused=False)
 
 
 def test_simulated_users_of_all_three_sites_reach_the_topic_within_60_s(running_simulation):

@@ -8,7 +8,7 @@ import uuid
 import requests
 from conftest import compose
 from kafka import KafkaConsumer, TopicPartition
-from test_ingestion import SITES, counters, settled_counters
+from lab_sites import SITES, counters, settled_counters
 
 from activitylab.wait import wait
 

@@ -7,8 +7,8 @@ import uuid
 import happybase
 from conftest import ROOT
 from kafka import KafkaConsumer, KafkaProducer
-from test_hdfs import httpfs_get, httpfs_put
 
+from activitylab import webhdfs
 from activitylab.compose import containers
 from activitylab.wait import classify
 
@@ -23,7 +23,7 @@ def make(target):
 def test_data_survives_down_and_up():
     marker = uuid.uuid4().hex
     path, payload = f"/tmp/e2e-restart-{marker}.txt", f"kept across restarts {marker}\n".encode()
-    httpfs_put(path, payload)
+    webhdfs.put(path, payload)
     conn = happybase.Connection("localhost", 9090, timeout=30000)
     conn.table("activity:sessions").put(f"e2e-{marker}".encode(), {b"c:page_count": b"7"})
     conn.close()
@@ -36,7 +36,7 @@ def test_data_survives_down_and_up():
     make("up")
     assert all(classify(c) == "ready" for c in containers())
 
-    assert httpfs_get(path) == payload
+    assert webhdfs.read(path) == payload
     conn = happybase.Connection("localhost", 9090, timeout=30000)
     assert conn.table("activity:sessions").row(f"e2e-{marker}".encode()) == {b"c:page_count": b"7"}
     conn.table("activity:sessions").delete(f"e2e-{marker}".encode())

@@ -6,7 +6,8 @@ import uuid
 
 import requests
 from conftest import exec_in
-from test_hdfs import HTTPFS, USER, httpfs_get, httpfs_put
+
+from activitylab import webhdfs
 
 EXAMPLES = "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar"
 TEXT = "\n".join(["the quick brown fox jumps over the lazy dog"] * 50 + ["hadoop yarn mapreduce the end"] * 7) + "\n"
@@ -14,15 +15,14 @@ TEXT = "\n".join(["the quick brown fox jumps over the lazy dog"] * 50 + ["hadoop
 
 def test_wordcount_on_yarn_counts_every_word_and_shows_in_history():
     base = f"/tmp/e2e-wordcount-{uuid.uuid4().hex[:8]}"
-    httpfs_put(f"{base}/in/text.txt", TEXT.encode())
+    webhdfs.put(f"{base}/in/text.txt", TEXT.encode())
     started_ms = int(time.time() * 1000) - 5000  # container and host clocks are the same kernel's
     run = exec_in("resourcemanager", "hadoop", "jar", EXAMPLES, "wordcount", f"{base}/in", f"{base}/out", timeout=600)
 
-    listing = requests.get(f"{HTTPFS}{base}/out", params={"op": "LISTSTATUS", **USER}, timeout=10).json()
-    parts = sorted(f["pathSuffix"] for f in listing["FileStatuses"]["FileStatus"] if f["pathSuffix"].startswith("part-"))
+    parts = sorted(f["pathSuffix"] for f in webhdfs.list_dir(f"{base}/out") if f["pathSuffix"].startswith("part-"))
     counted = {}
     for part in parts:
-        for line in httpfs_get(f"{base}/out/{part}").decode().splitlines():
+        for line in webhdfs.read(f"{base}/out/{part}").decode().splitlines():
             word, n = line.split("\t")
             counted[word] = int(n)
     assert counted == dict(collections.Counter(TEXT.split())), run.stderr[-2000:]

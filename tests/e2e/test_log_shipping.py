@@ -1,0 +1,141 @@
+"""Site logs through Flume into HDFS: every line of a paused window lands exactly once, in the partition of its
+own date; `lab replay` lands a Common Log Format file the same way and reports what it could not parse."""
+import json
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import requests
+from conftest import ROOT, exec_in
+from lab_sites import wait_until_quiet
+
+from activitylab import webhdfs
+from activitylab.clf import parse_line
+
+
+def flume_metrics():
+    return requests.get("http://localhost:41414/metrics", timeout=10).json()
+
+
+def log_size(app, kind):
+    return int(exec_in("flume", "stat", "-c", "%s", f"/site/logs/{app}/{kind}.log").stdout)
+
+
+def log_bytes(app, kind, start, end):
+    script = "import sys; f = open(sys.argv[1], 'rb'); f.seek(int(sys.argv[2])); sys.stdout.write(f.read(int(sys.argv[3])).decode())"
+    return exec_in("flume", "python3", "-c", script, f"/site/logs/{app}/{kind}.log", str(start), str(end - start)).stdout
+
+
+def next_day(day, delta):
+    return (date.fromisoformat(day) + timedelta(days=delta)).isoformat()
+
+
+def partition_lines(app, kind, day):
+    """Every line of one partition, open files included."""
+    files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
+    while files is None:  # a file was closed (renamed) while we read: read the partition again
+        files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
+    return [line for content in files.values() for line in content.decode("latin-1").splitlines()]
+
+
+def occurrences(app, kind, lines_by_date):
+    """{line: [dt of each copy found]} over the partitions of the lines' dates and the day either side of each."""
+    days = {next_day(d, delta) for d in lines_by_date.values() for delta in (-1, 0, 1)}
+    found = defaultdict(list)
+    for day in sorted(days):
+        for line in partition_lines(app, kind, day):
+            if line in lines_by_date:
+                found[line].append(day)
+    return found
+
+
+def wait_landed_once(app, kind, lines_by_date, timeout=120):
+    """Waits until every line is in HDFS, then until the sink has written all Flume had in its channel at that
+    point (so a second copy would be there too), and returns where each line was found."""
+    deadline = time.monotonic() + timeout
+    while len(occurrences(app, kind, lines_by_date)) < len(lines_by_date):
+        assert time.monotonic() < deadline, f"{kind} lines of {app} not all in HDFS after {timeout} s"
+        time.sleep(1)
+    metrics = flume_metrics()
+    goal = int(metrics["SINK.hdfs"]["EventDrainSuccessCount"]) + int(metrics["CHANNEL.disk"]["ChannelSize"])
+    while int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"]) < goal:
+        assert time.monotonic() < deadline, "Flume's sink stopped draining its channel"
+        time.sleep(0.5)
+    return occurrences(app, kind, lines_by_date)
+
+
+def test_paused_window_of_access_and_perf_lines_lands_in_hdfs_exactly_once(paused_simulation):
+    wait_until_quiet("learn")
+    before = {kind: log_size("learn", kind) for kind in ("access", "perf")}
+    marker = uuid.uuid4().hex
+    pages = ["/", "/courses", "/no-such-page", "/forum"] * 5
+    for i, page in enumerate(pages):
+        requests.get(f"http://localhost:5003{page}?window={marker}-{i}", timeout=30,
+                     headers={"X-Lab-User": f"e2e-{marker[:8]}", "X-Lab-Session": f"e2e-window-{marker}"})
+    window = {kind: log_bytes("learn", kind, before[kind], log_size("learn", kind)).splitlines()
+              for kind in before}
+
+    # The paused window holds the test's requests and nothing else, in order.
+    assert [line.split('"')[1].split()[1] for line in window["access"]] == [
+        f"{page}?window={marker}-{i}" for i, page in enumerate(pages)]
+    assert [json.loads(line)["path"] for line in window["perf"]] == pages
+    access = {line: parse_line(line, "combined").utc_date for line in window["access"]}
+    perf = {line: json.loads(line)["time"][:10] for line in window["perf"]}
+
+    for kind, expected in (("access", access), ("perf", perf)):
+        found = wait_landed_once("learn", kind, expected)
+        assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}, kind
+
+
+def clf_sample(marker):
+    """A Common Log Format file like the NASA-HTTP 1995 logs (-0400): three days, lines either side of
+    midnight both local and UTC, and lines that must not parse."""
+    good, start = [], datetime.fromisoformat("1995-07-01T00:00:01-04:00")
+    hosts = ["199.72.81.55", "unicomp6.unicomp.net", "burger.letters.com", "d104.aa.net", "129.94.144.152"]
+    for i in range(150):
+        t = start + timedelta(minutes=29 * i, seconds=i)  # ~72 h: crosses 3 local and 4 UTC midnights
+        stamp = t.strftime("%d/") + ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"][t.month - 1] + t.strftime("/%Y:%H:%M:%S -0400")
+        size = "-" if i % 13 == 0 else str(1000 + 7 * i)
+        good.append(f'{hosts[i % 5]} - - [{stamp}] "GET /shuttle/missions/sts-71/{marker}-{i}.html HTTP/1.0" '
+                    f'{[200, 200, 304, 404][i % 4]} {size}')
+    good.append(f'local - - [02/Jul/1995:23:59:59 -0400] "GET /{marker}-late HTTP/1.0" 200 100')  # dt=1995-07-03
+    good.append(f'local - - [03/Jul/1995:00:00:00 +0200] "GET /{marker}-early HTTP/1.0" 200 100')  # dt=1995-07-02
+    bad = [
+        "",
+        "garbage that is no log line",
+        f'199.72.81.55 - - [31/Jun/1995:00:00:13 -0400] "GET /{marker}-bad-1 HTTP/1.0" 200 3985',  # no such day
+        f'199.72.81.55 - - [01/Jul/1995:25:00:13 -0400] "GET /{marker}-bad-2 HTTP/1.0" 200 3985',  # no such hour
+        f'199.72.81.55 - - [01/Jly/1995:00:00:13 -0400] "GET /{marker}-bad-3 HTTP/1.0" 200 3985',  # no such month
+        f'199.72.81.55 - - 01/Jul/1995:00:00:13 -0400 "GET /{marker}-bad-4 HTTP/1.0" 200 3985',    # no brackets
+        f'199.72.81.55 - - [01/Jul/1995:00:00:13 -0400] "GET /{marker}-bad-5 HTTP/1.0" 200',       # no size
+        f'199.72.81.55 - - [01/Jul/1995:00:00:13 -0400] "GET /{marker}-bad-6 HTTP/1.0" 200 12 "-" "Mozilla/2.0"',
+    ]
+    lines = good[:40] + bad[:4] + good[40:100] + bad[4:] + good[100:]
+    return lines, good, bad
+
+
+def test_lab_replay_lands_every_parseable_line_under_its_date_and_counts_the_rest(tmp_path):
+    marker = uuid.uuid4().hex
+    lines, good, bad = clf_sample(marker)
+    sample = tmp_path / "access_log_Jul95"
+    sample.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    rejects = tmp_path / "rejects.log"
+    run = subprocess.run([sys.executable, "-m", "activitylab.cli", "replay", "--app", "news", "--format", "common",
+                          "--speed", "1000000", "--rejects", str(rejects), str(sample)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(lines)} lines read: {len(good)} replayed, {len(bad)} unparseable" in run.stdout, run.stdout
+    assert rejects.read_text(encoding="latin-1").splitlines() == bad
+    expected = {line: parse_line(line, "common").utc_date for line in good}
+    assert expected[good[-2]] == "1995-07-03" and expected[good[-1]] == "1995-07-02"
+    assert set(expected.values()) == {"1995-07-01", "1995-07-02", "1995-07-03", "1995-07-04"}
+    for day in sorted(set(expected.values())):
+        assert f"/logs/news/access/dt={day}/  {list(expected.values()).count(day)} lines" in run.stdout
+
+    found = wait_landed_once("news", "access", expected)
+    assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
+    for day in ("1995-06-30", "1995-07-01", "1995-07-02", "1995-07-03", "1995-07-04"):  # nothing unparseable shipped
+        assert not [line for line in partition_lines("news", "access", day) if f"{marker}-bad" in line]

@@ -1,0 +1,54 @@
+"""Helpers of the end-to-end tests that drive the sites and read the topic."""
+import time
+
+from kafka import KafkaConsumer, TopicPartition
+
+from activitylab.sites import SITE_PORTS, counters  # noqa: F401  (counters: re-exported for the tests)
+
+SITES = SITE_PORTS
+SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
+
+
+def settled_counters(app, timeout=30):
+    """The site's counters once its sink holds nothing queued, in flight or spooled: `produced` is bumped
+    by the producer's ack callback, which can run just after a consumer already sees the message."""
+    deadline = time.monotonic() + timeout
+    while True:
+        c = counters(app)
+        if c["sink"]["queued"] == c["sink"]["in_flight"] == c["sink"]["spool_pending"] == 0:
+            return c
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{app}: sink not settled after {timeout} s: {c['sink']}")
+        time.sleep(0.2)
+
+
+def wait_until_quiet(app, timeout=20):
+    """Waits until the site's emitted counter stops moving (the simulated users are paused)."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        now = counters(app)["sink"]["emitted"]
+        if now == last:
+            return
+        last = now
+        time.sleep(1.5)
+    raise AssertionError(f"{app} kept emitting for {timeout} s after pause")
+
+
+def consumer_at_end(topic="user-activity"):
+    """A consumer positioned at the topic's current end: it sees only what is produced from now on."""
+    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
+    parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+    consumer.assign(parts)
+    consumer.seek_to_end(*parts)
+    for p in parts:
+        consumer.position(p)  # resolve the end offsets now, before the test produces anything
+    return consumer
+
+
+def drain(consumer, until, timeout=60):
+    """Polls messages into a list until `until(messages)` holds or the timeout passes."""
+    got, deadline = [], time.monotonic() + timeout
+    while not until(got) and time.monotonic() < deadline:
+        for records in consumer.poll(timeout_ms=1000).values():
+            got.extend(records)
+    return got
