@@ -74,7 +74,7 @@ def test_rejected_records_name_their_reason(tmp_path, event):
     assert errors[0] is None
     assert errors[1].startswith("local_time: '10/06/2026 0")
     assert errors[2] == "visitor_id: missing column"  # a row of three cells
-    assert errors[3:] == ["line: not a JSON object", "type: missing field", "line: invalid JSON (Expecting value)"]
+    assert errors[3:] == ["line: not a JSON object", "ts: missing field", "line: invalid JSON (Expecting value)"]
 
 
 def test_a_schema_violation_after_normalizing_is_rejected_with_the_field(tmp_path, event):
