@@ -45,7 +45,7 @@ def parse_time(text: str) -> datetime:
     if month not in MONTHS:
         raise ValueError(f"unknown month {month!r}")
     offset = timedelta(hours=int(oh), minutes=int(om))
-    if offset >= timedelta(hours=24):
+    if offset > timedelta(hours=18) or int(om) >= 60:  # the range Java's ZoneOffset (Flume) accepts
         raise ValueError(f"offset {sign}{oh}{om} out of range")
     tz = timezone(offset if sign == "+" else -offset)
     try:

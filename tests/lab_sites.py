@@ -3,7 +3,7 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
-from activitylab.sites import SITE_PORTS, counters  # noqa: F401  (counters: re-exported for the tests)
+from activitylab.sites import SITE_PORTS, counters, simulation  # noqa: F401  (re-exported for the tests)
 
 SITES = SITE_PORTS
 SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}

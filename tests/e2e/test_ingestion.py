@@ -1,10 +1,12 @@
 """Ingestion against the running lab: the three sites, their simulated users, /collect and Kafka."""
 import json
+import time
 import uuid
 
 import requests
 from event_cases import malformed_bodies, valid_event
-from lab_sites import SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, wait_until_quiet
+from lab_sites import (SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, simulation,
+                       wait_until_quiet)
 
 from activitylab.events import validate_event
 
@@ -73,3 +75,31 @@ def test_malformed_collect_bodies_get_their_4xx_and_never_reach_the_topic():
     consumer.close()
     arrived = [json.loads(m.value) for m in messages if session.encode() in m.value]
     assert arrived == [good]
+
+
+def page_views_over(app, seconds):
+    """Samples the site's page_views counter every 0.2 s for `seconds`: [(monotonic time, count)]."""
+    samples, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        samples.append((time.monotonic(), counters(app)["site"]["page_views"]))
+        time.sleep(0.2)
+    return samples
+
+
+def test_pause_stops_the_simulated_users_within_2_s_and_resume_restarts_them(lab_env):
+    token = lab_env["LAB_ADMIN_TOKEN"]
+    simulation("news", token, paused=False, speed=5.0)
+    try:
+        running = page_views_over("news", 4)  # measurement windows, not waits for readiness
+        assert running[-1][1] > running[0][1], "news users were not browsing before the pause"
+        assert simulation("news", token, paused=True)["paused"] is True
+        paused_at = time.monotonic()
+        after = page_views_over("news", 7)
+        last_change = max((t for (t, n), (_, prev) in zip(after[1:], after) if n != prev), default=paused_at)
+        assert last_change - paused_at <= 2.0, f"page views still rising {last_change - paused_at:.1f} s after pause"
+        assert after[-1][1] == [n for t, n in after if t >= paused_at + 2.0][0]
+        assert simulation("news", token, paused=False)["paused"] is False
+        resumed = page_views_over("news", 4)
+        assert resumed[-1][1] > resumed[0][1], "news users did not browse again after resume"
+    finally:
+        simulation("news", token, paused=False, speed=1.0)

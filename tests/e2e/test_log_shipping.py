@@ -6,7 +6,7 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import requests
 from conftest import ROOT, exec_in
@@ -139,3 +139,19 @@ def test_lab_replay_lands_every_parseable_line_under_its_date_and_counts_the_res
     assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
     for day in ("1995-06-30", "1995-07-01", "1995-07-02", "1995-07-03", "1995-07-04"):  # nothing unparseable shipped
         assert not [line for line in partition_lines("news", "access", day) if f"{marker}-bad" in line]
+
+
+def test_a_line_with_an_impossible_date_still_ships_and_never_stalls_the_source():
+    """A hand-edited log line: `31/Feb` looks like a time but is none. It lands under the day it was read
+    (line_time=read), and the valid line after it under its own date: the source did not stop at it."""
+    marker = uuid.uuid4().hex
+    bad = f'10.0.0.1 - - [31/Feb/1995:00:00:01 +0000] "GET /{marker}-impossible HTTP/1.0" 200 1'
+    good = f'10.0.0.1 - - [01/Mar/1995:00:00:01 +0000] "GET /{marker}-after HTTP/1.0" 200 1'
+    read_day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    path = f"/site/logs/news/access-e2e-{marker}.log"
+    exec_in("flume", "sh", "-c", f"printf '%s\\n' '{bad}' '{good}' > {path}")
+    found = wait_landed_once("news", "access", {good: "1995-03-01", bad: read_day})
+    exec_in("flume", "rm", path)
+    assert found[good] == ["1995-03-01"]
+    assert len(found[bad]) == 1 and found[bad][0] in (read_day, next_day(read_day, 1))  # read just after midnight
+    assert flume_metrics()["SOURCE.access"]["EventReadFail"] == "0"

@@ -1,0 +1,63 @@
+package org.activitylab.flume;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+
+/**
+ * Run before the agent starts: finishes the HDFS files a previous agent left open (killed, out of
+ * memory, stopped too late). The HDFS sink writes into hidden `_name.tmp` files and renames them when
+ * it closes them; one that was never closed stays unreadable ("Cannot obtain block length") and hidden
+ * from Hive, Pig and MapReduce. With no agent running every such file is an orphan: recover its lease
+ * (the NameNode closes it at the length the DataNodes hold) and give it its final name.
+ *
+ *   java -cp /etc/lab/hadoop:/opt/flume/lib/* org.activitylab.flume.RecoverOpenLogs /logs
+ */
+public class RecoverOpenLogs {
+  public static void main(String[] args) throws Exception {
+    Path root = new Path(args.length > 0 ? args[0] : "/logs");
+    FileSystem fs = root.getFileSystem(new Configuration());
+    if (!fs.exists(root)) {
+      System.out.println("recover-open-logs: " + root + " does not exist yet");
+      return;
+    }
+    List<Path> open = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+    while (files.hasNext()) {
+      Path p = files.next().getPath();
+      if (p.getName().startsWith("_") && p.getName().endsWith(".tmp")) {
+        open.add(p);
+      }
+    }
+    int recovered = 0;
+    for (Path p : open) {
+      if (fs instanceof DistributedFileSystem && !closeByLeaseRecovery((DistributedFileSystem) fs, p)) {
+        System.out.println("recover-open-logs: " + p + " still open after 60 s; left for the next start");
+        continue;
+      }
+      String name = p.getName();
+      Path target = new Path(p.getParent(), name.substring(1, name.length() - ".tmp".length()));
+      if (fs.rename(p, target)) {
+        recovered++;
+        System.out.println("recover-open-logs: " + p + " -> " + target + " (" + fs.getFileStatus(target).getLen() + " bytes)");
+      }
+    }
+    System.out.println("recover-open-logs: " + recovered + " of " + open.size() + " files left open under " + root + " recovered");
+  }
+
+  private static boolean closeByLeaseRecovery(DistributedFileSystem dfs, Path p) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    boolean closed = dfs.recoverLease(p);
+    while (!closed && System.currentTimeMillis() < deadline) {
+      Thread.sleep(1000);  // the NameNode finishes block recovery asynchronously
+      closed = dfs.isFileClosed(p);
+    }
+    return closed;
+  }
+}
