@@ -3,7 +3,10 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
-from activitylab.sites import SITE_PORTS, counters, simulation  # noqa: F401  (re-exported for the tests)
+from activitylab.sites import SITE_PORTS, counters, simulation
+
+__all__ = ["SITES", "SIMULATED_USERS", "counters", "simulation", "settled_counters", "wait_until_quiet",
+           "consumer_at_end", "drain"]
 
 SITES = SITE_PORTS
 SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
