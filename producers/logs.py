@@ -19,14 +19,6 @@ from activitylab.events import format_event_time
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# What a Combined Log Format line looks like; used by tests and by anyone parsing these logs back.
-COMBINED_LOG_REGEX = (
-    r'^(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]+)\] '
-    r'"(?P<method>[A-Z]+) (?P<uri>\S+) (?P<protocol>[^"]+)" (?P<status>\d{3}) (?P<size>\d+|-) '
-    r'"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)"$'
-)
-
-
 class AppendLog:
     REOPEN_CHECK_S = 1.0
 

@@ -103,3 +103,29 @@ def test_pause_stops_the_simulated_users_within_2_s_and_resume_restarts_them(lab
         assert resumed[-1][1] > resumed[0][1], "news users did not browse again after resume"
     finally:
         simulation("news", token, paused=False, speed=1.0)
+
+
+def test_users_setting_shrinks_the_simulation_to_the_first_n_users(lab_env):
+    token = lab_env["LAB_ADMIN_TOKEN"]
+    assert simulation("news", token, paused=False, users=3, speed=5.0)["users"] == 3
+    try:
+        wait_until_quiet_for_users("news", keep={"news-u01", "news-u02", "news-u03"})
+        consumer = consumer_at_end()
+        events = [json.loads(m.value) for m in drain(consumer, lambda msgs: False, timeout=15)]
+        consumer.close()
+        users = {e["user_id"] for e in events if e["app_id"] == "news"}
+        assert users and users <= {"news-u01", "news-u02", "news-u03"}, users
+    finally:
+        simulation("news", token, users=10, speed=1.0)
+
+
+def wait_until_quiet_for_users(app, keep, timeout=20):
+    """Waits until users outside `keep` have stopped: none of them emits during a 3 s window."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        consumer = consumer_at_end()
+        window = [json.loads(m.value) for m in drain(consumer, lambda msgs: False, timeout=3)]
+        consumer.close()
+        if not {e["user_id"] for e in window if e["app_id"] == app} - keep:
+            return
+    raise AssertionError(f"{app}: users beyond {sorted(keep)} still active {timeout} s after the change")
