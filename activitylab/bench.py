@@ -1,5 +1,6 @@
 """`lab bench startup`: wall time of `make up` (images built) until every service is healthy, and the
-memory of the running lab (RSS per container from its memory cgroup), written to docs/benchmarks.md."""
+memory of the running lab (RSS per container from its memory cgroup), written to docs/benchmarks.md.
+`lab bench replay`: lines per second of `lab replay` from the file to HDFS, through Flume."""
 import datetime
 import os
 import platform
@@ -56,6 +57,10 @@ def bench_startup(skip_up=False):
         lines += [f"- `make up` to every service healthy (images built, {volumes}): **{startup:.0f} s**"]
     lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers", "",
               "| container | RSS MiB |", "|---|---:|"] + [f"| {n} | {m:.0f} |" for n, m in rows] + [""]
+    return write_report(lines)
+
+
+def write_report(lines):
     text = "\n".join(lines)
     print(text)
     header = "# Benchmarks\n\nNewest first. Numbers from shared, noisy machines: read them as orders of magnitude.\n\n"
@@ -64,3 +69,30 @@ def bench_startup(skip_up=False):
         f.write(header + text + "\n" + (old if old.startswith("## ") else ""))
     print(f"lab bench: written to {os.path.relpath(REPORT, ROOT)}")
     return 0
+
+
+def bench_replay(lines=200_000):
+    """Replays `lines` Common Log Format lines (one month of NASA-like traffic) and times it to 'shipped'."""
+    import tempfile
+    from datetime import datetime, timedelta
+    from pathlib import Path
+
+    from .replay import replay
+    start = datetime.fromisoformat("1995-07-01T00:00:00-04:00")
+    step = timedelta(days=30) / lines
+    with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
+        source = Path(tmp) / "access_log"
+        with open(source, "w") as f:
+            for i in range(lines):
+                t = start + step * i
+                f.write(f'host{i % 997}.example.net - - [{t.strftime("%d/%b/%Y:%H:%M:%S")} -0400] '
+                        f'"GET /shuttle/missions/sts-{i % 90}/mission.html HTTP/1.0" 200 {4000 + i % 3000}\n')
+        t0 = time.monotonic()
+        report = replay("news", "common", source, wait_timeout=1800, out=lambda *_: None)
+        elapsed = time.monotonic() - t0
+    return write_report([
+        f"## Replay throughput, {datetime.now().date().isoformat()} ({machine()})", "",
+        "Measured with `lab bench replay`: a generated Common Log Format file (30 days, -0400) through",
+        "`lab replay` into HDFS, timed until Flume has read it all and written its channel out.", "",
+        f"- {report.replayed} lines into {len(report.by_date)} daily partitions in **{elapsed:.1f} s**: "
+        f"**{report.replayed / elapsed:,.0f} lines/s**", ""])

@@ -30,7 +30,9 @@ def cmd_smoke(_args):
 
 
 def cmd_bench(args):
-    from .bench import bench_startup
+    from .bench import bench_replay, bench_startup
+    if args.what == "replay":
+        return bench_replay(lines=args.lines)
     return bench_startup(skip_up=args.skip_up)
 
 
@@ -145,6 +147,9 @@ def main(argv=None):
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("startup", help="time from `make up` to all healthy, and memory per service")
     b.add_argument("--skip-up", action="store_true", help="measure memory only, of the running lab")
+    b.set_defaults(func=cmd_bench)
+    b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
+    b.add_argument("--lines", type=int, default=200_000)
     b.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -103,8 +103,25 @@ def postgres():
     return f"user hive logged into database metastore ({out.stdout.split(',')[0].strip()})"
 
 
+def flume():
+    """The agent's counters, and today's access logs of the sites in HDFS (the simulated users write them)."""
+    from datetime import datetime, timedelta, timezone
+    m = requests.get("http://localhost:41414/metrics", timeout=10).json()
+    failed = int(m["SINK.hdfs"]["EventWriteFail"]) + int(m["SOURCE.access"]["EventReadFail"])
+    assert failed == 0, f"{failed} failed reads/writes since the agent started (docker compose logs flume)"
+    now = datetime.now(timezone.utc)
+    days = [now.strftime("%Y-%m-%d")] + ([(now - timedelta(days=1)).strftime("%Y-%m-%d")] if now.hour == 0
+                                           and now.minute < 5 else [])  # a new day's partition may be empty yet
+    files = {app: [e for day in days for e in webhdfs.list_dir(f"/logs/{app}/access/dt={day}")]
+             for app in ("shop", "news", "learn")}
+    empty = [app for app, entries in files.items() if not entries]
+    assert not empty, f"no access log in HDFS today for {', '.join(empty)} (are the simulated users paused?)"
+    return (f"{m['SINK.hdfs']['EventDrainSuccessCount']} lines written to HDFS since start; today's access logs "
+            f"of all 3 sites under /logs/*/access/dt={days[0]}")
+
+
 CHECKS = [("ZooKeeper", zookeeper), ("Kafka", kafka), ("HDFS", hdfs), ("YARN/MapReduce", yarn), ("HBase", hbase),
-          ("Storm", storm), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
+          ("Storm", storm), ("Flume", flume), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
 
 
 def smoke():

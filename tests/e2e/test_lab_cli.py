@@ -1,4 +1,4 @@
-"""The `lab` commands a user runs against the lab: status and smoke."""
+"""The `lab` commands a user runs against the lab: status, smoke and sim."""
 import os
 import subprocess
 
@@ -24,5 +24,17 @@ def test_status_lists_every_service_ok_and_storm_slots():
 def test_smoke_passes_every_component_check():
     proc = run("smoke")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 8
-    assert "smoke: 8 of 8 checks passed" in proc.stdout
+    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 9
+    assert "smoke: 9 of 9 checks passed" in proc.stdout
+    assert "ok   Flume" in proc.stdout
+
+
+def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():
+    proc = run("sim", "status")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines()[1:]}
+    assert set(rows) == {"shop", "news", "learn"}
+    assert all(int(row[4]) > 0 for row in rows.values())  # page views so far
+    proc = run("sim", "speed", "99", "--app", "news")
+    assert proc.returncode == 1
+    assert "news: PUT /admin/simulation refused (HTTP 400): speed: must be a number from 0.1 to 20" in proc.stdout
