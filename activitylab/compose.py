@@ -60,7 +60,7 @@ def zookeeper_mode():
     return next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Mode:")), None)
 
 
-def exec_in(service, *cmd, env=None, timeout=300, project=None):
+def exec_in(service, *cmd, env=None, timeout=300, project=None, input_text=None):
     """Runs a command in the service's first running container.
 
     `docker exec` rather than `docker compose exec`: with Compose 2.40 on dockerd 20.10 the latter
@@ -69,4 +69,4 @@ def exec_in(service, *cmd, env=None, timeout=300, project=None):
         c.name for c in containers() if c.service == service and c.state == "running")
     flags = [x for k, v in (env or {}).items() for x in ("-e", f"{k}={v}")]
     return subprocess.run(["docker", "exec", "-i", *flags, name, *cmd], text=True, capture_output=True,
-                          timeout=timeout, check=False)
+                          timeout=timeout, check=False, input=input_text)

@@ -11,7 +11,7 @@ from activitylab.sites import SITE_PORTS, simulation
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-RUN_LAST = ("test_kafka_outage.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
+RUN_LAST = ("test_kafka_outage.py", "test_flume_restart.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
 
 
 def pytest_collection_modifyitems(items):
@@ -32,9 +32,9 @@ def compose(*args, check=True, timeout=300, project_env=None):
                           capture_output=True, timeout=timeout, env=env)
 
 
-def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None):
+def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None, input_text=None):
     """Runs a command in the service's container; fails the test when it exits non-zero and check is set."""
-    proc = compose_exec(service, *cmd, env=env, timeout=timeout, project=project)
+    proc = compose_exec(service, *cmd, env=env, timeout=timeout, project=project, input_text=input_text)
     if check and proc.returncode != 0:
         raise AssertionError(f"{service}: {' '.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -52,11 +52,16 @@ def occurrences(app, kind, lines_by_date):
     return found
 
 
-def wait_landed_once(app, kind, lines_by_date, timeout=120):
-    """Waits until every line is in HDFS, then until the sink has written all Flume had in its channel at that
-    point (so a second copy would be there too), and returns where each line was found."""
+def wait_landed_once(app, kind, lines_by_date, timeout=120, copies=None):
+    """Waits until every line is in HDFS (`copies[line]` times when given, else once), then until the sink has
+    written all Flume had in its channel at that point (so one more copy would be there too), and returns
+    where each copy of each line was found."""
+    copies = copies or {}
+
+    def complete(found):
+        return all(len(found.get(line, [])) >= copies.get(line, 1) for line in lines_by_date)
     deadline = time.monotonic() + timeout
-    while len(occurrences(app, kind, lines_by_date)) < len(lines_by_date):
+    while not complete(occurrences(app, kind, lines_by_date)):
         assert time.monotonic() < deadline, f"{kind} lines of {app} not all in HDFS after {timeout} s"
         time.sleep(1)
     metrics = flume_metrics()

@@ -1,0 +1,64 @@
+"""Flume stopped and started again: every line written before, during and after the stop is in HDFS exactly once
+(TAILDIR's saved positions, the file channel, files closed on stop, and a stop that never splits a sink batch:
+flume/UninterruptedHdfsSink.java). Runs with the lab's last tests: it stops a service."""
+import time
+import uuid
+from collections import Counter
+
+from conftest import compose, exec_in
+from lab_sites import simulation
+from test_log_shipping import flume_metrics, log_bytes, log_size, partition_lines, wait_landed_once
+
+from activitylab.clf import parse_line
+from activitylab.replay import flume_container, wait_shipped
+from activitylab.wait import wait
+
+STOPPED_S = 20  # the scenario's length, not a wait for readiness
+
+
+def test_access_lines_written_across_a_flume_restart_land_exactly_once(lab_env):
+    simulation("shop", lab_env["LAB_ADMIN_TOKEN"], paused=False, speed=5.0)
+    try:
+        before = log_size("shop", "access")
+        compose("stop", "flume", timeout=120)
+        time.sleep(STOPPED_S)
+        compose("start", "flume", timeout=120)
+        assert wait(timeout=300) == 0
+        end = log_size("shop", "access")
+    finally:
+        simulation("shop", lab_env["LAB_ADMIN_TOKEN"], speed=1.0)
+    window = Counter(log_bytes("shop", "access", before, end).splitlines())
+    # Two requests can log the same line (same second, user and path), so copies are counted. Identical lines
+    # share their second, and a line's time is its request's start (written up to ~2 s later): lines within 5 s of
+    # either end of the window are left out, as their twins may lie outside it.
+    times = {line: parse_line(line, "combined").time for line in window}
+    first, last = min(times.values()), max(times.values())
+    copies = {line: n for line, n in window.items()
+              if (times[line] - first).total_seconds() > 5 and (last - times[line]).total_seconds() > 5}
+    assert sum(copies.values()) >= 20, "the simulated users hardly browsed during the stop"
+    expected = {line: parse_line(line, "combined").utc_date for line in copies}
+    found = wait_landed_once("shop", "access", expected, timeout=180, copies=copies)
+    assert {line: days for line, days in found.items()} == {line: [day] * copies[line] for line, day in expected.items()}
+
+
+def test_a_stop_in_the_middle_of_a_large_file_loses_and_repeats_nothing():
+    """60 000 lines written at once keep the sink busy with full batches, so the stop lands inside one."""
+    marker, n = uuid.uuid4().hex, 60_000
+    lines = [f'10.0.{i % 250}.{i % 199} - - [0{1 + i * 3 // n}/Aug/1995:10:{i % 60:02d}:00 +0000] '
+             f'"GET /{marker}/{i} HTTP/1.0" 200 {i}' for i in range(n)]
+    path = f"/site/logs/news/access-e2e-{marker}.log"
+    drained = int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"])
+    exec_in("flume", "sh", "-c", f"cat > {path}", input_text="\n".join(lines) + "\n")
+    deadline = time.monotonic() + 60
+    while int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"]) < drained + 5000:  # mid-file
+        assert time.monotonic() < deadline, "Flume did not start on the file"
+        time.sleep(0.1)
+    compose("stop", "flume", timeout=120)
+    compose("start", "flume", timeout=120)
+    assert wait(timeout=300) == 0
+    wait_shipped(flume_container(), path, timeout=600, out=lambda *_: None)
+    copies = Counter(line for day in ("1995-08-01", "1995-08-02", "1995-08-03")
+                     for line in partition_lines("news", "access", day) if marker in line)
+    exec_in("flume", "rm", path)
+    assert len(copies) == n, f"{n - len(copies)} lines missing"
+    assert sum(copies.values()) == n, f"{sum(copies.values()) - n} lines twice"
