@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from activitylab.events import format_event_time, validate_event
-from producers.identity import H_BROWSER, H_CITY, H_COUNTRY, H_DEVICE, H_OS, H_SESSION, H_USER
+from producers.identity import H_SESSION
 from producers.settings import Settings
 from producers.simulator.model import Context, run_session
 from producers.simulator.sites import site_model
@@ -29,9 +29,7 @@ class ClockedBrowser:
     def __init__(self, client, sink: MemorySink, user, rng: random.Random, clock: datetime, error_rate: float):
         self.client, self.sink, self.user, self.rng, self.clock = client, sink, user, rng, clock
         self.error_rate, self.session_id, self.page, self.events = error_rate, "", None, []
-        self.headers = {"User-Agent": user.user_agent, H_USER: user.user_id, H_COUNTRY: user.country,
-                        H_CITY: user.city, H_DEVICE: user.device_type, H_OS: user.os, H_BROWSER: user.browser,
-                        "X-Forwarded-For": user.ip}
+        self.headers = user.headers()
 
     def new_session(self) -> None:
         self.session_id = uuid.UUID(int=self.rng.getrandbits(128), version=4).hex

@@ -26,7 +26,7 @@ import requests
 
 from activitylab.events import build_event
 from producers.control import SimulationControl
-from producers.identity import H_BROWSER, H_CITY, H_COUNTRY, H_DEVICE, H_OS, H_SESSION, H_USER
+from producers.identity import H_SESSION
 from producers.settings import Settings
 from producers.simulator.model import Context, SiteModel, run_session
 from producers.simulator.sites import site_model
@@ -95,10 +95,7 @@ class HttpBrowser:
         self.user, self.settings, self.view, self.stats, self.stop = user, settings, view, stats, stop
         self.base_url = settings.base_url
         self.http = requests.Session()
-        self.http.headers.update({
-            "User-Agent": user.user_agent, H_USER: user.user_id, H_COUNTRY: user.country, H_CITY: user.city,
-            H_DEVICE: user.device_type, H_OS: user.os, H_BROWSER: user.browser, "X-Forwarded-For": user.ip,
-        })
+        self.http.headers.update(user.headers())
         self.session_id = ""
         self.page: PageState | None = None
         self.last_activity: float | None = None

@@ -11,6 +11,8 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
+from producers.identity import H_BROWSER, H_CITY, H_COUNTRY, H_DEVICE, H_OS, H_USER
+
 CITIES = (  # (country, city, weight)
     ("US", "New York", 6), ("US", "San Francisco", 3), ("US", "Chicago", 3), ("US", "Austin", 2),
     ("GB", "London", 4), ("GB", "Manchester", 2), ("DE", "Berlin", 3), ("DE", "Munich", 2),
@@ -52,6 +54,11 @@ class SimUser:
     browser: str
     user_agent: str
     ip: str
+
+    def headers(self) -> dict[str, str]:
+        """What this user's browser sends on every request: its user agent, identity and address."""
+        return {"User-Agent": self.user_agent, H_USER: self.user_id, H_COUNTRY: self.country, H_CITY: self.city,
+                H_DEVICE: self.device_type, H_OS: self.os, H_BROWSER: self.browser, "X-Forwarded-For": self.ip}
 
 
 def user_id(app_id: str, index: int) -> str:
