@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import flume
 from .clf import parse_line
-from .compose import containers
 
 LOG_ROOT = "/site/logs"          # the site-data volume as the flume service mounts it
 POSITIONS = "/data/flume/positions/access.json"
@@ -37,16 +37,9 @@ def _open(path: Path):
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
-def flume_container() -> str:
-    running = [c.name for c in containers() if c.service == "flume" and c.state == "running"]
-    if not running:
-        raise RuntimeError("the flume service is not running: start the lab first (`make up`)")
-    return running[0]
-
-
 def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects: Path | None = None,
            wait_timeout: float = 300, out=print) -> ReplayReport:
-    container = flume_container()
+    container = flume.container()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = f"{LOG_ROOT}/{app}/access-replay-{stamp}.log"
     report = ReplayReport(target)
@@ -107,38 +100,33 @@ def _print_report(report: ReplayReport, app: str, rejects: Path | None, out) -> 
         out(f"  unparseable lines kept in {rejects}")
 
 
-def _flume_state(container: str, target: str) -> tuple[int, int | None, int, int]:
-    """(file size, TAILDIR's saved position in it or None, events in the channel, events the sink wrote)."""
-    script = ("import json, os, sys, urllib.request\n"
-              "t = sys.argv[1]\n"
-              "pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == t), None) "
+def _read_position(container: str, target: str) -> tuple[int, int | None]:
+    """(file size, TAILDIR's saved position in it, or None before it saved one)."""
+    script = ("import json, os, sys\n"
+              "pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == sys.argv[1]), None) "
               "if os.path.exists(sys.argv[2]) else None\n"
-              "m = json.load(urllib.request.urlopen('http://localhost:41414/metrics', timeout=10))\n"
-              "print(json.dumps([os.path.getsize(t), pos, int(m['CHANNEL.disk']['ChannelSize']),\n"
-              "                  int(m['SINK.hdfs']['EventDrainSuccessCount'])]))\n")
+              "print(json.dumps([os.path.getsize(sys.argv[1]), pos]))\n")
     proc = subprocess.run(["docker", "exec", container, "python3", "-c", script, target, POSITIONS],
                           capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
-        raise RuntimeError(f"reading Flume's state failed: {proc.stderr.strip()[-300:]}")
+        raise RuntimeError(f"reading Flume's position in {target} failed: {proc.stderr.strip()[-300:]}")
     return tuple(json.loads(proc.stdout))
 
 
 def wait_shipped(container: str, target: str, timeout: float, out=print) -> None:
-    """Until TAILDIR has read the file to its end, then the sink has written everything that was in the
-    channel at that moment (the channel is first in, first out, so the file's lines are among them)."""
-    deadline, last_note, goal = time.monotonic() + timeout, 0.0, None
+    """Until TAILDIR has read the file to its end, then until the sink has written what the channel held then."""
+    deadline, last_note = time.monotonic() + timeout, 0.0
     while True:
-        size, pos, queued, drained = _flume_state(container, target)
-        if goal is None and pos == size:
-            goal = drained + queued
-        if goal is not None and drained >= goal:
-            out("  shipped: Flume has read the whole file and written it to HDFS "
-                "(files close after FLUME_ROLL_SECONDS; open ones are the hidden _*.tmp)")
-            return
+        size, pos = _read_position(container, target)
+        if pos == size:
+            break
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Flume has not shipped {target} after {timeout:.0f} s: read {pos} of {size} bytes, "
-                               f"{queued} events in its channel (see `docker compose logs flume`)")
+            raise RuntimeError(f"Flume has not read {target} after {timeout:.0f} s: read {pos} of {size} bytes "
+                               "(see `docker compose logs flume`)")
         if time.monotonic() - last_note >= 5:
             last_note = time.monotonic()
-            out(f"  waiting for Flume: read {pos or 0} of {size} bytes, {queued} events in its channel")
+            out(f"  waiting for Flume: read {pos or 0} of {size} bytes")
         time.sleep(1)
+    flume.wait_channel_written(max(1.0, deadline - time.monotonic()))
+    out("  shipped: Flume has read the whole file and written it to HDFS "
+        "(files close after FLUME_ROLL_SECONDS; open ones are the hidden _*.tmp)")

@@ -10,6 +10,7 @@ import uuid
 import requests
 
 from . import webhdfs
+from .flume import metrics as flume_metrics
 from .compose import exec_in, read_env, zookeeper_mode
 
 
@@ -106,7 +107,7 @@ def postgres():
 def flume():
     """The agent's counters, and today's access logs of the sites in HDFS (the simulated users write them)."""
     from datetime import datetime, timedelta, timezone
-    m = requests.get("http://localhost:41414/metrics", timeout=10).json()
+    m = flume_metrics()
     failed = int(m["SINK.hdfs"]["EventWriteFail"]) + int(m["SOURCE.access"]["EventReadFail"])
     assert failed == 0, f"{failed} failed reads/writes since the agent started (docker compose logs flume)"
     now = datetime.now(timezone.utc)

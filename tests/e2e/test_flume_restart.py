@@ -6,11 +6,12 @@ import uuid
 from collections import Counter
 
 from conftest import compose, exec_in
+from lab_logs import log_bytes, log_size, partition_lines, wait_landed_once
 from lab_sites import simulation
-from test_log_shipping import flume_metrics, log_bytes, log_size, partition_lines, wait_landed_once
 
+from activitylab import flume
 from activitylab.clf import parse_line
-from activitylab.replay import flume_container, wait_shipped
+from activitylab.replay import wait_shipped
 from activitylab.wait import wait
 
 STOPPED_S = 20  # the scenario's length, not a wait for readiness
@@ -47,16 +48,16 @@ def test_a_stop_in_the_middle_of_a_large_file_loses_and_repeats_nothing():
     lines = [f'10.0.{i % 250}.{i % 199} - - [0{1 + i * 3 // n}/Aug/1995:10:{i % 60:02d}:00 +0000] '
              f'"GET /{marker}/{i} HTTP/1.0" 200 {i}' for i in range(n)]
     path = f"/site/logs/news/access-e2e-{marker}.log"
-    drained = int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"])
+    drained = int(flume.metrics()["SINK.hdfs"]["EventDrainSuccessCount"])
     exec_in("flume", "sh", "-c", f"cat > {path}", input_text="\n".join(lines) + "\n")
     deadline = time.monotonic() + 60
-    while int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"]) < drained + 5000:  # mid-file
+    while int(flume.metrics()["SINK.hdfs"]["EventDrainSuccessCount"]) < drained + 5000:  # mid-file
         assert time.monotonic() < deadline, "Flume did not start on the file"
         time.sleep(0.1)
     compose("stop", "flume", timeout=120)
     compose("start", "flume", timeout=120)
     assert wait(timeout=300) == 0
-    wait_shipped(flume_container(), path, timeout=600, out=lambda *_: None)
+    wait_shipped(flume.container(), path, timeout=600, out=lambda *_: None)
     copies = Counter(line for day in ("1995-08-01", "1995-08-02", "1995-08-03")
                      for line in partition_lines("news", "access", day) if marker in line)
     exec_in("flume", "rm", path)

@@ -3,73 +3,16 @@ own date; `lab replay` lands a Common Log Format file the same way and reports w
 import json
 import subprocess
 import sys
-import time
 import uuid
-from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import requests
 from conftest import ROOT, exec_in
+from lab_logs import log_bytes, log_size, next_day, partition_lines, wait_landed_once
 from lab_sites import wait_until_quiet
 
-from activitylab import webhdfs
+from activitylab import flume
 from activitylab.clf import parse_line
-
-
-def flume_metrics():
-    return requests.get("http://localhost:41414/metrics", timeout=10).json()
-
-
-def log_size(app, kind):
-    return int(exec_in("flume", "stat", "-c", "%s", f"/site/logs/{app}/{kind}.log").stdout)
-
-
-def log_bytes(app, kind, start, end):
-    script = "import sys; f = open(sys.argv[1], 'rb'); f.seek(int(sys.argv[2])); sys.stdout.write(f.read(int(sys.argv[3])).decode())"
-    return exec_in("flume", "python3", "-c", script, f"/site/logs/{app}/{kind}.log", str(start), str(end - start)).stdout
-
-
-def next_day(day, delta):
-    return (date.fromisoformat(day) + timedelta(days=delta)).isoformat()
-
-
-def partition_lines(app, kind, day):
-    """Every line of one partition, open files included."""
-    files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
-    while files is None:  # a file was closed (renamed) while we read: read the partition again
-        files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
-    return [line for content in files.values() for line in content.decode("latin-1").splitlines()]
-
-
-def occurrences(app, kind, lines_by_date):
-    """{line: [dt of each copy found]} over the partitions of the lines' dates and the day either side of each."""
-    days = {next_day(d, delta) for d in lines_by_date.values() for delta in (-1, 0, 1)}
-    found = defaultdict(list)
-    for day in sorted(days):
-        for line in partition_lines(app, kind, day):
-            if line in lines_by_date:
-                found[line].append(day)
-    return found
-
-
-def wait_landed_once(app, kind, lines_by_date, timeout=120, copies=None):
-    """Waits until every line is in HDFS (`copies[line]` times when given, else once), then until the sink has
-    written all Flume had in its channel at that point (so one more copy would be there too), and returns
-    where each copy of each line was found."""
-    copies = copies or {}
-
-    def complete(found):
-        return all(len(found.get(line, [])) >= copies.get(line, 1) for line in lines_by_date)
-    deadline = time.monotonic() + timeout
-    while not complete(occurrences(app, kind, lines_by_date)):
-        assert time.monotonic() < deadline, f"{kind} lines of {app} not all in HDFS after {timeout} s"
-        time.sleep(1)
-    metrics = flume_metrics()
-    goal = int(metrics["SINK.hdfs"]["EventDrainSuccessCount"]) + int(metrics["CHANNEL.disk"]["ChannelSize"])
-    while int(flume_metrics()["SINK.hdfs"]["EventDrainSuccessCount"]) < goal:
-        assert time.monotonic() < deadline, "Flume's sink stopped draining its channel"
-        time.sleep(0.5)
-    return occurrences(app, kind, lines_by_date)
 
 
 def test_paused_window_of_access_and_perf_lines_lands_in_hdfs_exactly_once(paused_simulation):
@@ -159,4 +102,4 @@ def test_a_line_with_an_impossible_date_still_ships_and_never_stalls_the_source(
     exec_in("flume", "rm", path)
     assert found[good] == ["1995-03-01"]
     assert len(found[bad]) == 1 and found[bad][0] in (read_day, next_day(read_day, 1))  # read just after midnight
-    assert flume_metrics()["SOURCE.access"]["EventReadFail"] == "0"
+    assert flume.metrics()["SOURCE.access"]["EventReadFail"] == "0"

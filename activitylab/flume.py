@@ -1,0 +1,35 @@
+"""The Flume agent from the host: its metrics, its container, and waiting until what it holds is in HDFS."""
+from __future__ import annotations
+
+import time
+
+import requests
+
+from .compose import containers
+
+METRICS = "http://localhost:41414/metrics"
+
+
+def metrics() -> dict:
+    """The agent's counters: {"SOURCE.access": {...}, "CHANNEL.disk": {...}, "SINK.hdfs": {...}, ...}."""
+    return requests.get(METRICS, timeout=10).json()
+
+
+def container() -> str:
+    running = [c.name for c in containers() if c.service == "flume" and c.state == "running"]
+    if not running:
+        raise RuntimeError("the flume service is not running: start the lab first (`make up`)")
+    return running[0]
+
+
+def wait_channel_written(timeout: float) -> None:
+    """Until the sink has written to HDFS everything in the channel now. The channel is first in, first out
+    with one sink, so once the sink has drained as many events as were queued, all of those are written."""
+    m = metrics()
+    goal = int(m["SINK.hdfs"]["EventDrainSuccessCount"]) + int(m["CHANNEL.disk"]["ChannelSize"])
+    deadline = time.monotonic() + timeout
+    while (drained := int(metrics()["SINK.hdfs"]["EventDrainSuccessCount"])) < goal:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Flume's sink wrote {drained} of the {goal} events it had to reach in {timeout:.0f} s "
+                               "(see `docker compose logs flume`)")
+        time.sleep(0.5)
