@@ -44,7 +44,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _v1(**fields) -> dict:
-    """A v1 event in contract field order."""
+    """A v1 event in contract field order, values as the source had them. Not events.build_event: that one
+    coerces types and makes up a missing event_id, where a backfill must let the schema reject the record."""
     order = ("event_id", "event_type", "event_time", "app_id", "user_id", "session_id", "page", "section",
              "referrer", "target", "http_status", "latency_ms", "geo", "device", "user_agent")
     return {"schema_version": SCHEMA_VERSION, **{k: fields[k] for k in order}}
