@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from activitylab.events import validate_event
+from activity_contract.events import validate_event
+from activity_contract.names import TOPIC_DLQ, TOPIC_EVENTS
 from activitylab.legacy_formats import READERS, SHAPES, WRITERS
 from producers.sinks import encode_event
 
-TOPIC, DLQ = "user-activity", "user-activity-dlq"
+TOPIC, DLQ = TOPIC_EVENTS, TOPIC_DLQ
 
 
 @dataclass

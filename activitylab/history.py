@@ -13,7 +13,7 @@ import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from activitylab.events import format_event_time, validate_event
+from activity_contract.events import format_event_time, validate_event
 from producers.identity import H_SESSION
 from producers.settings import Settings
 from producers.simulator.model import Context, run_session

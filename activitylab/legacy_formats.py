@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from activitylab.events import SCHEMA_VERSION, format_event_time, parse_event_time
+from activity_contract.events import SCHEMA_VERSION, format_event_time, parse_event_time
 
 # Event ids of shop's CSV rows: uuid5 of the row id in this namespace, so loading a file twice gives the
 # same ids (downstream de-duplicates by event_id).

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from activitylab.events import FieldError, error_body, parse_event_json
+from activity_contract.events import FieldError, error_body, parse_event_json
 from producers.control import validate_update
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from activitylab.events import FieldError
+from activity_contract.events import FieldError
 
 SPEED_MIN, SPEED_MAX = 0.1, 20.0
 CONTROL_FILE = "simulation.json"

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from activitylab.events import build_event, format_event_time, validate_event
+from activity_contract.events import build_event, format_event_time, validate_event
 from producers.api import COLLECT_MAX_BYTES, json_error
 from producers.identity import COOKIE_SESSION, COOKIE_USER, H_USER, Identity, resolve_identity, valid_id
 

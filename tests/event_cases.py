@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from activitylab.events import build_event
+from activity_contract.events import build_event
 from producers.api import COLLECT_MAX_BYTES
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from activitylab.events import build_event
+from activity_contract.events import build_event
 from producers.control import SimulationControl
 from producers.identity import H_SESSION
 from producers.settings import Settings

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from conftest import ROOT
 from lab_sites import consumer_at_end, drain
 
-from activitylab.events import validate_event
+from activity_contract.events import validate_event
 from activitylab.history import generate_events
 from activitylab.legacy_formats import SHOP_ROW_NAMESPACE
 

@@ -8,7 +8,7 @@ from event_cases import malformed_bodies, valid_event
 from lab_sites import (SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, simulation,
                        wait_until_quiet)
 
-from activitylab.events import validate_event
+from activity_contract.events import validate_event
 
 
 def test_simulated_users_of_all_three_sites_reach_the_topic_within_60_s(running_simulation):

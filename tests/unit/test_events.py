@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import jsonschema
 import pytest
 
-from activitylab.events import (FIELDS, build_event, error_body, event_schema, format_event_time, new_event_id,
+from activity_contract.events import (FIELDS, build_event, error_body, event_schema, format_event_time, new_event_id,
                                 parse_event_json, parse_event_time, validate_event)
 
 
@@ -150,3 +150,10 @@ def test_build_event_refuses_invalid_input_naming_fields():
         build_event(event_type="click", app_id="shop", user_id="u", session_id="s", page="/", section="home",
                     http_status=200, latency_ms=1, country="Germany", city="Berlin", device_type="desktop",
                     os="Linux", browser="Firefox", user_agent="x")
+
+
+def test_nan_latency_and_deep_nesting_are_invalid_json_not_crashes():
+    obj, errors = parse_event_json('{"latency_ms": NaN}')
+    assert obj is None and errors[0].field == "$" and "NaN is not a JSON number" in errors[0].message
+    obj, errors = parse_event_json("[" * 100_000)
+    assert obj is None and errors[0].message == "body is not valid JSON: nested too deeply"

@@ -10,7 +10,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from activitylab.events import validate_event
+from activity_contract.events import validate_event
 from producers.simulator.runner import ControlView, HttpBrowser, SessionInterrupted, Simulator, Stats, Stopping
 from producers.simulator.users import make_user
 from producers.sinks import MemorySink

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from activitylab.events import validate_event
+from activity_contract.events import validate_event
 from producers.catalog import get_site
 from producers.simulator.sites import MODELS
 

@@ -40,7 +40,7 @@ class FieldError:
 
 @lru_cache(maxsize=1)
 def event_schema() -> dict[str, Any]:
-    text = resources.files("activitylab").joinpath("schema/event-v1.json").read_text(encoding="utf-8")
+    text = resources.files("activity_contract").joinpath("schema/event-v1.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -107,10 +107,18 @@ def error_body(errors: list[FieldError], error: str = "invalid field") -> dict[s
 def parse_event_json(raw: bytes | str) -> tuple[Any, list[FieldError]]:
     """Decode a request body and validate it. Returns (event or None, errors)."""
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         return None, [FieldError(ROOT, f"body is not valid JSON: {exc}")]
+    except RecursionError:  # e.g. "[[[[...": nested past the interpreter's limit, still only a bad body
+        return None, [FieldError(ROOT, "body is not valid JSON: nested too deeply")]
     return obj, validate_event(obj)
+
+
+def _no_constant(name: str):
+    """NaN and Infinity are not JSON (RFC 8259), though Python's parser accepts them: a NaN latency would
+    pass the schema's range checks and poison every percentile downstream."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def new_event_id() -> str:

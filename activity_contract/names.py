@@ -1,0 +1,124 @@
+"""The contract's names (../shared/CONTRACT.md): topics, HBase tables, columns and row keys, HDFS paths, Hive.
+
+Pure constants and key functions, no I/O: the sites, the Storm bolts, the dashboard, the CLI and the tests
+all build a row key or name a column through here, so a rename happens in one place.
+"""
+from __future__ import annotations
+
+import struct
+from datetime import datetime, timezone
+
+# ---- sites
+APPS = ("shop", "news", "learn")
+
+# ---- Kafka topics
+TOPIC_EVENTS = "user-activity"
+TOPIC_DLQ = "user-activity-dlq"        # {"error": reason, "raw": original message}
+TOPIC_ALERTS = "activity-alerts"
+
+# ---- HBase, namespace `activity` (the speed layer's live views)
+HBASE_NAMESPACE = "activity"
+T_PAGE_COUNTS = "activity:page_counts"
+T_MINUTE_STATS = "activity:minute_stats"
+T_ACTIVE_USERS = "activity:active_users"
+T_USER_RECENT_PAGES = "activity:user_recent_pages"
+T_SESSIONS = "activity:sessions"
+T_ALERTS = "activity:alerts"
+HBASE_TABLES = (T_PAGE_COUNTS, T_MINUTE_STATS, T_ACTIVE_USERS, T_USER_RECENT_PAGES, T_SESSIONS, T_ALERTS)
+
+# Column families. `c` holds the contract's columns. `d` holds one marker per applied event id (TTL'd):
+# the row's state and its markers are written in one atomic row mutation, so a replayed event is seen
+# and skipped. `u` (active_users) holds each user's last event time in ms (TTL'd past 30 minutes).
+FAMILY = "c"
+DEDUPE_FAMILY = "d"
+LAST_SEEN_FAMILY = "u"
+
+# page_counts
+C_VIEWS = b"c:views"
+# minute_stats
+C_EVENTS = b"c:events"
+C_PAGE_VIEWS = b"c:page_views"
+C_ERRORS = b"c:errors"
+# active_users
+C_ACTIVE_5M = b"c:active_5m"
+C_ACTIVE_30M = b"c:active_30m"
+C_UPDATED_AT = b"c:updated_at"         # RFC 3339 UTC time of the count
+# (active counts are 8-byte longs, like the counters; the site's last-minute health, written by the alerting
+#  bolt, is ASCII decimal text)
+C_REQUESTS_1M = b"c:requests_1m"
+C_ERROR_RATE_1M = b"c:error_rate_1m"     # share of http_status >= 500 over the last 60 s
+C_P95_LATENCY_1M = b"c:p95_latency_ms_1m"
+C_HEALTH_AT = b"c:health_at"
+# user_recent_pages
+C_RECENT_PAGES = b"c:pages"            # JSON list, newest first: [{"page", "time", "app_id", "event_id"}]
+C_USER_SESSION = b"c:session"          # JSON {"key": sessions row key, "last_ms": int, "ended": "" | "logout" | "idle"}
+# sessions
+C_SESSION_USER = b"c:user_id"
+C_SESSION_APP = b"c:app_id"
+C_SESSION_START = b"c:start"           # RFC 3339 event times
+C_SESSION_LAST_SEEN = b"c:last_seen"
+C_SESSION_PAGES = b"c:page_count"      # 8-byte counter value
+C_SESSION_EVENTS = b"c:event_count"
+C_SESSION_ENTRY = b"c:entry_page"      # the session's earliest page view (c:entry_time its time)
+C_SESSION_CURRENT = b"c:current_page"  # the latest page view (c:current_time); the exit page once ended
+C_SESSION_ENDED = b"c:ended"           # "" while live, else "logout" or "idle"
+# alerts (text values: the number as ASCII decimal)
+C_ALERT_TYPE = b"c:type"               # error_rate | p95_latency | error_spike
+C_ALERT_METRIC = b"c:metric"
+C_ALERT_VALUE = b"c:value"
+C_ALERT_THRESHOLD = b"c:threshold"
+C_ALERT_MESSAGE = b"c:message"
+C_ALERT_TIME = b"c:time"
+C_ALERT_APP = b"c:app_id"
+
+RECENT_PAGES_KEPT = 20                 # the contract asks for at least 10
+ACTIVE_WINDOWS_S = {"active_5m": 300, "active_30m": 1800}
+SESSION_GAP_S = 30 * 60
+
+# ---- HDFS
+HDFS_LOGS = "/logs"                    # /logs/{app_id}/{access,error,perf}/dt=YYYY-MM-DD/
+HDFS_RAW_EVENTS = "/data/raw/events"   # dt=YYYY-MM-DD/ Parquet
+HDFS_MINUTE_METRICS = "/data/metrics/minute"
+
+# ---- Hive
+HIVE_DATABASE = "activity"
+
+# ---- Storm
+TOPOLOGY_NAME = "activity-speed"
+
+_MAX_MS = 10 ** 13  # reverse timestamps stay 13 digits until the year 2286
+
+
+def page_row(app_id: str, page: str) -> bytes:
+    return f"{app_id}#{page}".encode()
+
+
+def minute_key(event_time: datetime) -> str:
+    """yyyyMMddHHmm of a UTC time, the minute_stats key suffix."""
+    return event_time.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
+
+
+def minute_row(app_id: str, event_time: datetime) -> bytes:
+    return f"{app_id}#{minute_key(event_time)}".encode()
+
+
+def alert_row(app_id: str, time_ms: int) -> bytes:
+    """Newest first within a site: `{app_id}#{reverse timestamp}`, zero-padded so keys sort as numbers."""
+    return f"{app_id}#{_MAX_MS - int(time_ms):013d}".encode()
+
+
+def alert_time_ms(row: bytes) -> int:
+    return _MAX_MS - int(row.decode().rsplit("#", 1)[1])
+
+
+def encode_counter(value: int) -> bytes:
+    """HBase's counter cell: a big-endian signed 8-byte long (what Increment and HappyBase's counter_get use)."""
+    return struct.pack(">q", value)
+
+
+def decode_counter(raw: bytes | None) -> int:
+    return struct.unpack(">q", raw)[0] if raw else 0
+
+
+def dedupe_column(event_id: str) -> bytes:
+    return f"{DEDUPE_FAMILY}:{event_id}".encode()
