@@ -12,7 +12,7 @@ DATANODES ?= $(or $(shell sed -n 's/^DATANODES=//p' .env 2>/dev/null),1)
 export HDFS_REPLICATION := $(shell n=$(DATANODES); echo $$(( n < 3 ? n : 3 )))
 export COMPOSE_PROGRESS ?= plain
 
-.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench
+.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,7 +57,12 @@ logs:  ## follow the logs of every service
 test-unit: venv  ## fast tests, no containers
 	@$(VENV)/bin/pytest -q -m "not e2e" tests/unit
 
-test-e2e: up  ## end-to-end tests against the running lab
+browser:  ## Debian's chromium for the dashboard's end-to-end test (Playwright drives it; nothing is downloaded)
+	@test -x /usr/bin/chromium || { echo "[browser] /usr/bin/chromium missing: installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-e2e: up browser  ## end-to-end tests against the running lab
 	@$(VENV)/bin/pytest -q -m e2e tests/e2e
 
 test: test-unit test-e2e  ## unit tests, then end-to-end tests (starting the lab if needed)

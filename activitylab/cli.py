@@ -1,4 +1,4 @@
-"""The `lab` command: status, wait, urls, smoke, sim, replay, backfill, bench."""
+"""The `lab` command: status, wait, urls, smoke, sim, storm, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -31,9 +31,21 @@ def cmd_smoke(_args):
 
 def cmd_bench(args):
     from .bench import bench_replay, bench_startup
+    if args.what == "speed":
+        from .bench_speed import bench_speed
+        return bench_speed(samples=args.samples, events=args.events)
     if args.what == "replay":
         return bench_replay(lines=args.lines)
     return bench_startup(skip_up=args.skip_up)
+
+
+def cmd_storm(args):
+    from . import storm
+    if args.action == "deploy":
+        return storm.deploy(force=args.force)
+    if args.action == "kill":
+        return storm.kill()
+    return storm.status()
 
 
 def cmd_sim(args):
@@ -121,6 +133,12 @@ def main(argv=None):
     p.add_argument("--app", dest="apps", action="append", choices=["shop", "news", "learn"], default=[],
                    help="one site (repeatable); default all three")
     p.set_defaults(func=cmd_sim)
+    p = sub.add_parser("storm", help="the speed layer topology: deploy, kill, status",
+                       description="deploy: submit it when absent or when its code or settings changed (--force: "
+                                   "always); kill: remove it; status: workers, uptime, tuples, latency from Nimbus.")
+    p.add_argument("action", choices=["deploy", "kill", "status"])
+    p.add_argument("--force", action="store_true", help="deploy: replace it even when unchanged")
+    p.set_defaults(func=cmd_storm)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "
                                    "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "
@@ -150,6 +168,10 @@ def main(argv=None):
     b.set_defaults(func=cmd_bench)
     b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
     b.add_argument("--lines", type=int, default=200_000)
+    b.set_defaults(func=cmd_bench)
+    b = bsub.add_parser("speed", help="event -> HBase counter latency of the speed layer (p50/p95/p99)")
+    b.add_argument("--samples", type=int, default=100, help="latency samples")
+    b.add_argument("--events", type=int, default=20000, help="backlog size of the throughput run")
     b.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     return args.func(args)

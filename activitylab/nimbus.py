@@ -22,3 +22,47 @@ def cluster_summary(host="localhost", port=6627):
                        for t in info.topologies],
         "nimbus_uptime_s": max((n.uptime_secs for n in (info.nimbuses or [])), default=0),
     }
+
+
+def _stream_sum(stats_map, window=":all-time"):
+    """Sum a Storm stats map {window: {stream: n}} over the user streams (system streams start with `__`)."""
+    return sum(n for stream, n in (stats_map or {}).get(window, {}).items() if not str(stream).startswith("__"))
+
+
+def topology_summary(host="localhost", port=6627, name=None):
+    """The named topology's health, as the Storm UI's topology page showed it, or None when it is not running.
+
+    Keys: name, id, status, uptime_s, workers, executors, worker_uptime_s (the youngest executor: it resets
+    when a worker restarts), emitted, transferred, acked, failed (all-time, user streams), complete_latency_ms
+    (the spouts' average over the last 10 minutes; 0 until a tuple tree completed).
+    """
+    from activity_contract.names import TOPOLOGY_NAME
+    name = name or TOPOLOGY_NAME
+    client = nimbus_client(host, port)
+    found = [t for t in client.getClusterInfo().topologies if t.name == name]
+    if not found:
+        return None
+    t = found[0]
+    info = client.getTopologyInfo(t.id)
+    emitted = transferred = acked = failed = 0
+    latencies = []
+    user_executors = [e for e in info.executors or [] if not e.component_id.startswith("__")]
+    for e in user_executors:
+        if e.stats is None:
+            continue
+        emitted += _stream_sum(e.stats.emitted)
+        transferred += _stream_sum(e.stats.transferred)
+        spout = e.stats.specific.spout if e.stats.specific else None
+        if spout is not None:
+            acked += _stream_sum(spout.acked)
+            failed += _stream_sum(spout.failed)
+            for stream, ms in (spout.complete_ms_avg or {}).get("600", {}).items():
+                if not str(stream).startswith("__") and ms:
+                    latencies.append(ms)
+    return {
+        "name": t.name, "id": t.id, "status": t.status, "uptime_s": t.uptime_secs,
+        "workers": t.num_workers, "executors": t.num_executors,
+        "worker_uptime_s": min((e.uptime_secs for e in user_executors), default=0),
+        "emitted": emitted, "transferred": transferred, "acked": acked, "failed": failed,
+        "complete_latency_ms": round(sum(latencies) / len(latencies), 1) if latencies else 0.0,
+    }

@@ -27,10 +27,12 @@ SERVICES = [
     Service("hbase-thrift", "HBase Thrift 1 (HappyBase)", "thrift://localhost:9090"),
     Service("nimbus", "Storm Nimbus (Thrift API; no Storm UI exists)", "thrift://localhost:6627"),
     Service("supervisor", "Storm Supervisor (scalable)"),
+    Service("storm-deploy", "submits the speed layer topology when absent or changed", oneshot=True),
     Service("flume", "Flume agent: site logs -> HDFS /logs", "http://localhost:41414/metrics"),
     Service("shop", "site: shop (e-commerce) + 10 simulated users", "http://localhost:5001"),
     Service("news", "site: news (media) + 10 simulated users", "http://localhost:5002"),
     Service("learn", "site: learn (courses) + 10 simulated users", "http://localhost:5003"),
+    Service("dashboard", "Streamlit dashboard: live views", "http://localhost:8501"),
     Service("postgres", "PostgreSQL (Hive metastore, Airflow)"),
     Service("mariadb", "MariaDB (user profiles)", "mysql://localhost:3306/activity"),
 ]

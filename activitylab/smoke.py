@@ -86,6 +86,30 @@ def storm():
     return f"Nimbus reports {len(s['supervisors'])} supervisor(s), {free} free slot(s), {len(s['topologies'])} topology(ies)"
 
 
+def speed_layer():
+    """The topology is active and counts a page view of a new page (a real request to the shop)."""
+    import happybase
+    import requests
+
+    from activity_contract import names
+
+    from .nimbus import topology_summary
+    t = topology_summary()
+    assert t is not None, f"topology {names.TOPOLOGY_NAME} not running (`lab storm deploy`)"
+    assert t["status"] == "ACTIVE", f"topology {t['name']} is {t['status']}"
+    page = f"/lab-smoke-{uuid.uuid4().hex[:8]}"
+    requests.get(f"http://localhost:5001{page}", timeout=30, headers={"X-Lab-User": "lab-smoke"})
+    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    t0, views = time.monotonic(), 0
+    while time.monotonic() - t0 < 30 and views == 0:
+        views = names.decode_counter(conn.table(names.T_PAGE_COUNTS).row(names.page_row("shop", page)).get(names.C_VIEWS))
+        time.sleep(0.05)
+    conn.close()
+    assert views == 1, f"a page view of shop{page} not counted in {names.T_PAGE_COUNTS} within 30 s"
+    return (f"{t['name']} {t['status']} with {t['workers']} worker(s); a page view reached page_counts in "
+            f"{(time.monotonic() - t0) * 1000:.0f} ms")
+
+
 def mariadb():
     import pymysql
     conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=read_env()["MARIADB_PASSWORD"],
@@ -122,7 +146,7 @@ def flume():
 
 
 CHECKS = [("ZooKeeper", zookeeper), ("Kafka", kafka), ("HDFS", hdfs), ("YARN/MapReduce", yarn), ("HBase", hbase),
-          ("Storm", storm), ("Flume", flume), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
+          ("Storm", storm), ("Speed layer", speed_layer), ("Flume", flume), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
 
 
 def smoke():

@@ -38,3 +38,9 @@ def print_storm():
         print(f"  topology {t['name']:<22} {t['status']:<8} workers {t['workers']}, executors {t['executors']}")
     if not summary["topologies"]:
         print("  no topology running")
+    from .nimbus import topology_summary
+    from .storm import status_lines
+    try:
+        print("\n".join("  " + line for line in status_lines(topology_summary())))
+    except Exception as exc:  # informative only
+        print(f"  speed layer topology: not readable from Nimbus: {exc}")

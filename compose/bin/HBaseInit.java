@@ -26,7 +26,9 @@ import org.apache.hadoop.hbase.NamespaceNotFoundException;
 import org.apache.hadoop.hbase.TableExistsException;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
+import org.apache.hadoop.hbase.client.TableDescriptor;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
@@ -39,6 +41,11 @@ public class HBaseInit {
         "page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts",
     };
     static final byte[] FAMILY = Bytes.toBytes("c");
+    // The speed layer's extra families (activity_contract/names.py): `d` holds one marker per applied event id,
+    // kept SPEED_DEDUPE_TTL_S seconds (how long a replay is recognized); `u` holds users' last event times.
+    static final byte[] DEDUPE = Bytes.toBytes("d");
+    static final byte[] LAST_SEEN = Bytes.toBytes("u");
+    static final Set<String> WITH_DEDUPE = Set.of("page_counts", "minute_stats", "user_recent_pages", "sessions");
 
     public static void main(String[] args) {
         List<TableName> tables = new ArrayList<>();
@@ -108,15 +115,37 @@ public class HBaseInit {
         }
     }
 
-    /** Returns true if the table was created, false if it already existed. */
+    static List<ColumnFamilyDescriptor> families(TableName tn) {
+        List<ColumnFamilyDescriptor> out = new ArrayList<>();
+        out.add(ColumnFamilyDescriptorBuilder.newBuilder(FAMILY).setMaxVersions(1).build());
+        if (!tn.getNamespaceAsString().equals(NAMESPACE)) {
+            return out;
+        }
+        String q = tn.getQualifierAsString();
+        if (WITH_DEDUPE.contains(q)) {
+            int ttl = Integer.parseInt(System.getenv().getOrDefault("SPEED_DEDUPE_TTL_S", "7200"));
+            out.add(ColumnFamilyDescriptorBuilder.newBuilder(DEDUPE).setMaxVersions(1).setTimeToLive(ttl).build());
+        }
+        if (q.equals("active_users")) {
+            out.add(ColumnFamilyDescriptorBuilder.newBuilder(LAST_SEEN).setMaxVersions(1).setTimeToLive(3600).build());
+        }
+        return out;
+    }
+
+    /** Returns true if the table was created, false if it already existed (missing families are added). */
     static boolean ensureTable(Admin admin, TableName tn) throws java.io.IOException {
         if (admin.tableExists(tn)) {
+            TableDescriptor current = admin.getDescriptor(tn);
+            for (ColumnFamilyDescriptor cf : families(tn)) {
+                if (!current.hasColumnFamily(cf.getName())) {
+                    admin.addColumnFamily(tn, cf);
+                    System.out.println("table " + tn + ": added family " + cf.getNameAsString());
+                }
+            }
             return false;
         }
         try {
-            admin.createTable(TableDescriptorBuilder.newBuilder(tn)
-                .setColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(FAMILY).setMaxVersions(1).build())
-                .build());
+            admin.createTable(TableDescriptorBuilder.newBuilder(tn).setColumnFamilies(families(tn)).build());
             return true;
         } catch (TableExistsException e) {
             return false; // created concurrently

@@ -11,7 +11,7 @@ from activitylab.sites import SITE_PORTS, simulation
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-RUN_LAST = ("test_kafka_outage.py", "test_flume_restart.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
+RUN_LAST = ("test_speed_recovery.py", "test_kafka_outage.py", "test_flume_restart.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
 
 
 def pytest_collection_modifyitems(items):

@@ -24,9 +24,10 @@ def test_status_lists_every_service_ok_and_storm_slots():
 def test_smoke_passes_every_component_check():
     proc = run("smoke")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 9
-    assert "smoke: 9 of 9 checks passed" in proc.stdout
+    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 10
+    assert "smoke: 10 of 10 checks passed" in proc.stdout
     assert "ok   Flume" in proc.stdout
+    assert "ok   Speed layer     activity-speed ACTIVE" in proc.stdout
 
 
 def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():

@@ -1,15 +1,21 @@
 """Restart safety: after `make down && make up` every service is healthy again and a file, a row and a
-message written before are still there (no clusterID clash, no stuck safe mode, no re-format)."""
+message written before are still there (no clusterID clash, no stuck safe mode, no re-format), and the speed
+layer's topology runs again with its counters going on from their values."""
 import os
 import subprocess
+import time
 import uuid
 
 import happybase
+import requests
 from conftest import ROOT
 from kafka import KafkaConsumer, KafkaProducer
+from lab_speed import counter
 
+from activity_contract import names
 from activitylab import webhdfs
 from activitylab.compose import containers
+from activitylab.nimbus import topology_summary
 from activitylab.wait import classify
 
 
@@ -20,8 +26,29 @@ def make(target):
     return proc
 
 
+def visit_learn(page, n):
+    for _ in range(n):
+        requests.get(f"http://localhost:5003{page}", timeout=30, headers={"X-Lab-User": "e2e-restart"})
+
+
+def views_reach(conn, page, n, timeout=60):
+    """Waits until the speed layer counted n views of the page; returns the count then (it must stay n)."""
+    deadline, views = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        views = counter(conn, names.T_PAGE_COUNTS, names.page_row("learn", page), names.C_VIEWS)
+        if views >= n:
+            return views
+        time.sleep(0.2)
+    raise AssertionError(f"page_counts of {page}: {views} after {timeout} s, expected {n}")
+
+
 def test_data_survives_down_and_up():
     marker = uuid.uuid4().hex
+    page = f"/e2e-restart-{marker[:8]}"
+    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    visit_learn(page, 5)
+    assert views_reach(conn, page, 5) == 5
+    conn.close()
     path, payload = f"/tmp/e2e-restart-{marker}.txt", f"kept across restarts {marker}\n".encode()
     webhdfs.put(path, payload)
     conn = happybase.Connection("localhost", 9090, timeout=30000)
@@ -38,6 +65,11 @@ def test_data_survives_down_and_up():
 
     assert webhdfs.read(path) == payload
     conn = happybase.Connection("localhost", 9090, timeout=30000)
+    # The speed layer runs again (storm-deploy found it unchanged) and its counters go on from their values.
+    topology = topology_summary()
+    assert topology is not None and topology["status"] == "ACTIVE"
+    visit_learn(page, 3)
+    assert views_reach(conn, page, 8) == 8
     assert conn.table("activity:sessions").row(f"e2e-{marker}".encode()) == {b"c:page_count": b"7"}
     conn.table("activity:sessions").delete(f"e2e-{marker}".encode())
     conn.close()

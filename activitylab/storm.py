@@ -1,0 +1,55 @@
+"""`lab storm deploy|kill|status`: the speed layer's topology on the lab's Nimbus."""
+from __future__ import annotations
+
+import time
+
+from activity_contract.names import TOPOLOGY_NAME
+
+from .compose import compose
+from .nimbus import nimbus_client, topology_summary
+
+
+def deploy(force: bool = False) -> int:
+    """Runs the one-shot storm-deploy service (it submits when the topology is absent or changed)."""
+    args = ["run", "--rm", "--no-deps", "storm-deploy"] + (["--force"] if force else [])
+    return compose(*args, check=False, capture=False, timeout=600).returncode
+
+
+def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
+    from streamparse.thrift import KillOptions, NotAliveException
+    client = nimbus_client()
+    try:
+        client.killTopologyWithOpts(TOPOLOGY_NAME, KillOptions(wait_secs=wait_secs))
+    except NotAliveException:
+        print(f"lab storm kill: {TOPOLOGY_NAME} is not running")
+        return 0
+    print(f"lab storm kill: {TOPOLOGY_NAME} killed (spouts stop now, workers after {wait_secs} s); waiting ...")
+    deadline = time.monotonic() + timeout_s
+    while topology_summary() is not None:
+        if time.monotonic() > deadline:
+            print(f"lab storm kill: still listed by Nimbus after {timeout_s} s")
+            return 1
+        time.sleep(1)
+    print(f"lab storm kill: gone. `lab storm deploy` (or `make up`) submits it again.")
+    return 0
+
+
+def status_lines(t: dict | None) -> list[str]:
+    if t is None:
+        return [f"topology {TOPOLOGY_NAME}: not running (`lab storm deploy` submits it)"]
+    return [
+        f"topology {t['name']}: {t['status']}, up {t['uptime_s']} s, {t['workers']} worker(s), "
+        f"{t['executors']} executors (worker up {t['worker_uptime_s']} s)",
+        f"  tuples: emitted {t['emitted']}, transferred {t['transferred']}, acked {t['acked']}, failed {t['failed']}; "
+        f"complete latency {t['complete_latency_ms']} ms (10-minute average)",
+    ]
+
+
+def status() -> int:
+    try:
+        t = topology_summary()
+    except Exception as exc:  # Nimbus down or lab stopped: say so, don't trace back
+        print(f"lab storm status: Nimbus not reachable on localhost:6627: {exc}")
+        return 1
+    print("\n".join(status_lines(t)))
+    return 0 if t is not None and t["status"] == "ACTIVE" else 1

@@ -1,0 +1,65 @@
+"""The dashboard's Plotly figures, built from live_data's frames (no I/O)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+SITE_COLORS = {"shop": "#2563eb", "news": "#d97706", "learn": "#059669"}
+HEIGHT = 300
+
+
+def _layout(fig: go.Figure, height: int = HEIGHT, **extra) -> go.Figure:
+    fig.update_layout(height=height, margin=dict(l=8, r=8, t=36, b=8), legend_title_text="",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **extra)
+    return fig
+
+
+def events_per_minute(frame: pd.DataFrame) -> go.Figure:
+    fig = px.line(frame, x="minute", y="events", color="app", markers=True, color_discrete_map=SITE_COLORS,
+                  hover_data={"page_views": True, "errors": True},
+                  labels={"minute": "minute (UTC)", "events": "events / minute"})
+    return _layout(fig, hovermode="x unified")
+
+
+def health_bars(sites: list[dict]) -> go.Figure:
+    """Each site's error rate and p95 latency over the last minute, side by side."""
+    apps = [s["app"] for s in sites]
+    colors = [SITE_COLORS.get(a, "#6b7280") for a in apps]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("error rate, last minute (%)", "p95 latency, last minute (ms)"))
+    fig.add_bar(x=apps, y=[(s["error_rate_1m"] or 0) * 100 for s in sites], marker_color=colors, row=1, col=1,
+                hovertemplate="%{x}: %{y:.1f} %<extra></extra>")
+    fig.add_bar(x=apps, y=[s["p95_latency_ms_1m"] or 0 for s in sites], marker_color=colors, row=1, col=2,
+                hovertemplate="%{x}: %{y:.0f} ms<extra></extra>")
+    fig.update_yaxes(rangemode="nonnegative")   # all-zero error rates: an axis from 0, not -1..1
+    return _layout(fig, showlegend=False)
+
+
+def page_bars(frame: pd.DataFrame, value: str, title: str) -> go.Figure:
+    """Horizontal bars of pages (labelled `site  page`, biggest on top), coloured by site."""
+    data = frame.assign(label=frame["app"] + "  " + frame["page"]).sort_values(value)
+    fig = px.bar(data, x=value, y="label", color="app", orientation="h", color_discrete_map=SITE_COLORS,
+                 labels={"label": "", value: title}, hover_data={"label": False, "page": True})
+    fig.update_yaxes(categoryorder="total ascending")
+    return _layout(fig, height=max(HEIGHT, 22 * len(data) + 80))
+
+
+def sessions_timeline(sessions: pd.DataFrame) -> go.Figure:
+    """Each live session from its start to its last event, one line per user."""
+    data = sessions.assign(end=sessions["last_seen"].where(sessions["last_seen"] > sessions["start"],
+                                                           sessions["start"] + pd.Timedelta(seconds=5)))
+    fig = px.timeline(data, x_start="start", x_end="end", y="user_id", color="app", color_discrete_map=SITE_COLORS,
+                      hover_data={"end": False, "current_page": True, "entry_page": True, "page_count": True,
+                                  "event_count": True, "last_seen": True},
+                      labels={"user_id": ""})
+    fig.update_yaxes(categoryorder="category descending")
+    return _layout(fig, height=max(HEIGHT, 18 * len(data) + 80))
+
+
+def user_pages(frame: pd.DataFrame) -> go.Figure:
+    """A user's recent pages over time, the path between them."""
+    data = frame.sort_values("time")
+    fig = px.line(data, x="time", y="page", color="app_id", markers=True, color_discrete_map=SITE_COLORS,
+                  labels={"time": "time (UTC)", "page": "", "app_id": "site"})
+    return _layout(fig, height=max(HEIGHT, 20 * data["page"].nunique() + 100))

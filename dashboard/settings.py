@@ -1,0 +1,57 @@
+"""The dashboard's settings, read from environment variables in one place (compose.yaml sets them)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from activity_contract import names
+
+DEFAULT_SITE_URLS = "shop=http://localhost:5001,news=http://localhost:5002,learn=http://localhost:5003"
+
+
+def parse_site_urls(text: str) -> dict[str, str]:
+    """`shop=http://shop:5001,news=...` -> {"shop": "http://shop:5001", ...}, in the contract's site order."""
+    urls = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        app, sep, url = item.partition("=")
+        if not sep or not url.strip():
+            raise ValueError(f"SITE_URLS: {item!r} is not app=url")
+        if app.strip() not in names.APPS:
+            raise ValueError(f"SITE_URLS: unknown site {app.strip()!r}; sites: {', '.join(names.APPS)}")
+        urls[app.strip()] = url.strip().rstrip("/")
+    return {app: urls[app] for app in names.APPS if app in urls}
+
+
+@dataclass(frozen=True)
+class Settings:
+    hbase_host: str = "localhost"
+    hbase_port: int = 9090
+    nimbus_host: str = "localhost"
+    nimbus_port: int = 6627
+    apps: tuple[str, ...] = names.APPS  # the sites whose live views are shown
+    site_urls: dict[str, str] = field(default_factory=lambda: parse_site_urls(DEFAULT_SITE_URLS))
+    admin_token: str = field(default="", repr=False)   # server side only: never rendered
+    refresh_s: float = 3.0              # the live views
+    topology_refresh_s: float = 10.0    # Nimbus: two Thrift calls per refresh
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+        def number(key, kind, default):
+            try:
+                value = kind(env.get(key) or default)
+            except ValueError:
+                raise ValueError(f"{key}={env[key]!r} is not a {kind.__name__}") from None
+            if value <= 0:
+                raise ValueError(f"{key} must be positive")
+            return value
+
+        return cls(hbase_host=env.get("HBASE_THRIFT_HOST") or "localhost",
+                   hbase_port=number("HBASE_THRIFT_PORT", int, 9090),
+                   nimbus_host=env.get("NIMBUS_HOST") or "localhost",
+                   nimbus_port=number("NIMBUS_PORT", int, 6627),
+                   apps=tuple(a.strip() for a in env.get("DASHBOARD_APPS", "").split(",") if a.strip()) or names.APPS,
+                   site_urls=parse_site_urls(env.get("SITE_URLS") or DEFAULT_SITE_URLS),
+                   admin_token=env.get("LAB_ADMIN_TOKEN", ""),
+                   refresh_s=number("DASHBOARD_REFRESH_S", float, 3.0),
+                   topology_refresh_s=number("DASHBOARD_TOPOLOGY_REFRESH_S", float, 10.0))

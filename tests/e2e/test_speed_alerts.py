@@ -1,0 +1,62 @@
+"""The alerting bolt: a burst of 5xx raises an alert (HBase row and `activity-alerts` message) naming the metric,
+value and threshold; two minutes of the sites' normal traffic raise none."""
+import json
+import time
+import uuid
+
+import requests
+from lab_sites import consumer_at_end, drain, wait_until_quiet
+from lab_speed import hbase
+
+from activity_contract import names
+from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
+
+
+def test_normal_traffic_raises_no_alert_for_two_minutes(lab_env, running_simulation):
+    # The settings make "normal" quiet by construction, not by luck: the slowest page the sites serve
+    # (slow fault: SITE_SLOW_MS * 1.2 on top of 1.5 x the slowest base latency) stays under the p95 threshold,
+    # and the configured error rate is a tenth of the alert's or less.
+    slowest = 1.2 * float(lab_env.get("SITE_SLOW_MS", 1500)) + 1.5 * max([*BASE_LATENCY_MS.values(), DEFAULT_LATENCY_MS])
+    assert slowest < float(lab_env["ALERT_P95_MS"]), (slowest, lab_env["ALERT_P95_MS"])
+    assert float(lab_env["SITE_ERROR_RATE"]) <= float(lab_env["ALERT_ERROR_RATE"]) / 10
+    consumer = consumer_at_end(names.TOPIC_ALERTS)
+    start_ms = int(time.time() * 1000)
+    messages = drain(consumer, lambda msgs: False, timeout=120)
+    consumer.close()
+    alerts = [json.loads(m.value) for m in messages]
+    assert [a for a in alerts if a.get("app_id") in names.APPS] == []
+    conn = hbase()
+    rows = [k for app in names.APPS for k, _ in conn.table(names.T_ALERTS).scan(row_prefix=f"{app}#".encode())
+            if names.alert_time_ms(k) >= start_ms]
+    conn.close()
+    assert rows == []
+
+
+def test_a_burst_of_5xx_raises_an_error_rate_alert(lab_env, paused_simulation):
+    wait_until_quiet("shop")
+    consumer = consumer_at_end(names.TOPIC_ALERTS)
+    user = f"e2e-alert-{uuid.uuid4().hex[:8]}"
+    headers = {"X-Lab-User": user, "X-Lab-Session": f"{user}-s", "X-Lab-Fault": "error"}
+    statuses = [requests.get(f"http://localhost:5001/product/{i % 9 + 1}", headers=headers, timeout=30).status_code
+                for i in range(40)]
+    assert statuses == [500] * 40
+
+    def error_rate_alerts(msgs):
+        return [a for a in (json.loads(m.value) for m in msgs)
+                if a.get("app_id") == "shop" and a.get("type") == "error_rate"]
+    alerts = error_rate_alerts(drain(consumer, lambda msgs: error_rate_alerts(msgs), timeout=30))
+    consumer.close()
+    assert len(alerts) == 1, alerts
+    alert = alerts[0]
+    threshold = float(lab_env["ALERT_ERROR_RATE"])
+    assert alert["metric"] == "error_rate" and alert["threshold"] == threshold
+    assert threshold <= alert["value"] <= 1.0
+    assert f"{alert['value']:.0%}" in alert["message"] and f"{threshold:.0%}" in alert["message"]
+
+    conn = hbase()
+    row = conn.table(names.T_ALERTS).row(names.alert_row("shop", alert["time_ms"]))
+    conn.close()
+    assert row[names.C_ALERT_TYPE] == b"error_rate" and row[names.C_ALERT_METRIC] == b"error_rate"
+    assert float(row[names.C_ALERT_VALUE]) == alert["value"]
+    assert float(row[names.C_ALERT_THRESHOLD]) == threshold
+    assert row[names.C_ALERT_MESSAGE].decode() == alert["message"]

@@ -1,0 +1,57 @@
+"""Helpers of the speed layer's end-to-end tests: HBase reads and "the topology has caught up"."""
+import json
+import time
+
+import happybase
+from kafka import KafkaConsumer, TopicPartition
+
+from activity_contract import names
+
+__all__ = ["WORKER_PROCESS", "hbase", "counter", "speed_settled", "recent_pages", "session_state", "last_seen"]
+
+GROUP = "storm-speed-layer"  # storm_topology/speedlayer/settings.py
+# The worker JVM's command line (the LogWriter that launches it names the same class, further in its arguments)
+WORKER_PROCESS = "^/usr/lib/jvm/default-java/bin/java -server .*org.apache.storm.daemon.worker.Worker"
+
+
+def hbase():
+    return happybase.Connection("localhost", 9090, timeout=30000)
+
+
+def counter(conn, table, row, column):
+    return names.decode_counter(conn.table(table).row(row, columns=[column]).get(column))
+
+
+def speed_settled(timeout=120):
+    """Waits until the spout's committed offsets reach the end of every partition of user-activity: every
+    message produced so far has been fully processed (offsets are committed only after the tuple tree is acked).
+    Only meaningful once producers are paused."""
+    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", group_id=GROUP, enable_auto_commit=False)
+    try:
+        parts = [TopicPartition(names.TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(names.TOPIC_EVENTS)]
+        deadline, lag = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            ends = consumer.end_offsets(parts)
+            lag = {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in parts}
+            if not any(lag.values()):
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"the speed layer did not catch up within {timeout} s; lag per partition: {lag}")
+    finally:
+        consumer.close()
+
+
+def recent_pages(conn, user_id):
+    raw = conn.table(names.T_USER_RECENT_PAGES).row(user_id.encode(), columns=[names.C_RECENT_PAGES])
+    return json.loads(raw.get(names.C_RECENT_PAGES, b"[]"))
+
+
+def session_state(conn, user_id):
+    raw = conn.table(names.T_USER_RECENT_PAGES).row(user_id.encode(), columns=[names.C_USER_SESSION])
+    return json.loads(raw[names.C_USER_SESSION]) if names.C_USER_SESSION in raw else None
+
+
+def last_seen(conn, app_id):
+    """{user_id: last event time in ms} of the site's users, as the user bolt keeps them."""
+    row = conn.table(names.T_ACTIVE_USERS).row(app_id.encode(), columns=[names.LAST_SEEN_FAMILY.encode()])
+    return {k.decode().split(":", 1)[1]: int(v) for k, v in row.items()}
