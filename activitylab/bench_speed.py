@@ -31,8 +31,8 @@ from activity_contract.events import build_event
 from .bench import machine, write_report
 from .compose import read_env
 from .sites import SITE_PORTS, counters, simulation
+from .storm import spout_lag
 
-GROUP = "storm-speed-layer"   # the spout's consumer group (storm_topology/speedlayer/settings.py)
 
 
 def one_sample(conn, app: str, timeout: float = 30.0) -> float:
@@ -49,16 +49,12 @@ def one_sample(conn, app: str, timeout: float = 30.0) -> float:
     raise RuntimeError(f"{app}{page}: not counted within {timeout} s (is the topology running? `lab storm status`)")
 
 
-def _lag(consumer, parts) -> int:
-    ends = consumer.end_offsets(parts)
-    return sum(ends[tp] - (consumer.committed(tp) or 0) for tp in parts)
-
-
-def _wait_caught_up(consumer, parts, timeout=600) -> float:
+def _wait_caught_up(timeout=600) -> float:
+    """Seconds until the spout's committed offsets reach the end of user-activity."""
     start = time.monotonic()
-    while _lag(consumer, parts):
+    while lag := sum(spout_lag().values()):
         if time.monotonic() - start > timeout:
-            raise RuntimeError(f"the topology did not catch up within {timeout} s (lag {_lag(consumer, parts)})")
+            raise RuntimeError(f"the topology did not catch up within {timeout} s (lag {lag})")
         time.sleep(0.1)
     return time.monotonic() - start
 
@@ -123,7 +119,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
     """(topology events/s, bare loop events/s) over a backlog of n events."""
     token = read_env()["LAB_ADMIN_TOKEN"]
     found = {app: simulation(app, token) for app in SITE_PORTS}
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", group_id=GROUP, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
     parts = [TopicPartition(names.TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(names.TOPIC_EVENTS)]
     try:
         for app in SITE_PORTS:
@@ -132,7 +128,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
             while counters(app)["sink"]["queued"] or counters(app)["sink"]["in_flight"]:
                 time.sleep(0.2)
         print("  waiting for the topology to catch up before the backlog ...", flush=True)
-        _wait_caught_up(consumer, parts)
+        _wait_caught_up()
         events = bench_events(n)
         start_offsets = consumer.end_offsets(parts)
         # Timed from the first write to the last commit: the topology drains while the backlog is written.
@@ -142,7 +138,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
             producer.send(names.TOPIC_EVENTS, key=e["user_id"].encode(), value=json.dumps(e).encode())
         producer.flush()
         written = time.monotonic() - t0
-        drained = written + _wait_caught_up(consumer, parts)
+        drained = written + _wait_caught_up()
         print(f"  topology: {n} events written in {written:.1f} s, all processed after {drained:.1f} s", flush=True)
         bare = bare_loop(events, start_offsets)
         print(f"  bare kafka-python -> HappyBase loop: {n} events in {bare:.1f} s", flush=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from activity_contract.names import TOPOLOGY_NAME
+from activity_contract.names import TOPIC_EVENTS, TOPOLOGY_NAME
 
 from .compose import compose
 from .nimbus import nimbus_client, topology_summary
@@ -34,15 +34,33 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
     return 0
 
 
-def status_lines(t: dict | None) -> list[str]:
+SPOUT_GROUP = "storm-speed-layer"   # the spout's consumer group (storm_topology/speedlayer/settings.py)
+
+
+def spout_lag(bootstrap: str = "localhost:9092") -> dict[int, int]:
+    """Per partition of user-activity: messages not yet processed and committed by the topology's spout
+    (offsets are committed only once their tuple trees are acked)."""
+    from kafka import KafkaConsumer, TopicPartition
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=SPOUT_GROUP, enable_auto_commit=False)
+    try:
+        parts = [TopicPartition(TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(TOPIC_EVENTS) or ()]
+        ends = consumer.end_offsets(parts)
+        return {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in parts}
+    finally:
+        consumer.close()
+
+
+def status_lines(t: dict | None, lag: dict[int, int] | None = None) -> list[str]:
+    lag_line = ([f"  Kafka lag of the spout: {sum(lag.values())} message(s) of {TOPIC_EVENTS} not yet processed"]
+                if lag is not None else [])
     if t is None:
-        return [f"topology {TOPOLOGY_NAME}: not running (`lab storm deploy` submits it)"]
+        return [f"topology {TOPOLOGY_NAME}: not running (`lab storm deploy` submits it)"] + lag_line
     return [
         f"topology {t['name']}: {t['status']}, up {t['uptime_s']} s, {t['workers']} worker(s), "
         f"{t['executors']} executors (worker up {t['worker_uptime_s']} s)",
         f"  tuples: emitted {t['emitted']}, transferred {t['transferred']}, acked {t['acked']}, failed {t['failed']}; "
         f"complete latency {t['complete_latency_ms']} ms (10-minute average)",
-    ]
+    ] + lag_line
 
 
 def status() -> int:
@@ -51,5 +69,10 @@ def status() -> int:
     except Exception as exc:  # Nimbus down or lab stopped: say so, don't trace back
         print(f"lab storm status: Nimbus not reachable on localhost:6627: {exc}")
         return 1
-    print("\n".join(status_lines(t)))
+    try:
+        lag = spout_lag()
+    except Exception as exc:  # Kafka down: the topology's own numbers are still worth showing
+        print(f"(Kafka not reachable on localhost:9092 for the spout's lag: {exc})")
+        lag = None
+    print("\n".join(status_lines(t, lag)))
     return 0 if t is not None and t["status"] == "ACTIVE" else 1

@@ -97,6 +97,40 @@ def submit(flux_file: str):
     subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def spout_progress(bootstrap: str) -> tuple[int, int]:
+    """(messages of user-activity not yet committed by the spout, sum of its committed offsets)."""
+    from kafka import KafkaConsumer, TopicPartition
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id="storm-speed-layer", enable_auto_commit=False)
+    try:
+        parts = [TopicPartition("user-activity", p) for p in consumer.partitions_for_topic("user-activity") or ()]
+        ends = consumer.end_offsets(parts)
+        committed = {tp: consumer.committed(tp) or 0 for tp in parts}
+        return sum(ends[tp] - committed[tp] for tp in parts), sum(committed.values())
+    finally:
+        consumer.close()
+
+
+def wait_until_processing(timeout_s: int = 300):
+    """Until the topology demonstrably processes events: nothing left to read, or its spout committed further
+    than when the wait began (a topology can be ACTIVE in Nimbus while its worker is still being launched)."""
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP", DEFAULTS["KAFKA_BOOTSTRAP"])
+    start, last_note = time.monotonic(), time.monotonic()
+    lag, first = spout_progress(bootstrap)
+    while lag:
+        time.sleep(1)
+        lag, committed = spout_progress(bootstrap)
+        if committed > first:
+            print(f"storm-deploy: the topology is processing ({lag} message(s) still to read)", flush=True)
+            return
+        if time.monotonic() - last_note > 15:
+            print(f"storm-deploy: waiting for the worker to start processing ({lag} message(s) waiting)", flush=True)
+            last_note = time.monotonic()
+        if time.monotonic() - start > timeout_s:
+            raise SystemExit(f"storm-deploy: the topology committed nothing in {timeout_s} s ({lag} message(s) "
+                             "waiting): see `lab storm status` and the supervisor's worker logs")
+    print("storm-deploy: the topology is processing (nothing waiting)", flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="replace the topology even if its fingerprint matches")
@@ -120,6 +154,7 @@ def main(argv=None):
         if conf.get("lab.deploy_sha256") == fingerprint and not args.force:
             print(f"storm-deploy: {name} is running ({current.status}, up {current.uptime_secs} s) with this "
                   f"code and settings ({fingerprint[:12]}): nothing to do", flush=True)
+            wait_until_processing()
             return 0
         why = "--force" if args.force else f"code or settings changed ({str(conf.get('lab.deploy_sha256'))[:12]} -> {fingerprint[:12]})"
         print(f"storm-deploy: replacing {name}: {why}", flush=True)
@@ -138,6 +173,7 @@ def main(argv=None):
             raise SystemExit(f"storm-deploy: {name} not ACTIVE 120 s after submit")
         time.sleep(1)
     print(f"storm-deploy: {name} submitted ({fingerprint[:12]}), {t.status}", flush=True)
+    wait_until_processing()
     return 0
 
 

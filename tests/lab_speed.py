@@ -3,13 +3,12 @@ import json
 import time
 
 import happybase
-from kafka import KafkaConsumer, TopicPartition
 
 from activity_contract import names
+from activitylab.storm import spout_lag
 
 __all__ = ["WORKER_PROCESS", "hbase", "counter", "speed_settled", "recent_pages", "session_state", "last_seen"]
 
-GROUP = "storm-speed-layer"  # storm_topology/speedlayer/settings.py
 # The worker JVM's command line (the LogWriter that launches it names the same class, further in its arguments)
 WORKER_PROCESS = "^/usr/lib/jvm/default-java/bin/java -server .*org.apache.storm.daemon.worker.Worker"
 
@@ -26,19 +25,13 @@ def speed_settled(timeout=120):
     """Waits until the spout's committed offsets reach the end of every partition of user-activity: every
     message produced so far has been fully processed (offsets are committed only after the tuple tree is acked).
     Only meaningful once producers are paused."""
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", group_id=GROUP, enable_auto_commit=False)
-    try:
-        parts = [TopicPartition(names.TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(names.TOPIC_EVENTS)]
-        deadline, lag = time.monotonic() + timeout, None
-        while time.monotonic() < deadline:
-            ends = consumer.end_offsets(parts)
-            lag = {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in parts}
-            if not any(lag.values()):
-                return
-            time.sleep(0.5)
-        raise AssertionError(f"the speed layer did not catch up within {timeout} s; lag per partition: {lag}")
-    finally:
-        consumer.close()
+    deadline, lag = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        lag = spout_lag()
+        if not any(lag.values()):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the speed layer did not catch up within {timeout} s; lag per partition: {lag}")
 
 
 def recent_pages(conn, user_id):

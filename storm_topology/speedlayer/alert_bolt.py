@@ -64,12 +64,13 @@ class AlertBolt(MicroBatchBolt):
 
     def _raise(self, alert):
         record = {"alert_id": str(uuid.uuid4()), **alert.as_dict(), "time": _time(alert.time_ms)}
-        send_json(self.producer, names.TOPIC_ALERTS, record, key=alert.app_id)
+        # The row first: whoever reads the topic message can find the row it announces.
         self.hbase.table(names.T_ALERTS).put(names.alert_row(alert.app_id, alert.time_ms), {
             names.C_ALERT_TYPE: alert.type.encode(), names.C_ALERT_METRIC: alert.metric.encode(),
             names.C_ALERT_VALUE: str(alert.value).encode(), names.C_ALERT_THRESHOLD: str(alert.threshold).encode(),
             names.C_ALERT_MESSAGE: alert.message.encode(), names.C_ALERT_TIME: record["time"].encode(),
             names.C_ALERT_APP: alert.app_id.encode()})
+        send_json(self.producer, names.TOPIC_ALERTS, record, key=alert.app_id)
         self.logger.warning("alert: %s", alert.message)
 
     def on_error(self):

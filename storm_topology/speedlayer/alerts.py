@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .settings import Settings
 
@@ -96,7 +96,8 @@ def evaluate(app_id: str, health: dict, baseline_errors: list[float], s: Setting
                              f"{app_id}: {health['all_errors']} errors in the last {w} s against {mean:.1f} per "
                              f"minute over the previous {len(baseline_errors)} minutes (z = {z:.1f}, "
                              f"threshold {s.alert_zscore})", now_ms))
-    return out
+    # One millisecond apart: each alert gets its own `{app_id}#{reverse timestamp}` row.
+    return [replace(a, time_ms=now_ms + i) for i, a in enumerate(out)]
 
 
 class Cooldown:

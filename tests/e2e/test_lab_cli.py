@@ -1,9 +1,11 @@
-"""The `lab` commands a user runs against the lab: status, smoke and sim."""
+"""The `lab` commands a user runs against the lab: status, smoke, sim and storm."""
 import os
+import re
 import subprocess
 
 from conftest import ROOT
 
+from activitylab.nimbus import topology_summary
 from activitylab.services import SERVICES
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
@@ -39,3 +41,18 @@ def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():
     proc = run("sim", "speed", "99", "--app", "news")
     assert proc.returncode == 1
     assert "news: PUT /admin/simulation refused (HTTP 400): speed: must be a number from 0.1 to 20" in proc.stdout
+
+
+def test_storm_status_shows_the_topology_and_the_spouts_lag():
+    proc = run("storm", "status")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "topology activity-speed: ACTIVE" in proc.stdout
+    assert re.search(r"Kafka lag of the spout: \d+ message\(s\) of user-activity", proc.stdout), proc.stdout
+
+
+def test_storm_deploy_leaves_an_unchanged_topology_alone():
+    before = topology_summary()
+    proc = run("storm", "deploy")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "with this code and settings" in proc.stdout and "nothing to do" in proc.stdout, proc.stdout
+    assert topology_summary()["id"] == before["id"]

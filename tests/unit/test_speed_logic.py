@@ -413,3 +413,15 @@ def test_settings_missing_or_empty_keep_defaults():
 def test_settings_wrong_type_names_the_key(key, raw):
     with pytest.raises(ValueError, match=rf"lab\.{key}="):
         Settings.from_storm_conf({f"lab.{key}": raw})
+
+
+def test_alerts_of_one_evaluation_get_their_own_rows():
+    alerts = evaluate("shop", health(requests=40, errors=40, p95=3000.0), [1.0] * 10, S, NOW)
+    assert [a.type for a in alerts] == ["error_rate", "p95_latency", "error_spike"]
+    assert [a.time_ms for a in alerts] == [NOW, NOW + 1, NOW + 2]
+    assert len({names.alert_row(a.app_id, a.time_ms) for a in alerts}) == 3
+
+
+def test_failed_tuples_back_off_before_their_replay():
+    from speedlayer.spout import retry_delay
+    assert [retry_delay(n) for n in (1, 2, 3, 4, 7, 8, 20)] == [0.5, 1.0, 2.0, 4.0, 30.0, 30.0, 30.0]
