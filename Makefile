@@ -12,7 +12,7 @@ DATANODES ?= $(or $(shell sed -n 's/^DATANODES=//p' .env 2>/dev/null),1)
 export HDFS_REPLICATION := $(shell n=$(DATANODES); echo $$(( n < 3 ? n : 3 )))
 export COMPOSE_PROGRESS ?= plain
 
-.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser
+.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser beeline
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ status: venv  ## every service with its health and URL
 
 smoke: venv  ## component checks, human-readable
 	@$(LAB) smoke
+
+beeline: venv  ## beeline on HiveServer2, database activity (lab beeline)
+	@$(LAB) beeline
 
 logs:  ## follow the logs of every service
 	@$(COMPOSE) logs -f --tail 50

@@ -1,4 +1,4 @@
-"""The `lab` command: status, wait, urls, smoke, sim, storm, replay, backfill, bench."""
+"""The `lab` command: status, wait, urls, smoke, sim, storm, beeline, hive, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -46,6 +46,19 @@ def cmd_storm(args):
     if args.action == "kill":
         return storm.kill()
     return storm.status()
+
+
+def cmd_beeline(args):
+    from .hive import beeline
+    return beeline(args.beeline_args)
+
+
+def cmd_hive(args):
+    from .hive import run_saved, saved_queries
+    if args.action == "list":
+        print("\n".join(saved_queries()))
+        return 0
+    return run_saved(args.name, args.beeline_args)
 
 
 def cmd_sim(args):
@@ -139,6 +152,16 @@ def main(argv=None):
     p.add_argument("action", choices=["deploy", "kill", "status"])
     p.add_argument("--force", action="store_true", help="deploy: replace it even when unchanged")
     p.set_defaults(func=cmd_storm)
+    p = sub.add_parser("beeline", help="beeline on HiveServer2 (database activity); -e/-f and other flags pass through",
+                       description="Interactive when run in a terminal without -e/-f. -f reads a file of this "
+                                   "machine. Example: lab beeline -e 'SHOW TABLES'")
+    p.add_argument("beeline_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_beeline)
+    p = sub.add_parser("hive", help="saved queries of hive/queries/: list, run NAME")
+    p.add_argument("action", choices=["list", "run"])
+    p.add_argument("name", nargs="?", help="a saved query (file name without .sql)")
+    p.add_argument("beeline_args", nargs=argparse.REMAINDER, help="more beeline flags, e.g. --outputformat=csv2")
+    p.set_defaults(func=cmd_hive)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "
                                    "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "
@@ -173,6 +196,14 @@ def main(argv=None):
     b.add_argument("--samples", type=int, default=100, help="latency samples")
     b.add_argument("--events", type=int, default=20000, help="backlog size of the throughput run")
     b.set_defaults(func=cmd_bench)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["beeline"] and not {"-h", "--help"} & set(argv[1:2]):
+        # Everything after `beeline` is beeline's (argparse would take `--silent=true` and `-e` as its own).
+        from .hive import beeline
+        return beeline(argv[1:])
+    if argv[:2] == ["hive", "run"] and len(argv) > 2:
+        from .hive import run_saved
+        return run_saved(argv[2], argv[3:])
     args = parser.parse_args(argv)
     return args.func(args)
 

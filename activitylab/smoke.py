@@ -110,6 +110,17 @@ def speed_layer():
             f"{(time.monotonic() - t0) * 1000:.0f} ms")
 
 
+def hive():
+    """HiveServer2 answers PyHive from the host and serves database activity (no job: metadata only)."""
+    from pyhive import hive as pyhive
+    cur = pyhive.connect("localhost", 10000, auth="NONE").cursor()
+    cur.execute("SHOW DATABASES")
+    databases = sorted(r[0] for r in cur.fetchall())
+    cur.close()
+    assert "activity" in databases, f"no database activity in {databases} (docker compose logs hive-init)"
+    return f"PyHive on localhost:10000: databases {', '.join(databases)}"
+
+
 def mariadb():
     import pymysql
     conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=read_env()["MARIADB_PASSWORD"],
@@ -146,7 +157,7 @@ def flume():
 
 
 CHECKS = [("ZooKeeper", zookeeper), ("Kafka", kafka), ("HDFS", hdfs), ("YARN/MapReduce", yarn), ("HBase", hbase),
-          ("Storm", storm), ("Speed layer", speed_layer), ("Flume", flume), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
+          ("Storm", storm), ("Speed layer", speed_layer), ("Flume", flume), ("Hive", hive), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
 
 
 def smoke():

@@ -26,8 +26,9 @@ def test_status_lists_every_service_ok_and_storm_slots():
 def test_smoke_passes_every_component_check():
     proc = run("smoke")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 10
-    assert "smoke: 10 of 10 checks passed" in proc.stdout
+    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 11
+    assert "smoke: 11 of 11 checks passed" in proc.stdout
+    assert "ok   Hive            PyHive on localhost:10000: databases activity, default" in proc.stdout
     assert "ok   Flume" in proc.stdout
     assert "ok   Speed layer     activity-speed ACTIVE" in proc.stdout
 

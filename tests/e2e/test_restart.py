@@ -1,6 +1,7 @@
 """Restart safety: after `make down && make up` every service is healthy again and a file, a row and a
 message written before are still there (no clusterID clash, no stuck safe mode, no re-format), and the speed
-layer's topology runs again with its counters going on from their values."""
+layer's topology runs again with its counters going on from their values; Hive's tables and rows are kept and
+its metastore starts on the schema it created."""
 import os
 import subprocess
 import time
@@ -8,7 +9,8 @@ import uuid
 
 import happybase
 import requests
-from conftest import ROOT
+from conftest import ROOT, compose
+from pyhive import hive
 from kafka import KafkaConsumer, KafkaProducer
 from lab_speed import counter
 
@@ -24,6 +26,10 @@ def make(target):
                           env=dict(os.environ, CI="true"))
     assert proc.returncode == 0, f"make {target} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
+
+
+def compose_logs(service):
+    return compose("logs", "--no-color", service).stdout
 
 
 def visit_learn(page, n):
@@ -49,6 +55,11 @@ def test_data_survives_down_and_up():
     visit_learn(page, 5)
     assert views_reach(conn, page, 5) == 5
     conn.close()
+    table = f"e2e_restart_{marker[:8]}"
+    cur = hive.connect("localhost", 10000, auth="NONE", database="activity").cursor()
+    cur.execute(f"CREATE TABLE {table} (k STRING, v INT) STORED AS ORC")
+    cur.execute(f"INSERT INTO {table} VALUES ('kept', 1), ('across', 2), ('restarts', 3)")
+    cur.close()
     path, payload = f"/tmp/e2e-restart-{marker}.txt", f"kept across restarts {marker}\n".encode()
     webhdfs.put(path, payload)
     conn = happybase.Connection("localhost", 9090, timeout=30000)
@@ -64,6 +75,15 @@ def test_data_survives_down_and_up():
     assert all(classify(c) == "ready" for c in containers())
 
     assert webhdfs.read(path) == payload
+    # Hive: the metastore found its schema current (no re-creation, no "already exists"), the table and its
+    # rows are still there.
+    metastore_log = compose_logs("hive-metastore")
+    assert "No schema upgrade required" in metastore_log and "already exists" not in metastore_log
+    cur = hive.connect("localhost", 10000, auth="NONE", database="activity").cursor()
+    cur.execute(f"SELECT k, v FROM {table} ORDER BY v")
+    assert cur.fetchall() == [("kept", 1), ("across", 2), ("restarts", 3)]
+    cur.execute(f"DROP TABLE {table}")
+    cur.close()
     conn = happybase.Connection("localhost", 9090, timeout=30000)
     # The speed layer runs again (storm-deploy found it unchanged) and its counters go on from their values.
     topology = topology_summary()

@@ -1,0 +1,66 @@
+"""`lab beeline` and `lab hive run NAME`: beeline inside the lab (HiveServer2 4.0.1, database `activity`).
+
+beeline runs in the hiveserver2 container (Hive 3.1.3's beeline: no 4.0.x client is published), so the host
+needs no Java. `-f FILE` reads a file of the host: its text goes to beeline's standard input.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from activity_contract.names import HIVE_DATABASE
+
+from .compose import ROOT, containers
+
+QUERIES = Path(ROOT) / "hive" / "queries"
+URL = f"jdbc:hive2://hiveserver2:10000/{HIVE_DATABASE}"
+
+
+def hiveserver2_container() -> str:
+    running = [c.name for c in containers() if c.service == "hiveserver2" and c.state == "running"]
+    if not running:
+        raise SystemExit("lab beeline: hiveserver2 is not running (`make up`; `lab status` shows why)")
+    return running[0]
+
+
+def beeline_command(args: list[str], interactive: bool, container: str) -> tuple[list[str], str | None]:
+    """(the docker command, text for stdin or None): `-f HOSTFILE` becomes `-f /dev/stdin` with the file's text.
+    `docker exec`, not `docker compose exec`: the latter can return 0 for a failed command
+    (docs/troubleshooting.md)."""
+    args, stdin_text = list(args), None
+    if "-f" in args:
+        i = args.index("-f")
+        if i + 1 >= len(args):
+            raise SystemExit("lab beeline: -f needs a file")
+        path = Path(args[i + 1])
+        if not path.is_file():
+            raise SystemExit(f"lab beeline: no such file: {path}")
+        stdin_text, args[i + 1] = path.read_text(encoding="utf-8"), "/dev/stdin"
+    if not any(a == "-u" for a in args):
+        args = ["-u", URL, *args]
+    tty = ["-it"] if interactive and stdin_text is None else ["-i"] if stdin_text is not None else []
+    return ["docker", "exec", *tty, container, "beeline", *args], stdin_text
+
+
+def beeline(args: list[str]) -> int:
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not ({"-e", "-f"} & set(args))
+    cmd, stdin_text = beeline_command(args, interactive, hiveserver2_container())
+    if interactive:
+        os.chdir(ROOT)
+        os.execvp(cmd[0], cmd)   # beeline's own prompt, history and line editing
+    proc = subprocess.run(cmd, cwd=ROOT, input=stdin_text, text=True)
+    return proc.returncode
+
+
+def saved_queries() -> list[str]:
+    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+def run_saved(name: str, extra: list[str]) -> int:
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        print(f"lab hive run: no saved query {name!r}; saved queries: {', '.join(saved_queries()) or 'none'}")
+        return 2
+    return beeline(["--silent=true", "-f", str(path), *extra])
