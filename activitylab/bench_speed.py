@@ -166,7 +166,7 @@ def bench_speed(samples: int = 100, events: int = 20000) -> int:
     print(f"throughput: topology {storm_rate:.0f} events/s, bare loop {bare_rate:.0f} events/s, "
           f"ratio {storm_rate / bare_rate:.2f}")
     write_report([
-        f"## Speed layer latency, {datetime.date.today()} ({machine()})",
+        f"## Speed layer latency and throughput, {datetime.date.today()} ({machine()})",
         "",
         "Measured with `lab bench speed`: a page request to a new page, then HBase polled until that page's",
         "`c:views` is 1 (time from the response; the simulated users browsing at their configured load).",
