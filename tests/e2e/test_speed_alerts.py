@@ -6,7 +6,7 @@ import uuid
 
 import requests
 from lab_sites import consumer_at_end, drain, wait_until_quiet
-from lab_speed import hbase, speed_settled
+from lab_speed import hbase, site_row_after, speed_settled
 
 from activity_contract import names
 from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
@@ -39,9 +39,8 @@ def test_a_burst_of_5xx_raises_an_error_rate_alert(lab_env, paused_simulation):
     # bolt counted them once everything was processed; it only shrinks from here). Answering at least as many
     # requests with 5xx puts the window's error rate at 50 % or more, whatever the simulation's pace was.
     conn = hbase()
-    time.sleep(1.5)  # the bolt writes the site's health every second
-    in_window = int(conn.table(names.T_ACTIVE_USERS).row(b"shop", columns=[names.C_REQUESTS_1M])
-                    .get(names.C_REQUESTS_1M, b"0"))
+    health = site_row_after(conn, "shop", names.C_HEALTH_AT, time.time() * 1000)  # computed after everything
+    in_window = int(health.get(names.C_REQUESTS_1M, b"0"))
     conn.close()
     burst = in_window + 40
     consumer = consumer_at_end(names.TOPIC_ALERTS)

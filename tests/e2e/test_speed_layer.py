@@ -14,7 +14,8 @@ import requests
 from conftest import exec_in
 from kafka import KafkaProducer
 from lab_sites import consumer_at_end, drain, wait_until_quiet
-from lab_speed import WORKER_PROCESS, counter, hbase, last_seen, recent_pages, session_state, speed_settled
+from lab_speed import (WORKER_PROCESS, counter, hbase, last_seen, recent_pages, session_state, site_row_after,
+                       speed_settled)
 
 from activity_contract import names
 from activity_contract.events import build_event, parse_event_time
@@ -89,8 +90,7 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
     for u in users:
         assert seen[u] == max(int(parse_event_time(e["event_time"]).timestamp() * 1000)
                               for e in events if e["user_id"] == u)
-    time.sleep(2.5)  # one recount period (SPEED active_refresh_ms = 2 s) after the last event
-    row = conn.table(names.T_ACTIVE_USERS).row(b"shop")
+    row = site_row_after(conn, "shop", names.C_UPDATED_AT, time.time() * 1000)  # a recount after the events
     at_ms = int(parse_event_time(row[names.C_UPDATED_AT].decode()).timestamp() * 1000)
     seen = last_seen(conn, "shop")
     active_5m = names.decode_counter(row[names.C_ACTIVE_5M])
