@@ -85,6 +85,7 @@ HIVE_DATABASE = "activity"
 
 # ---- Storm
 TOPOLOGY_NAME = "activity-speed"
+SPEED_CONSUMER_GROUP = "storm-speed-layer"   # the spout's Kafka consumer group: its committed offsets are its progress
 
 _MAX_MS = 10 ** 13  # reverse timestamps stay 13 digits until the year 2286
 

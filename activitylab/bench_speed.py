@@ -125,7 +125,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
         for app in SITE_PORTS:
             simulation(app, token, paused=True)
         for app in SITE_PORTS:   # the sites' sinks drained: nothing but the backlog arrives from now on
-            while counters(app)["sink"]["queued"] or counters(app)["sink"]["in_flight"]:
+            while (sink := counters(app)["sink"])["queued"] or sink["in_flight"]:
                 time.sleep(0.2)
         print("  waiting for the topology to catch up before the backlog ...", flush=True)
         _wait_caught_up()

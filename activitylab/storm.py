@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from activity_contract.names import TOPIC_EVENTS, TOPOLOGY_NAME
+from activity_contract.names import SPEED_CONSUMER_GROUP, TOPIC_EVENTS, TOPOLOGY_NAME
 
 from .compose import compose
 from .nimbus import nimbus_client, topology_summary
@@ -34,14 +34,13 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
     return 0
 
 
-SPOUT_GROUP = "storm-speed-layer"   # the spout's consumer group (storm_topology/speedlayer/settings.py)
 
 
 def spout_lag(bootstrap: str = "localhost:9092") -> dict[int, int]:
     """Per partition of user-activity: messages not yet processed and committed by the topology's spout
     (offsets are committed only once their tuple trees are acked)."""
     from kafka import KafkaConsumer, TopicPartition
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=SPOUT_GROUP, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=SPEED_CONSUMER_GROUP, enable_auto_commit=False)
     try:
         parts = [TopicPartition(TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(TOPIC_EVENTS) or ()]
         ends = consumer.end_offsets(parts)

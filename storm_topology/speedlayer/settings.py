@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from activity_contract import names
+
 
 @dataclass(frozen=True)
 class Settings:
     kafka_bootstrap: str = "kafka:29092"
-    consumer_group: str = "storm-speed-layer"
+    consumer_group: str = names.SPEED_CONSUMER_GROUP
     hbase_host: str = "hbase-thrift"
     hbase_port: int = 9090
     batch_ms: int = 50                  # micro-batch period of the HBase-writing bolts
