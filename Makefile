@@ -11,6 +11,10 @@ DATANODES ?= $(or $(shell sed -n 's/^DATANODES=//p' .env 2>/dev/null),1)
 # (command-line values such as DATANODES=3 reach docker compose through the environment)
 export HDFS_REPLICATION := $(shell n=$(DATANODES); echo $$(( n < 3 ? n : 3 )))
 export COMPOSE_PROGRESS ?= plain
+# `make up LIGHT=1`: the light lab for 8 GiB machines, without the batch engines (profile `batch` in compose.yaml).
+ifeq ($(LIGHT),1)
+export COMPOSE_PROFILES := light
+endif
 
 .PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser beeline
 
@@ -34,7 +38,7 @@ venv: $(VENV)/.installed  ## the host Python environment (lab CLI, test clients)
 build: provision env  ## build the images (slow layers cached)
 	@$(COMPOSE) build
 
-up: build venv  ## start the whole lab and wait until every service is healthy
+up: build venv  ## start the whole lab and wait until every service is healthy (LIGHT=1: no batch engines)
 	@$(COMPOSE) up -d --remove-orphans
 	@$(LAB) wait
 	@$(LAB) urls

@@ -35,26 +35,30 @@ def machine():
     return f"{os.cpu_count()} cores, {mem_kib / 2**20:.0f} GiB, {platform.machine()}"
 
 
-def bench_startup(skip_up=False):
+def bench_startup(skip_up=False, light=False):
+    """light: the light lab (`make up LIGHT=1`: no batch engines), else the whole lab."""
     startup, had_volumes = None, True
+    up = ["make", "up"] + (["LIGHT=1"] if light else [])
     if not skip_up:
-        print("lab bench: building images (not timed), stopping the lab, then timing `make up`")
+        print(f"lab bench: building images (not timed), stopping the lab, then timing `{' '.join(up)}`")
         subprocess.run(["make", "build"], cwd=ROOT, check=True)
-        compose("down", capture=False)
+        compose("down", capture=False)   # with .env's profiles: every service of the lab
         had_volumes = bool(subprocess.run(["docker", "volume", "ls", "-q", "--filter",
                                            "label=com.docker.compose.project=activity-lab"],
                                           text=True, capture_output=True).stdout.strip())
         t0 = time.monotonic()
-        subprocess.run(["make", "up"], cwd=ROOT, check=True)
+        subprocess.run(up, cwd=ROOT, check=True)
         startup = time.monotonic() - t0
     rows = memory_table()
     total = sum(mib for _, mib in rows)
     today = datetime.date.today().isoformat()
-    lines = [f"## Startup and memory, {today} ({machine()})", "",
-             f"Measured with `lab bench startup{' --skip-up' if skip_up else ''}`.", ""]
+    flags = (" --light" if light else "") + (" --skip-up" if skip_up else "")
+    lab = "the light lab (`make up LIGHT=1`: no Hive, Spark, edge node, Airflow)" if light else "the whole lab"
+    lines = [f"## Startup and memory{', light lab' if light else ''}, {today} ({machine()})", "",
+             f"Measured with `lab bench startup{flags}`: {lab}.", ""]
     if startup is not None:
         volumes = "volumes kept" if had_volumes else "first start: empty volumes, HDFS and Kafka formatted"
-        lines += [f"- `make up` to every service healthy (images built, {volumes}): **{startup:.0f} s**"]
+        lines += [f"- `{' '.join(up)}` to every service healthy (images built, {volumes}): **{startup:.0f} s**"]
     lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers", "",
               "| container | RSS MiB |", "|---|---:|"] + [f"| {n} | {m:.0f} |" for n, m in rows] + [""]
     return write_report(lines)

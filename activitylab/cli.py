@@ -1,4 +1,4 @@
-"""The `lab` command: status, wait, urls, smoke, sim, storm, beeline, hive, replay, backfill, bench."""
+"""The `lab` command: status, wait, urls, smoke, sim, storm, beeline, hive, shell, airflow, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -10,10 +10,12 @@ def cmd_wait(args):
 
 
 def cmd_urls(_args):
+    from .compose import containers
     from .services import SERVICES
+    present = {c.service for c in containers()}   # the light lab (LIGHT=1) runs fewer services
     print("\nActivity Lab is up. From this machine:")
     for s in SERVICES:
-        if s.url:
+        if s.url and (s.name in present or not present):
             print(f"  {s.role:<48} {s.url}")
     print("Secrets (database passwords, admin token) are in .env.")
     return 0
@@ -36,7 +38,7 @@ def cmd_bench(args):
         return bench_speed(samples=args.samples, events=args.events)
     if args.what == "replay":
         return bench_replay(lines=args.lines)
-    return bench_startup(skip_up=args.skip_up)
+    return bench_startup(skip_up=args.skip_up, light=args.light)
 
 
 def cmd_storm(args):
@@ -59,6 +61,25 @@ def cmd_hive(args):
         print("\n".join(saved_queries()))
         return 0
     return run_saved(args.name, args.beeline_args)
+
+
+def cmd_shell(args):
+    from .shell import shell
+    return shell(args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd)
+
+
+def cmd_airflow(args):
+    from . import airflow
+    try:
+        if args.action == "status":
+            return airflow.status()
+        if not args.dag:
+            print("lab airflow trigger: name a DAG, e.g. `lab airflow trigger lab_smoke --wait`")
+            return 2
+        return airflow.trigger(args.dag, wait=args.wait, timeout=args.timeout)
+    except (RuntimeError, OSError) as exc:   # refused password, API error, api-server down
+        print(f"lab airflow: {exc}")
+        return 1
 
 
 def cmd_sim(args):
@@ -162,6 +183,17 @@ def main(argv=None):
     p.add_argument("name", nargs="?", help="a saved query (file name without .sql)")
     p.add_argument("beeline_args", nargs=argparse.REMAINDER, help="more beeline flags, e.g. --outputformat=csv2")
     p.set_defaults(func=cmd_hive)
+    p = sub.add_parser("shell", help="a shell on the edge node (every client); `lab shell -- CMD` runs one command",
+                       description="Opens bash on the edge node, where hdfs, yarn, mapred, beeline, spark-submit, "
+                                   "pyspark, pig, sqoop, mahout and kafka-topics are configured for the lab.")
+    p.add_argument("cmd", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_shell)
+    p = sub.add_parser("airflow", help="Airflow through its REST API: status, trigger DAG [--wait]")
+    p.add_argument("action", choices=["status", "trigger"])
+    p.add_argument("dag", nargs="?", help="trigger: the DAG id (lab_smoke, ...)")
+    p.add_argument("--wait", action="store_true", help="trigger: wait for the run, printing each task's state")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds to wait with --wait")
+    p.set_defaults(func=cmd_airflow)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "
                                    "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "
@@ -188,6 +220,7 @@ def main(argv=None):
     bsub = p.add_subparsers(dest="what", required=True)
     b = bsub.add_parser("startup", help="time from `make up` to all healthy, and memory per service")
     b.add_argument("--skip-up", action="store_true", help="measure memory only, of the running lab")
+    b.add_argument("--light", action="store_true", help="the light lab (make up LIGHT=1), without the batch engines")
     b.set_defaults(func=cmd_bench)
     b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
     b.add_argument("--lines", type=int, default=200_000)

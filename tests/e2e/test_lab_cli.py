@@ -1,4 +1,4 @@
-"""The `lab` commands a user runs against the lab: status, smoke, sim and storm."""
+"""The `lab` commands a user runs against the lab: status, smoke, urls, sim, storm, shell and airflow."""
 import os
 import re
 import subprocess
@@ -26,11 +26,39 @@ def test_status_lists_every_service_ok_and_storm_slots():
 def test_smoke_passes_every_component_check():
     proc = run("smoke")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 11
-    assert "smoke: 11 of 11 checks passed" in proc.stdout
+    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 14
+    assert "smoke: 14 of 14 checks passed" in proc.stdout
     assert "ok   Hive            PyHive on localhost:10000: databases activity, default" in proc.stdout
     assert "ok   Flume" in proc.stdout
     assert "ok   Speed layer     activity-speed ACTIVE" in proc.stdout
+    assert re.search(r"ok   Spark           sum 50005000, databases activity,default; application_\d+_\d+ in the "
+                     r"History Server", proc.stdout), proc.stdout
+    assert "sqoop eval on MariaDB gives 42; Apache Pig version 0.18.0" in proc.stdout
+    assert "ok   Airflow         4 components healthy on localhost:8080; admin signed in; DAGs lab_smoke" in proc.stdout
+
+
+def test_urls_lists_the_batch_engines():
+    proc = run("urls")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for url in ("http://localhost:18080", "http://localhost:8080", "jdbc:hive2://localhost:10000/activity", "lab shell"):
+        assert url in proc.stdout, url
+
+
+def test_shell_runs_a_command_on_the_edge_node_with_every_client_configured():
+    proc = run("shell", "--", "bash", "-c", "hdfs dfs -test -d /spark-logs && echo hdfs-ok; "
+               "kafka-topics --list | grep -x user-activity; which spark-submit pig sqoop mahout beeline")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.split()
+    assert lines[:2] == ["hdfs-ok", "user-activity"], lines
+    assert lines[2:] == ["/opt/spark-python/bin/spark-submit", "/opt/lab/bin/pig", "/opt/lab/bin/sqoop",
+                         "/opt/lab/bin/mahout", "/opt/lab/bin/beeline"]
+
+
+def test_airflow_status_reports_healthy_components_and_the_dags():
+    proc = run("airflow", "status")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Airflow metadatabase healthy, scheduler healthy, dag_processor healthy, triggerer healthy" in proc.stdout
+    assert re.search(r"^  lab_smoke\s+(paused|active)", proc.stdout, re.M), proc.stdout
 
 
 def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():

@@ -4,7 +4,7 @@ from activitylab.compose import containers
 CONTRACT = {"kafka": {9092}, "namenode": {9870}, "httpfs": {14000}, "resourcemanager": {8088},
             "historyserver": {19888}, "hbase-master": {16010}, "hbase-thrift": {9090}, "nimbus": {6627},
             "mariadb": {3306}, "hiveserver2": {10000, 10002}, "flume": {41414}, "shop": {5001}, "news": {5002}, "learn": {5003},
-            "dashboard": {8501}}
+            "dashboard": {8501}, "spark-history": {18080}, "airflow-api-server": {8080}}
 WORKERS = {"datanode", "nodemanager", "hbase-regionserver", "supervisor"}
 
 

@@ -29,6 +29,13 @@ def test_secrets_differ_between_machines():
     assert make_env.generated("<generated>") != make_env.generated("<generated>")
 
 
+def test_fernet_keys_are_32_random_bytes_in_urlsafe_base64():
+    import base64
+    key = make_env.generated("<generated-fernet-key>")
+    assert len(base64.urlsafe_b64decode(key)) == 32
+    assert key != make_env.generated("<generated-fernet-key>")
+
+
 def c(service, state, health="", exit_code=0):
     return Container(f"lab-{service}-1", service, state, health, exit_code, [])
 

@@ -48,7 +48,9 @@ def test_render_group_writes_files_and_fails_naming_the_key(tmp_path, monkeypatc
 def test_every_shipped_template_renders_with_defaults(tmp_path, monkeypatch):
     monkeypatch.setattr(render_config, "TEMPLATES", os.path.join(ROOT, "compose", "conf"))
     monkeypatch.setattr(render_config, "TARGET", str(tmp_path))
-    monkeypatch.setenv("HIVE_DB_PASSWORD", "x")  # secrets are the only keys without a default
+    monkeypatch.setenv("HIVE_DB_PASSWORD", "x")  # secrets are the only keys without a default,
+    monkeypatch.setenv("SPARK_JARS_ID", "abc")   # with the image's Spark jar id (entrypoint: spark_config)
     for group in os.listdir(os.path.join(ROOT, "compose", "conf")):
         render_config.render_group(group)  # would exit naming any key without a default
     assert "hdfs://namenode:8020" in (tmp_path / "hadoop" / "core-site.xml").read_text()
+    assert "spark-jars-abc.zip" in (tmp_path / "spark" / "spark-defaults.conf").read_text()
