@@ -60,13 +60,20 @@ def zookeeper_mode():
     return next((line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Mode:")), None)
 
 
+def running_container(service, missing="start the lab first (`make up`)"):
+    """The name of the service's first running container; RuntimeError naming the service when there is none."""
+    name = next((c.name for c in containers() if c.service == service and c.state == "running"), None)
+    if name is None:
+        raise RuntimeError(f"the {service} service is not running: {missing}")
+    return name
+
+
 def exec_in(service, *cmd, env=None, timeout=300, project=None, input_text=None):
     """Runs a command in the service's first running container.
 
     `docker exec` rather than `docker compose exec`: with Compose 2.40 on dockerd 20.10 the latter
     returns 0 whatever the command's exit code."""
-    name = f"{project}-{service}-1" if project else next(
-        c.name for c in containers() if c.service == service and c.state == "running")
+    name = f"{project}-{service}-1" if project else running_container(service)
     flags = [x for k, v in (env or {}).items() for x in ("-e", f"{k}={v}")]
     return subprocess.run(["docker", "exec", "-i", *flags, name, *cmd], text=True, capture_output=True,
                           timeout=timeout, check=False, input=input_text)

@@ -5,7 +5,7 @@ import time
 
 import requests
 
-from .compose import containers
+from .compose import running_container
 
 METRICS = "http://localhost:41414/metrics"
 
@@ -16,10 +16,7 @@ def metrics() -> dict:
 
 
 def container() -> str:
-    running = [c.name for c in containers() if c.service == "flume" and c.state == "running"]
-    if not running:
-        raise RuntimeError("the flume service is not running: start the lab first (`make up`)")
-    return running[0]
+    return running_container("flume")
 
 
 def wait_channel_written(timeout: float) -> None:

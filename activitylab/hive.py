@@ -12,17 +12,17 @@ from pathlib import Path
 
 from activity_contract.names import HIVE_DATABASE
 
-from .compose import ROOT, containers
+from .compose import ROOT, running_container
 
 QUERIES = Path(ROOT) / "hive" / "queries"
 URL = f"jdbc:hive2://hiveserver2:10000/{HIVE_DATABASE}"
 
 
 def hiveserver2_container() -> str:
-    running = [c.name for c in containers() if c.service == "hiveserver2" and c.state == "running"]
-    if not running:
-        raise SystemExit("lab beeline: hiveserver2 is not running (`make up`; `lab status` shows why)")
-    return running[0]
+    try:
+        return running_container("hiveserver2", "`make up`; `lab status` shows why")
+    except RuntimeError as exc:
+        raise SystemExit(f"lab beeline: {exc}") from None
 
 
 def beeline_command(args: list[str], interactive: bool, container: str) -> tuple[list[str], str | None]:

@@ -7,14 +7,14 @@ import os
 import subprocess
 import sys
 
-from .compose import ROOT, containers
+from .compose import ROOT, running_container
 
 
 def edge_container() -> str:
-    running = [c.name for c in containers() if c.service == "edge" and c.state == "running"]
-    if not running:
-        raise SystemExit("lab shell: the edge node is not running (`make up`; `lab status` shows why)")
-    return running[0]
+    try:
+        return running_container("edge", "`make up` (not LIGHT=1); `lab status` shows why")
+    except RuntimeError as exc:
+        raise SystemExit(f"lab shell: {exc}") from None
 
 
 def shell(command: list[str]) -> int:

@@ -124,15 +124,13 @@ def hive():
 def spark():
     """A PySpark job on YARN (client mode, from the edge node) that also lists the Hive catalog's databases;
     the History Server then lists its application."""
-    import re
+    from .spark import history_server_app, submitted_app
     out = exec_in("edge", "spark-submit", "/opt/lab/spark_jobs/lab_smoke.py", timeout=600)
     assert out.returncode == 0, (out.stdout + out.stderr)[-1500:]
     line = next(x for x in out.stdout.splitlines() if x.startswith("spark smoke:"))
-    app_id = re.findall(r"Submitting application (application_\d+_\d+)", out.stderr)[-1]
-    t0 = time.monotonic()
-    while requests.get(f"http://localhost:18080/api/v1/applications/{app_id}", timeout=10).status_code != 200:
-        assert time.monotonic() - t0 < 60, f"{app_id} not listed by the History Server on localhost:18080"
-        time.sleep(2)
+    app_id = submitted_app(out.stderr)
+    assert history_server_app(app_id, timeout=60).status_code == 200, \
+        f"{app_id} not listed by the History Server on localhost:18080"
     return f"{line[len('spark smoke: '):]}; {app_id} in the History Server"
 
 

@@ -1,22 +1,15 @@
 """Helpers for the end-to-end tests that run the lab's clients on the edge node, as users do with `lab shell`."""
 import os
-import re
-import time
 
 import requests
-
-from activitylab.compose import exec_in
+from conftest import exec_in
 
 JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e", "jobs")
-APP_ID = re.compile(r"Submit(?:ted|ting) application (application_\d+_\d+)")
 
 
 def edge(*cmd, timeout=900, input_text=None, check=True):
     """Runs a command on the edge node; fails with its output when it exits non-zero and check is set."""
-    proc = exec_in("edge", *cmd, timeout=timeout, input_text=input_text)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"edge: {' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}")
-    return proc
+    return exec_in("edge", *cmd, timeout=timeout, input_text=input_text, check=check)
 
 
 def ship(name, dest_dir="/tmp/e2e-jobs"):
@@ -35,22 +28,5 @@ def hdfs_cat(pattern):
     return edge("sh", "-c", f"hdfs dfs -cat {pattern}").stdout
 
 
-def submitted_app(output):
-    """The YARN application id spark-submit reported (its last one)."""
-    found = APP_ID.findall(output)
-    assert found, f"no 'Submitting application' line in:\n{output[-3000:]}"
-    return found[-1]
-
-
 def yarn_app(app_id):
     return requests.get(f"http://localhost:8088/ws/v1/cluster/apps/{app_id}", timeout=10).json()["app"]
-
-
-def history_server_app(app_id, timeout=90):
-    """The Spark History Server's record of an application, once it has read its event log."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = requests.get(f"http://localhost:18080/api/v1/applications/{app_id}", timeout=10)
-        if r.status_code == 200 or time.monotonic() > deadline:
-            return r
-        time.sleep(2)

@@ -7,8 +7,10 @@ import uuid
 
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
-from lab_edge import edge, hdfs_put, history_server_app, ship, submitted_app, yarn_app
+from lab_edge import edge, hdfs_put, ship, yarn_app
 from pyhive import hive
+
+from activitylab.spark import history_server_app, submitted_app
 
 ROWS = [(i, f"/course/{i % 5}", round(i * 0.25, 2)) for i in range(1, 301)]
 
