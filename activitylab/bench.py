@@ -78,19 +78,21 @@ def write_report(lines):
 def bench_replay(lines=200_000):
     """Replays `lines` Common Log Format lines (one month of NASA-like traffic) and times it to 'shipped'."""
     import tempfile
+    import uuid
     from datetime import datetime, timedelta
     from pathlib import Path
 
     from .replay import replay
     start = datetime.fromisoformat("1995-07-01T00:00:00-04:00")
     step = timedelta(days=30) / lines
+    run = uuid.uuid4().hex[:8]   # each run's file is new content: lab replay takes a file once
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         source = Path(tmp) / "access_log"
         with open(source, "w") as f:
             for i in range(lines):
                 t = start + step * i
                 f.write(f'host{i % 997}.example.net - - [{t.strftime("%d/%b/%Y:%H:%M:%S")} -0400] '
-                        f'"GET /shuttle/missions/sts-{i % 90}/mission.html HTTP/1.0" 200 {4000 + i % 3000}\n')
+                        f'"GET /shuttle/missions/sts-{i % 90}/mission.html?bench={run} HTTP/1.0" 200 {4000 + i % 3000}\n')
         t0 = time.monotonic()
         report = replay("news", "common", source, wait_timeout=1800, out=lambda *_: None)
         elapsed = time.monotonic() - t0

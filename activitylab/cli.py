@@ -3,6 +3,8 @@ import argparse
 import os
 import sys
 
+from .clf import FORMATS
+
 
 def cmd_wait(args):
     from .wait import wait
@@ -103,7 +105,8 @@ def cmd_replay(args):
         return 2
     try:
         report = replay(args.app, args.format, source, speed=args.speed,
-                        rejects=Path(args.rejects) if args.rejects else None, wait_timeout=args.wait_timeout)
+                        rejects=Path(args.rejects) if args.rejects else None, wait_timeout=args.wait_timeout,
+                        force=args.force)
     except RuntimeError as exc:
         print(f"lab replay: {exc}")
         return 1
@@ -197,9 +200,14 @@ def main(argv=None):
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "
                                    "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "
-                                   "lines are counted and reported, never sent. Plain or .gz files.")
+                                   "lines are counted and reported, never sent. Plain or .gz files. A file is "
+                                   "replayed once per site (a ledger in HDFS /logs/_replays). Formats: "
+                                   "docs/access-log-formats.md.")
     p.add_argument("--app", required=True, choices=["shop", "news", "learn"])
-    p.add_argument("--format", required=True, choices=["common", "combined"])
+    p.add_argument("--format", default="auto", choices=["auto", *FORMATS],
+                   help="log format (default auto: detected from the first lines; combined and vcombined "
+                        "accept extra fields after the user agent)")
+    p.add_argument("--force", action="store_true", help="replay a file even if it was replayed before")
     p.add_argument("--speed", type=float, help="replay at SPEED times the log's own pace (default: at once)")
     p.add_argument("--rejects", metavar="FILE", help="write every unparseable line to FILE")
     p.add_argument("--wait-timeout", type=float, default=300, help="seconds to wait for Flume to ship it")

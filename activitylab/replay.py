@@ -4,11 +4,17 @@ The same path as the sites' own logs: the lines are appended to a new file in th
 (`access-replay-<time>.log`, in the volume the sites write to), Flume's TAILDIR source tails it and
 the HDFS sink files each line under /logs/{app}/access/dt=<the line's own UTC date>/.
 Every line is parsed first: lines that do not parse never reach Flume (they would land under the
-day they were read); each is counted and reported with its number and reason.
+day they were read); each is counted and reported with its number and reason. The format is named or
+detected from the first lines (clf.detect); lines are shipped as written, extra fields included.
+
+A file is replayed once per site: a ledger entry in HDFS (/logs/_replays/<app>/<sha256 of the file>.json),
+written before the first line and completed once Flume has shipped the last one, makes a second replay of
+the same content refuse (`--force` replays anyway). The copy in the site volume is removed once shipped.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import subprocess
 import time
@@ -17,16 +23,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import flume
-from .clf import parse_line
+from . import flume, webhdfs
+from .clf import DETECT_LINES, detect, parse_line
 
 LOG_ROOT = "/site/logs"          # the site-data volume as the flume service mounts it
 POSITIONS = "/data/flume/positions/access.json"
+LEDGER = "/logs/_replays"        # one JSON file per replayed (site, file content)
+
+
+class ReplayRefused(RuntimeError):
+    """The file cannot or must not be replayed (already replayed, format unknown); nothing was sent."""
 
 
 @dataclass
 class ReplayReport:
     target: str
+    format: str = ""
     read: int = 0
     replayed: int = 0
     by_date: Counter = field(default_factory=Counter)
@@ -37,42 +49,95 @@ def _open(path: Path):
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
+def _lines(path: Path):
+    """The file's lines as text, without line ends. latin-1 maps every byte to one character: any byte
+    sequence parses, and is written back unchanged."""
+    with _open(path) as f:
+        for raw in f:
+            yield raw.rstrip(b"\r\n").decode("latin-1")
+
+
+def choose_format(fmt: str, source: Path, out=print) -> str:
+    """`fmt`, or for "auto" the format clf.detect finds in the file's first lines (saying which and why)."""
+    if fmt != "auto":
+        return fmt
+    found = detect(_lines(source))
+    if found.format is None:
+        raise ReplayRefused(f"cannot tell the log format of {source}: {found.reason()}. Name it with --format "
+                            "(docs/access-log-formats.md shows an example line of each)")
+    out(f"lab replay: format {found.format}, detected: {found.reason()}")
+    return found.format
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ledger_path(app: str, digest: str) -> str:
+    return f"{LEDGER}/{app}/{digest}.json"
+
+
+def check_not_replayed(app: str, source: Path, digest: str) -> None:
+    """Refuses a file whose content the ledger says was replayed into this site (or began to be)."""
+    try:
+        entry = json.loads(webhdfs.read(ledger_path(app, digest)))
+    except webhdfs.WebHdfsError as exc:
+        if "HTTP 404" in str(exc):
+            return
+        raise
+    when = entry.get("shipped_at") or entry.get("started_at")
+    done = (f"replayed on {when}: {entry.get('replayed')} lines shipped to /logs/{app}/access/"
+            if entry.get("state") == "shipped" else
+            f"began to be replayed on {when} and did not finish (its lines may be partly in HDFS)")
+    first = "" if entry.get("source") == str(source) else f", first replayed as {entry.get('source')}"
+    raise ReplayRefused(f"{source} (sha256 {digest[:12]}…{first}) {done}; "
+                        "nothing sent. --force replays it again, and its lines are then in HDFS twice")
+
+
 def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects: Path | None = None,
-           wait_timeout: float = 300, out=print) -> ReplayReport:
+           wait_timeout: float = 300, force: bool = False, out=print) -> ReplayReport:
+    digest = file_digest(source)
+    if not force:
+        check_not_replayed(app, source, digest)
+    fmt = choose_format(fmt, source, out)
     container = flume.container()
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    target = f"{LOG_ROOT}/{app}/access-replay-{stamp}.log"
-    report = ReplayReport(target)
+    started_at = datetime.now(timezone.utc)
+    target = f"{LOG_ROOT}/{app}/access-replay-{started_at.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}.log"
+    report = ReplayReport(target, fmt)
+    entry = {"source": str(source), "sha256": digest, "app": app, "format": fmt, "target": target,
+             "started_at": started_at.isoformat(timespec="seconds"), "state": "started"}
+    webhdfs.put(ledger_path(app, digest), json.dumps(entry).encode())
     out(f"lab replay: {source} ({fmt} log format) -> {target} in {container} -> Flume -> HDFS /logs/{app}/access/")
     writer = subprocess.Popen(["docker", "exec", "-i", container, "sh", "-c", f'cat > "{target}"'],
                               stdin=subprocess.PIPE)
     first_log_time, started, last_progress = None, time.monotonic(), time.monotonic()
     reject_file = open(rejects, "wb") if rejects else None
     try:
-        with _open(source) as lines:
-            for number, raw in enumerate(lines, start=1):
-                report.read += 1
-                # latin-1 maps every byte to one character: any byte sequence parses, and is written back unchanged.
-                text = raw.rstrip(b"\r\n").decode("latin-1")
-                try:
-                    parsed = parse_line(text, fmt)
-                except ValueError as exc:
-                    report.unparseable.append((number, str(exc), text))
-                    if reject_file:
-                        reject_file.write(raw.rstrip(b"\r\n") + b"\n")
-                    continue
-                if speed:
-                    first_log_time = first_log_time or parsed.time
-                    due = started + (parsed.time - first_log_time).total_seconds() / speed
-                    if due > time.monotonic():
-                        writer.stdin.flush()  # what is due now goes out before we wait
-                        time.sleep(max(0.0, due - time.monotonic()))
-                writer.stdin.write(text.encode("latin-1") + b"\n")
-                report.replayed += 1
-                report.by_date[parsed.utc_date] += 1
-                if time.monotonic() - last_progress >= 5:
-                    last_progress = time.monotonic()
-                    out(f"  ... {report.replayed} lines replayed, log time {parsed.time.isoformat()}")
+        for number, text in enumerate(_lines(source), start=1):
+            report.read += 1
+            try:
+                parsed = parse_line(text, fmt)
+            except ValueError as exc:
+                report.unparseable.append((number, str(exc), text))
+                if reject_file:
+                    reject_file.write(text.encode("latin-1") + b"\n")
+                continue
+            if speed:
+                first_log_time = first_log_time or parsed.time
+                due = started + (parsed.time - first_log_time).total_seconds() / speed
+                if due > time.monotonic():
+                    writer.stdin.flush()  # what is due now goes out before we wait
+                    time.sleep(max(0.0, due - time.monotonic()))
+            writer.stdin.write(text.encode("latin-1") + b"\n")
+            report.replayed += 1
+            report.by_date[parsed.utc_date] += 1
+            if time.monotonic() - last_progress >= 5:
+                last_progress = time.monotonic()
+                out(f"  ... {report.replayed} lines replayed, log time {parsed.time.isoformat()}")
         writer.stdin.close()
         if writer.wait(timeout=120) != 0:
             raise RuntimeError(f"writing {target} in {container} failed (exit {writer.returncode})")
@@ -84,6 +149,13 @@ def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects
     _print_report(report, app, rejects, out)
     if report.replayed:
         wait_shipped(container, target, wait_timeout, out)
+    subprocess.run(["docker", "exec", container, "rm", "-f", target], check=True, capture_output=True, timeout=60)
+    if report.replayed:
+        entry.update(state="shipped", shipped_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     replayed=report.replayed, unparseable=len(report.unparseable), by_date=dict(report.by_date))
+        webhdfs.put(ledger_path(app, digest), json.dumps(entry).encode())
+    else:   # nothing sent: the file may be replayed again (with the right --format)
+        webhdfs.delete(ledger_path(app, digest))
     return report
 
 

@@ -21,17 +21,15 @@ def zookeeper():
 
 
 def kafka():
-    from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+    from kafka import KafkaAdminClient, KafkaProducer
+    from .topic_reader import read_all
     topic = f"lab-smoke-{uuid.uuid4().hex[:8]}"
     producer = KafkaProducer(bootstrap_servers="localhost:9092", acks="all")
     for i in range(10):
         producer.send(topic, key=b"smoke", value=str(i).encode())
     producer.flush(30)
     producer.close()
-    consumer = KafkaConsumer(topic, bootstrap_servers="localhost:9092", auto_offset_reset="earliest",
-                             consumer_timeout_ms=5000)
-    got = sorted(int(m.value) for m in consumer)
-    consumer.close()
+    got = sorted(int(m.value) for m in read_all(topic, timeout=60))
     admin = KafkaAdminClient(bootstrap_servers="localhost:9092")
     admin.delete_topics([topic])
     admin.close()

@@ -1,5 +1,6 @@
 """Site logs through Flume into HDFS: every line of a paused window lands exactly once, in the partition of its
-own date; `lab replay` lands a Common Log Format file the same way and reports what it could not parse."""
+own date; `lab replay` lands a Common Log Format file the same way and reports what it could not parse, detects
+a combined log with extra fields, and takes a file once."""
 import json
 import subprocess
 import sys
@@ -87,6 +88,45 @@ def test_lab_replay_lands_every_parseable_line_under_its_date_and_counts_the_res
     assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
     for day in ("1995-06-30", "1995-07-01", "1995-07-02", "1995-07-03", "1995-07-04"):  # nothing unparseable shipped
         assert not [line for line in partition_lines("news", "access", day) if f"{marker}-bad" in line]
+
+
+def combined_with_extras_sample(marker):
+    """An nginx-style combined log: each line ends in one or two extra fields (X-Forwarded-For quoted, request
+    time bare), over two UTC days; IPv6 clients, escaped quotes, a request without protocol."""
+    lines, start = [], datetime.fromisoformat("2024-03-09T22:00:00+01:00")
+    for i in range(60):
+        t = start + timedelta(minutes=4 * i)  # 4 h: crosses UTC midnight after 3 h
+        host = ["203.0.113.9", "2001:db8::1f", "198.51.100.23"][i % 3]
+        request = f"GET /cart/{marker}-{i}" + ("" if i % 10 == 7 else " HTTP/1.1")
+        extras = f' "198.51.100.{i % 250}, 10.0.0.1"' + (f" 0.{i:03d}" if i % 2 else "")
+        lines.append(f'{host} - - [{t.strftime("%d/%b/%Y:%H:%M:%S %z")}] "{request}" {[200, 302, 404][i % 3]} '
+                     f'{500 + i} "https://shop.example/?q=\\"lamp\\"" "Mozilla/5.0 (X11; Linux x86_64)"{extras}')
+    return lines
+
+
+def test_lab_replay_auto_detects_combined_with_extra_fields_and_takes_a_file_once(tmp_path):
+    marker = uuid.uuid4().hex
+    lines = combined_with_extras_sample(marker)
+    sample = tmp_path / "nginx-access.log"
+    sample.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    cmd = [sys.executable, "-m", "activitylab.cli", "replay", "--app", "shop", str(sample)]  # --format auto
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert ("format combined, detected: 50 of the first 50 lines parse as combined; 50 with extra fields"
+            in run.stdout), run.stdout
+    assert f"{len(lines)} lines read: {len(lines)} replayed, 0 unparseable" in run.stdout, run.stdout
+    expected = {line: parse_line(line, "combined").utc_date for line in lines}
+    assert sorted(set(expected.values())) == ["2024-03-09", "2024-03-10"]
+    found = wait_landed_once("shop", "access", expected)
+    assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
+    shipped = exec_in("flume", "sh", "-c", "ls /site/logs/shop/ | grep -c access-replay- || true").stdout
+    assert shipped.strip() == "0"  # the replayed copy left the site volume once shipped
+
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 1 and "nothing sent" in again.stdout, again.stdout + again.stderr
+    assert f"{len(lines)} lines shipped to /logs/shop/access/" in again.stdout
+    found = wait_landed_once("shop", "access", expected)
+    assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
 
 
 def test_a_line_with_an_impossible_date_still_ships_and_never_stalls_the_source():

@@ -10,35 +10,14 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 from conftest import exec_in
-from kafka import KafkaConsumer, TopicPartition
 from lab_sites import SITES, simulation, wait_until_quiet
 from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
+from activitylab.topic_reader import end_offsets, read_range
 
 COLS = (names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS)
-
-
-def end_offsets():
-    c = KafkaConsumer(bootstrap_servers="localhost:9092")
-    parts = [TopicPartition(names.TOPIC_EVENTS, p) for p in c.partitions_for_topic(names.TOPIC_EVENTS)]
-    ends = c.end_offsets(parts)
-    c.close()
-    return ends
-
-
-def events_between(start, end):
-    c = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
-    c.assign(list(start))
-    for tp, off in start.items():
-        c.seek(tp, off)
-    out = []
-    while any(c.position(tp) < end[tp] for tp in start):
-        for tp, records in c.poll(timeout_ms=1000).items():
-            out.extend(json.loads(r.value) for r in records if r.offset < end[tp])
-    c.close()
-    return out
 
 
 def minute_totals(conn, rows):
@@ -57,7 +36,7 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         now = datetime.now(timezone.utc)
         rows = [names.minute_row(app, now + timedelta(minutes=k)) for app in SITES for k in range(-2, 15)]
         before = minute_totals(conn, rows)
-        start = end_offsets()
+        start = end_offsets(names.TOPIC_EVENTS)
         page = f"/e2e-kill-{uuid.uuid4().hex[:8]}"
         for app in SITES:
             simulation(app, token, paused=False, speed=5.0)
@@ -87,7 +66,7 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         assert marked and set(marked) == {404}
         assert counter(conn, names.T_PAGE_COUNTS, names.page_row("news", page), names.C_VIEWS) == len(marked)
 
-        events = events_between(start, end_offsets())
+        events = [json.loads(r.value) for r in read_range(start, end_offsets(names.TOPIC_EVENTS))]
         expected = {col: Counter() for col in COLS}
         for e in events:
             r = names.minute_row(e["app_id"], parse_event_time(e["event_time"]))
