@@ -12,7 +12,7 @@ workers = 1
 worker_class = "gthread"
 threads = _settings.threads
 timeout = 30
-graceful_timeout = 8  # the sink needs at most 5 s to spool what Kafka has not acknowledged
+graceful_timeout = 8  # then the sink drains (<= 3 s) and spools what Kafka has not acknowledged (<= 5 s)
 keepalive = 5
 accesslog = None  # the site writes its own Combined Log Format access log under LOG_DIR
 errorlog = "-"

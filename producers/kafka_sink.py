@@ -6,30 +6,37 @@ If the queue is full, or Kafka refuses/times out, the event goes to the on-disk 
 while the spool holds anything, new events are appended behind it so the drain keeps their order.
 Every event is counted exactly once as produced, spool_dropped (spool full) or still pending.
 
+Dead letters (/collect bodies that fail validation) take the durable path only: reject() appends them to
+their own spool (SPOOL_DIR/{app}/dlq/) and the sender drains it into user-activity-dlq; each is counted
+dlq_sent once Kafka acknowledges it, or dlq_dropped if that spool is full.
+
 At-least-once edges (consumers dedupe by event_id): a delivery that times out although the broker
 stored it, and a crash between Kafka's ack of spooled events and the spool rewrite.
-A hard kill (SIGKILL) loses what is in the memory queue; a normal stop spools it.
+A hard kill (SIGKILL) loses what is in the memory queue; a normal stop first lets the sender drain the
+queue into Kafka for a moment (close(drain_s)), then spools the rest. The site's stop grace period
+(compose.yaml) covers that.
 """
 from __future__ import annotations
 
-import collections
 import json
 import queue
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from producers.sinks import encode_event
 from producers.spool import Spool
 
 Reporter = Callable[[str, str], None]  # (level, message), e.g. SiteLogs.error
+CLOSED = "kafka sink: closed, counters:"
 
 
-def default_producer_factory(bootstrap: str, delivery_timeout_ms: int, client_id: str):
-    from kafka import KafkaProducer
-
+def producer_config(bootstrap: str, delivery_timeout_ms: int, client_id: str, known=None) -> dict[str, Any]:
+    """The producer's settings; ValueError at start for one the installed kafka-python does not know (it
+    would otherwise fail every connect attempt, or be silently left out)."""
     request_timeout_ms = max(1000, min(5000, delivery_timeout_ms // 2))
-    wanted = dict(
+    config = dict(
         bootstrap_servers=[s.strip() for s in bootstrap.split(",") if s.strip()],
         client_id=client_id,
         acks="all",
@@ -41,12 +48,31 @@ def default_producer_factory(bootstrap: str, delivery_timeout_ms: int, client_id
         request_timeout_ms=request_timeout_ms,
         delivery_timeout_ms=max(delivery_timeout_ms, request_timeout_ms + 5),
         reconnect_backoff_max_ms=2000,
-        bootstrap_timeout_ms=3000,  # kafka-python 3: give up connecting quickly, the spool takes over
-        api_version_auto_timeout_ms=3000,  # kafka-python 2: same, for the version probe
+        bootstrap_timeout_ms=3000,  # give up connecting quickly, the spool takes over
     )
-    # Only what this kafka-python version knows (older ones reject unknown settings).
-    config = {k: v for k, v in wanted.items() if k in KafkaProducer.DEFAULT_CONFIG}
-    return KafkaProducer(**config)
+    if known is None:
+        import kafka
+        from kafka import KafkaProducer
+        known, version = KafkaProducer.DEFAULT_CONFIG, kafka.__version__
+    else:
+        version = "(given)"
+    unknown = sorted(set(config) - set(known))
+    if unknown:
+        raise ValueError(f"kafka producer: setting(s) {', '.join(unknown)} not known to kafka-python {version}; "
+                         "pin the kafka-python the sink was written for (requirements/apps.txt)")
+    if not config["bootstrap_servers"]:
+        raise ValueError("kafka producer: KAFKA_BOOTSTRAP names no server")
+    return config
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A spool and the topic it drains into, with the counters its records are accounted in."""
+    spool: Spool
+    topic: str
+    keyed: bool     # key = the record's user_id (events); dead letters go unkeyed
+    sent: str       # counter of records Kafka acknowledged
+    corrupt: str    # counter of unreadable spool lines
 
 
 class KafkaEventSink:
@@ -57,6 +83,7 @@ class KafkaEventSink:
         topic: str,
         dlq_topic: str,
         spool: Spool,
+        dlq_spool: Spool | None = None,
         queue_size: int = 10_000,
         delivery_timeout_ms: int = 10_000,
         client_id: str = "activitylab-site",
@@ -71,12 +98,18 @@ class KafkaEventSink:
         self.dlq_topic = dlq_topic
         self.spool = spool
         self.delivery_timeout_s = delivery_timeout_ms / 1000
-        self._factory = producer_factory or (
-            lambda: default_producer_factory(bootstrap, delivery_timeout_ms, client_id))
+        if producer_factory is None:
+            config = producer_config(bootstrap, delivery_timeout_ms, client_id)  # fails here, at start
+
+            def producer_factory():
+                from kafka import KafkaProducer
+                return KafkaProducer(**config)
+        self._factory = producer_factory
         self._report = report or (lambda level, message: None)
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=queue_size)
-        self._dlq: collections.deque[bytes] = collections.deque()
-        self._dlq_max = 1000
+        self.dlq_spool = dlq_spool or Spool(spool.directory / "dlq", max(4096, spool.max_bytes // 8))
+        self._events = Lane(spool, topic, True, "produced", "spool_corrupt")
+        self._dead_letters = Lane(self.dlq_spool, dlq_topic, False, "dlq_sent", "dlq_corrupt")
         self._producer: Any = None
         self._retry_initial, self._retry_max = retry_initial_s, retry_max_s
         self._backoff = retry_initial_s
@@ -89,8 +122,9 @@ class KafkaEventSink:
         self._stop = threading.Event()
         self._last_drop_report = 0.0
         self._c = dict(emitted=0, produced=0, spooled=0, spool_dropped=0, send_errors=0,
-                       in_flight=0, spool_corrupt=0, dlq_sent=0, dlq_dropped=0,
-                       spool_recovered=spool.recovered)
+                       in_flight=0, spool_corrupt=0, spool_recovered=spool.recovered,
+                       dlq_spooled=0, dlq_sent=0, dlq_dropped=0, dlq_corrupt=0,
+                       dlq_recovered=self.dlq_spool.recovered)
         self._connected = False
         self._thread = threading.Thread(target=self._run, name="kafka-sink", daemon=True)
         if start:
@@ -107,28 +141,34 @@ class KafkaEventSink:
 
     def reject(self, error: str, raw: str) -> None:
         record = json.dumps({"error": error, "raw": raw}, ensure_ascii=False).encode("utf-8")
-        with self._lock:
-            if len(self._dlq) >= self._dlq_max:
-                self._c["dlq_dropped"] += 1
-                return
-            self._dlq.append(record)
+        if self.dlq_spool.append([record]):
+            self._count("dlq_spooled")
+            return
+        self._count("dlq_dropped")
+        self._report("ERROR", f"kafka sink: dead-letter spool full ({self.dlq_spool.bytes} bytes): "
+                              f"record dropped, {self.counters()['dlq_dropped']} in total")
 
     def counters(self) -> dict[str, Any]:
         with self._lock:
             snapshot = dict(self._c)
         snapshot.update(queued=self._queue.qsize(), spool_pending=self.spool.pending,
                         spool_bytes=self.spool.bytes, spool_max_bytes=self.spool.max_bytes,
-                        kafka_connected=self._connected)
+                        dlq_pending=self.dlq_spool.pending, kafka_connected=self._connected)
         return snapshot
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 5.0, drain_s: float = 3.0) -> None:
         """Stop the sender; whatever Kafka has not acknowledged is left in the spool for the next start.
 
-        Bounded (default 5 s, inside Docker's 10 s stop grace): a batch still waiting for Kafka then is
-        spooled here; if Kafka did store it meanwhile, that is the at-least-once edge.
+        While Kafka is reachable the sender first gets up to `drain_s` to empty the queue. Then bounded by
+        `timeout`: a batch still waiting for Kafka is spooled here; if Kafka did store it meanwhile, that is
+        the at-least-once edge. Both fit the site's stop grace period (compose.yaml).
         """
         if self._stop.is_set():
             return
+        deadline = time.monotonic() + drain_s
+        while (self._connected and self._thread.is_alive() and time.monotonic() < deadline
+               and (self._queue.qsize() or self.counters()["in_flight"])):
+            time.sleep(0.05)
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -145,6 +185,9 @@ class KafkaEventSink:
                 producer.close(timeout=2)
             except Exception:
                 pass
+        # The last word of this process: what it emitted, and where each event is (a restart's counters
+        # start from zero; this line in error.log is what they added up to).
+        self._report("INFO", f"{CLOSED} {json.dumps(self.counters(), sort_keys=True)}")
 
     # ---------------------------------------------------------------- sender thread
 
@@ -167,12 +210,13 @@ class KafkaEventSink:
             if time.monotonic() < self._retry_at:
                 self._stop.wait(0.2)
                 return
-            self._drain_oldest_segment()
+            self._drain_oldest_segment(self._events)
             return
         batch = self._take_batch(0.2)
         if batch:
             self._send_batch(batch)
-        self._send_dead_letters()
+        if self.dlq_spool.pending and self._producer is not None and time.monotonic() >= self._retry_at:
+            self._drain_oldest_segment(self._dead_letters)
 
     def _connect(self) -> bool:
         if time.monotonic() < self._retry_at:
@@ -223,7 +267,7 @@ class KafkaEventSink:
             self._count("in_flight", len(values))
         acked = [False] * len(values)
         try:
-            acked = self._send_all(keys, values)
+            acked = self._send_all(self.topic, keys, values)
         finally:
             with self._handoff:
                 if not self._abandoned:  # otherwise close() already spooled the whole batch
@@ -235,36 +279,37 @@ class KafkaEventSink:
                         self._c["produced"] += len(values) - len(failed)
                     self._current = []
 
-    def _drain_oldest_segment(self) -> None:
-        taken = self.spool.oldest()
+    def _drain_oldest_segment(self, lane: Lane) -> None:
+        taken = lane.spool.oldest()
         if taken is None:
             return
         segment, lines = taken
         keys, values, corrupt = [], [], 0
         for line in lines:
             try:
-                keys.append(json.loads(line)["user_id"].encode("utf-8"))
+                record = json.loads(line)
+                keys.append(record["user_id"].encode("utf-8") if lane.keyed else None)
                 values.append(line)
             except (ValueError, KeyError, TypeError, AttributeError):
                 corrupt += 1  # a torn last line after a machine crash; cannot be sent
-        acked = self._send_all(keys, values)
+        acked = self._send_all(lane.topic, keys, values)
         remaining = [v for v, ok in zip(values, acked) if not ok]
-        self.spool.commit(segment, remaining)
-        # Counted after the commit: an event is never both produced and pending in the counters.
+        lane.spool.commit(segment, remaining)
+        # Counted after the commit: a record is never both sent and pending in the counters.
         with self._lock:
-            self._c["produced"] += len(values) - len(remaining)
-            self._c["spool_corrupt"] += corrupt
+            self._c[lane.sent] += len(values) - len(remaining)
+            self._c[lane.corrupt] += corrupt
         if corrupt:
-            self._report("ERROR", f"kafka sink: {corrupt} unreadable line(s) in spool segment {segment.name} dropped")
+            self._report("ERROR", f"kafka sink: {corrupt} unreadable line(s) in spool segment {segment} dropped")
 
-    def _send_all(self, keys: list[bytes], values: list[bytes]) -> list[bool]:
+    def _send_all(self, topic: str, keys: list[bytes | None], values: list[bytes]) -> list[bool]:
         """Send in order, wait for every ack; returns per message whether Kafka acknowledged it."""
         acked = [False] * len(values)
         futures = []
         error: Exception | None = None
         for key, value in zip(keys, values):
             try:
-                futures.append(self._producer.send(self.topic, key=key, value=value))
+                futures.append(self._producer.send(topic, key=key, value=value))
             except Exception as exc:
                 error = exc
                 break  # the rest stays unsent, in order, for the spool
@@ -291,20 +336,6 @@ class KafkaEventSink:
             producer.close(timeout=1)
         except Exception:
             pass
-
-    def _send_dead_letters(self) -> None:
-        while self._connected:
-            with self._lock:
-                if not self._dlq:
-                    return
-                record = self._dlq.popleft()
-            try:
-                self._producer.send(self.dlq_topic, value=record).add_errback(
-                    lambda _exc: self._count("dlq_dropped"))
-                self._count("dlq_sent")
-            except Exception:
-                self._count("dlq_dropped")
-                return
 
     # ---------------------------------------------------------------- spool side
 

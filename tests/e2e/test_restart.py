@@ -1,24 +1,32 @@
 """Restart safety: after `make down && make up` every service is healthy again and a file, a row and a
 message written before are still there (no clusterID clash, no stuck safe mode, no re-format), and the speed
 layer's topology runs again with its counters going on from their values; Hive's tables and rows are kept and
-its metastore starts on the schema it created."""
+its metastore starts on the schema it created. The stop comes while the simulated users browse at speed 5:
+every event the sites emitted up to it is in Kafka afterwards, exactly once by event_id."""
+import json
 import os
 import subprocess
 import time
 import uuid
+from datetime import datetime, timezone
 
 import happybase
 import requests
-from conftest import ROOT, compose
+from conftest import ROOT, compose, exec_in
 from pyhive import hive
 from kafka import KafkaProducer, TopicPartition
+from lab_sites import SITES, counters, settled_counters, simulation, wait_until_quiet
 from lab_speed import counter
 
 from activity_contract import names
+from activity_contract.events import parse_event_time
 from activitylab import webhdfs
 from activitylab.compose import containers
 from activitylab.nimbus import topology_summary
-from activitylab.topic_reader import read_range
+from activitylab.topic_reader import end_offsets, read_range
+from producers.kafka_sink import CLOSED
+
+BROWSE_S = 10   # the simulated users browse this long at speed 5 before the stop (a scenario, not a wait)
 from activitylab.wait import classify
 
 
@@ -49,7 +57,25 @@ def views_reach(conn, page, n, timeout=60):
     raise AssertionError(f"page_counts of {page}: {views} after {timeout} s, expected {n}")
 
 
-def test_data_survives_down_and_up():
+def last_closed_counters(app):
+    """The sink counters the site's last process logged as it stopped (error.log in the site volume)."""
+    log = exec_in("flume", "grep", "-F", CLOSED, f"/site/logs/{app}/error.log", check=False).stdout
+    closed = [line.split(CLOSED, 1)[1] for line in log.splitlines() if CLOSED in line]
+    assert closed, f"{app}: no '{CLOSED}' line in error.log"
+    return json.loads(closed[-1])
+
+
+def quiet_baseline(token):
+    """Pauses the users and lets every sink settle: (emitted per site, the topic's end offsets) then."""
+    for app in SITES:
+        simulation(app, token, paused=True)
+    for app in SITES:
+        wait_until_quiet(app)
+    emitted = {app: settled_counters(app)["sink"]["emitted"] for app in SITES}
+    return emitted, end_offsets(names.TOPIC_EVENTS)
+
+
+def test_data_survives_down_and_up(lab_env):
     marker = uuid.uuid4().hex
     page = f"/e2e-restart-{marker[:8]}"
     conn = happybase.Connection("localhost", 9090, timeout=30000)
@@ -70,10 +96,38 @@ def test_data_survives_down_and_up():
     sent = producer.send(names.TOPIC_ALERTS, key=marker.encode(), value=b"restart-check").get(30)
     producer.close()
 
-    make("down")
-    assert not [c for c in containers() if c.state == "running"]
-    make("up")
-    assert all(classify(c) == "ready" for c in containers())
+    token = lab_env["LAB_ADMIN_TOKEN"]
+    found = {app: simulation(app, token) for app in SITES}
+    try:
+        emitted_before, start = quiet_baseline(token)
+        for app in SITES:
+            simulation(app, token, paused=False, speed=5.0)
+        time.sleep(BROWSE_S)
+        browsing = {app: counters(app)["sink"]["emitted"] for app in SITES}
+
+        make("down")
+        assert not [c for c in containers() if c.state == "running"]
+        between = datetime.now(timezone.utc)   # events before this come from the stopped processes
+        make("up")
+        assert all(classify(c) == "ready" for c in containers())
+
+        # Nothing emitted before the stop is lost or doubled: the sinks drained or spooled it, the new
+        # processes sent the spool (spool_recovered), and each event is in the topic once.
+        closed = {app: last_closed_counters(app) for app in SITES}
+        after = {app: settled_counters(app, timeout=120)["sink"] for app in SITES}
+        events = [json.loads(r.value) for r in read_range(start, end_offsets(names.TOPIC_EVENTS))]
+        before_stop = [e for e in events if parse_event_time(e["event_time"]) < between]
+        ids = [e["event_id"] for e in before_stop]
+        assert len(ids) == len(set(ids)), "an event emitted before the stop is in the topic twice"
+        for app in SITES:
+            assert browsing[app] > emitted_before[app], f"{app}: the users were not browsing before the stop"
+            assert closed[app]["emitted"] >= browsing[app] and closed[app]["spool_dropped"] == 0, closed[app]
+            assert after[app]["spool_recovered"] == closed[app]["spool_pending"], (closed[app], after[app])
+            mine = [e for e in before_stop if e["app_id"] == app]
+            assert len(mine) == closed[app]["emitted"] - emitted_before[app], (app, closed[app], emitted_before[app])
+    finally:
+        for app, state in found.items():
+            simulation(app, token, paused=state["paused"], speed=state["speed"])
 
     assert webhdfs.read(path) == payload
     # Hive: the metastore found its schema current (no re-creation, no "already exists"), the table and its

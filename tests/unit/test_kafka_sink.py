@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from producers.kafka_sink import KafkaEventSink
+from producers.kafka_sink import CLOSED, KafkaEventSink, producer_config
 from producers.sinks import encode_event
 from producers.spool import Spool
 
@@ -295,6 +295,63 @@ def test_rejected_bodies_go_to_the_dead_letter_topic(make_sink, broker):
     wait_for(lambda: sink.counters()["dlq_sent"] == 1)
     assert broker.values("user-activity-dlq") == [{"error": "event_type: 'x' is not one of [...]",
                                                    "raw": '{"event_type": "x"}'}]
+    assert [k for t, k, _ in broker.messages if t == "user-activity-dlq"] == [None]
+    c = sink.counters()
+    assert (c["dlq_spooled"], c["dlq_sent"], c["dlq_pending"], c["dlq_dropped"]) == (1, 1, 0, 0)
+
+
+def test_dead_letters_are_durable_and_counted_sent_only_once_kafka_acknowledges(make_sink, broker, tmp_path):
+    broker.up = False
+    first = make_sink()
+    for i in range(3):
+        first.reject(f"reason {i}", f"body {i}")
+    assert first.counters()["dlq_pending"] == 3 and first.counters()["dlq_sent"] == 0
+    on_disk = [line for seg in (tmp_path / "spool" / "dlq").glob("*.jsonl") for line in seg.read_bytes().splitlines()]
+    assert [json.loads(line)["raw"] for line in on_disk] == ["body 0", "body 1", "body 2"]
+    first.close(timeout=0.5, drain_s=0.1)      # the site stops before Kafka comes back
+    broker.up, broker.ack_lost = True, True   # stored, but the acks are lost: not sent yet
+    second = make_sink()
+    assert second.counters()["dlq_recovered"] == 3
+    wait_for(lambda: broker.values("user-activity-dlq"))
+    time.sleep(0.1)
+    assert second.counters()["dlq_sent"] == 0 and second.counters()["dlq_pending"] == 3
+    broker.ack_lost = False
+    wait_for(lambda: second.counters()["dlq_sent"] == 3)
+    assert second.counters()["dlq_pending"] == 0
+    assert [r["error"] for r in broker.values("user-activity-dlq")][-3:] == ["reason 0", "reason 1", "reason 2"]
+
+
+def test_a_full_dead_letter_spool_counts_and_reports_the_drop(make_sink, broker, tmp_path, reports):
+    broker.up = False
+    sink = make_sink(dlq_spool=Spool(tmp_path / "dlq", 4096))
+    for i in range(40):
+        sink.reject("too big to keep them all", "x" * 200)
+    c = sink.counters()
+    assert c["dlq_spooled"] + c["dlq_dropped"] == 40 and c["dlq_dropped"] > 0
+    assert c["dlq_pending"] == c["dlq_spooled"]
+    assert any(level == "ERROR" and "dead-letter spool full" in msg for level, msg in reports)
+
+
+def test_close_first_drains_the_queue_into_a_reachable_kafka(make_sink, broker, reports):
+    sink = make_sink()
+    sink.emit(make_event(0))
+    wait_for(lambda: sink.counters()["produced"] == 1)
+    for i in range(1, 300):
+        sink.emit(make_event(i))
+    sink.close(timeout=2, drain_s=5)
+    c = sink.counters()
+    assert (c["produced"], c["spooled"], c["spool_pending"]) == (300, 0, 0) and balanced(c)
+    closed = [msg for level, msg in reports if msg.startswith(CLOSED)]
+    assert len(closed) == 1 and json.loads(closed[0][len(CLOSED):])["emitted"] == 300
+
+
+def test_an_unknown_producer_setting_fails_at_start():
+    with pytest.raises(ValueError, match=r"setting\(s\) .*linger_ms.* not known to kafka-python"):
+        producer_config("kafka:29092", 10_000, "site", known={"bootstrap_servers", "client_id", "acks"})
+    with pytest.raises(ValueError, match="names no server"):
+        producer_config(" , ", 10_000, "site")
+    config = producer_config("kafka:29092,kafka2:29092", 10_000, "site")  # the pinned kafka-python knows all
+    assert config["bootstrap_servers"] == ["kafka:29092", "kafka2:29092"] and config["acks"] == "all"
 
 
 def test_close_is_bounded_and_spools_a_batch_kafka_has_not_acknowledged(make_sink, broker):
@@ -304,7 +361,7 @@ def test_close_is_bounded_and_spools_a_batch_kafka_has_not_acknowledged(make_sin
         sink.emit(make_event(i))
     wait_for(lambda: sink.counters()["in_flight"] == 5)
     started = time.monotonic()
-    sink.close(timeout=0.3)
+    sink.close(timeout=0.3, drain_s=0.3)   # bounded by drain_s + timeout
     assert time.monotonic() - started < 1.0
     c = sink.counters()
     assert (c["in_flight"], c["spool_pending"], c["produced"]) == (0, 5, 0) and balanced(c)
