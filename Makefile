@@ -19,7 +19,7 @@ endif
 .PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser beeline
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 provision:  ## install/start what this machine lacks (engine, Compose, base image)
 	@bash scripts/provision.sh
@@ -39,9 +39,7 @@ build: provision env  ## build the images (slow layers cached)
 	@$(COMPOSE) build
 
 up: build venv  ## start the whole lab and wait until every service is healthy (LIGHT=1: no batch engines)
-	@$(COMPOSE) up -d --remove-orphans
-	@$(LAB) wait
-	@$(LAB) urls
+	@$(LAB) up
 
 down:  ## stop the lab, keep its data
 	@$(COMPOSE) down

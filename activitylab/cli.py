@@ -1,4 +1,4 @@
-"""The `lab` command: status, wait, urls, smoke, sim, storm, beeline, hive, shell, airflow, replay, backfill, bench."""
+"""The `lab` command: up, status, wait, urls, smoke, sim, storm, beeline, hive, shell, airflow, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -9,6 +9,12 @@ from .clf import FORMATS
 def cmd_wait(args):
     from .wait import wait
     return wait(timeout=args.timeout)
+
+
+def cmd_up(args):
+    from .up import up
+    rc = up(args.services, timeout=args.timeout)
+    return rc if rc else cmd_urls(args)
 
 
 def cmd_urls(_args):
@@ -154,6 +160,13 @@ def cmd_backfill(args):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="lab", description="Activity Lab command line")
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("up", help="docker compose up -d, saying what it waits for; then wait and urls (make up)",
+                       description="Starts the lab (or the SERVICEs) with docker compose up -d, at least as many "
+                                   "DataNodes as hold data; says what it waits for when quiet for a minute (the "
+                                   "NameNode's safe-mode reason included), gives up after --timeout seconds.")
+    p.add_argument("services", nargs="*", metavar="SERVICE")
+    p.add_argument("--timeout", type=float, default=900, help="seconds until every service is healthy (default 900)")
+    p.set_defaults(func=cmd_up)
     p = sub.add_parser("wait", help="wait until every service is healthy")
     p.add_argument("--timeout", type=int, default=int(os.environ.get("LAB_WAIT_TIMEOUT", "900")))
     p.set_defaults(func=cmd_wait)

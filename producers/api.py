@@ -84,6 +84,11 @@ def register_api(app: Flask, state: SiteState) -> None:
     def get_counters():
         return unauthorized() or jsonify(state.counters())
 
+    @app.post("/admin/logs/rotate")
+    def rotate_logs():
+        """Rotates access, error and perf log now (as SITE_LOG_MAX_BYTES does by size)."""
+        return unauthorized() or jsonify({"rotated": state.logs.rotate()})
+
     def parse_json_body() -> tuple[Any, list[FieldError]]:
         try:
             return json.loads(request.get_data(cache=False) or b"null"), []

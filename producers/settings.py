@@ -28,6 +28,7 @@ class Settings:
     spool_dir: Path = Path("var/spool")
     state_dir: Path = Path("var/state")
     spool_max_bytes: int = 64 * 1024 * 1024
+    log_max_bytes: int = 32 * 1024 * 1024   # rotate each log at this size; 0: never
     sink_queue_size: int = 10_000
     sink_delivery_timeout_ms: int = 10_000
     error_rate: float = 0.01
@@ -62,6 +63,8 @@ class Settings:
             raise ValueError("SIM_AWAY_MIN_S must not exceed SIM_AWAY_MAX_S")
         if self.spool_max_bytes < 4096:
             raise ValueError("SPOOL_MAX_BYTES must be at least 4096")
+        if self.log_max_bytes and self.log_max_bytes < 4096:
+            raise ValueError("SITE_LOG_MAX_BYTES must be 0 (never rotate) or at least 4096")
 
     @property
     def site_port(self) -> int:
@@ -99,6 +102,7 @@ class Settings:
             spool_dir=Path(r.str("SPOOL_DIR", "var/spool")),
             state_dir=Path(r.str("STATE_DIR", "var/state")),
             spool_max_bytes=r.int("SPOOL_MAX_BYTES", 64 * 1024 * 1024),
+            log_max_bytes=r.int("SITE_LOG_MAX_BYTES", 32 * 1024 * 1024),
             sink_queue_size=r.int("SINK_QUEUE_SIZE", 10_000),
             sink_delivery_timeout_ms=r.int("SINK_DELIVERY_TIMEOUT_MS", 10_000),
             error_rate=r.float("SITE_ERROR_RATE", 0.01),

@@ -16,7 +16,7 @@ from producers.spool import Spool
 
 def create_app_from_env(settings: Settings | None = None):
     settings = settings or Settings.from_env()
-    logs = SiteLogs(settings.app_log_dir(), settings.app_id)
+    logs = SiteLogs(settings.app_log_dir(), settings.app_id, settings.log_max_bytes)
     sink = KafkaEventSink(
         bootstrap=settings.kafka_bootstrap,
         topic=settings.kafka_topic,

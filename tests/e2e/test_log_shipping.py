@@ -1,9 +1,10 @@
 """Site logs through Flume into HDFS: every line of a paused window lands exactly once, in the partition of its
 own date; `lab replay` lands a Common Log Format file the same way and reports what it could not parse, detects
-a combined log with extra fields, and takes a file once."""
+a combined log with extra fields, and takes a file once; rotated site logs ship every line once, then go."""
 import json
 import subprocess
 import sys
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -143,3 +144,42 @@ def test_a_line_with_an_impossible_date_still_ships_and_never_stalls_the_source(
     assert found[good] == ["1995-03-01"]
     assert len(found[bad]) == 1 and found[bad][0] in (read_day, next_day(read_day, 1))  # read just after midnight
     assert flume.metrics()["SOURCE.access"]["EventReadFail"] == "0"
+
+
+def marked_access_lines(app, marker, days):
+    """{request number: [dt of each copy]} of the access lines carrying `?rot=<marker>-<n>`."""
+    found = {}
+    for day in days:
+        for line in partition_lines(app, "access", day):
+            if f"rot={marker}-" in line:
+                n = int(line.split(f"rot={marker}-", 1)[1].split()[0])
+                found.setdefault(n, []).append(day)
+    return found
+
+
+def test_rotated_logs_ship_every_line_once_and_then_leave_the_site_volume(paused_simulation, lab_env):
+    """Three rotations (POST /admin/logs/rotate, the same rotation SITE_LOG_MAX_BYTES triggers by size) while a
+    visitor browses: every access line is in HDFS exactly once, and the rotated files are deleted once shipped."""
+    wait_until_quiet("news")
+    marker, auth = uuid.uuid4().hex, {"Authorization": f"Bearer {lab_env['LAB_ADMIN_TOKEN']}"}
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    rotated = []
+    for part in range(3):
+        for n in range(15 * part, 15 * part + 15):
+            requests.get(f"http://localhost:5002/?rot={marker}-{n}", timeout=30, headers={"X-Lab-User": "e2e-rot"})
+        r = requests.post("http://localhost:5002/admin/logs/rotate", headers=auth, timeout=30)
+        assert r.status_code == 200, r.text
+        rotated += r.json()["rotated"]
+    assert len([name for name in rotated if name.startswith("access-")]) == 3, rotated
+    days = [today, next_day(today, 1)]   # read just after midnight
+    deadline = time.monotonic() + 120
+    while len(marked_access_lines("news", marker, days)) < 45:
+        assert time.monotonic() < deadline, marked_access_lines("news", marker, days)
+        time.sleep(1)
+    flume.wait_channel_written(60)   # one more copy, had there been one, would be in HDFS now
+    assert {n: len(copies) for n, copies in marked_access_lines("news", marker, days).items()} == {
+        n: 1 for n in range(45)}
+    deadline = time.monotonic() + 120
+    while left := [name for name in rotated if name in exec_in("flume", "ls", "/site/logs/news").stdout.split()]:
+        assert time.monotonic() < deadline, f"rotated logs still in the site volume after 120 s: {left}"
+        time.sleep(2)

@@ -1,11 +1,17 @@
 """Multi-node by scaling: 3 DataNodes and 2 NodeManagers. This runs as a second, throw-away compose
-project on 127.0.0.2 so the main lab's data never depends on nodes that are later scaled away."""
+project on 127.0.0.2 so the main lab's data never depends on nodes that are later scaled away. On it,
+`lab up` (what `make up` runs) says why it waits for a NameNode in safe mode and gives up at its timeout,
+and after scaling down it starts every DataNode that holds blocks, so every file stays readable."""
+import os
+import re
+import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 import requests
-from conftest import compose, exec_in
+from conftest import ROOT, compose, exec_in
 
 PROJECT = ["-p", "activity-lab-scale"]
 SHAPE = {"LAB_BIND": "127.0.0.2", "DATANODES": "3", "NODEMANAGERS": "2", "HDFS_REPLICATION": "3"}
@@ -57,3 +63,52 @@ def test_yarn_lists_two_running_nodemanagers(scaled_cluster):
         nodes = requests.get("http://127.0.0.2:8088/ws/v1/cluster/nodes", timeout=10).json()["nodes"]["node"]
         return len([n for n in nodes if n["state"] == "RUNNING"]) == 2
     poll(two_running)
+
+
+def lab_up(*services, timeout, **env):
+    """`lab up` (what `make up` runs) on this project; returns (exit code, [(seconds since start, line)])."""
+    cmd = [sys.executable, "-m", "activitylab.cli", "up", *services, "--timeout", str(timeout)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **SHAPE, "COMPOSE_PROJECT_NAME": PROJECT[1], **env})
+    start, lines = time.monotonic(), []
+    for line in proc.stdout:
+        lines.append((time.monotonic() - start, line.rstrip("\n")))
+    return proc.wait(timeout=60), lines
+
+
+def test_a_namenode_in_safe_mode_makes_lab_up_say_why_and_give_up(scaled_cluster):
+    run = lambda *cmd: exec_in("namenode", *cmd, project=PROJECT[1])  # noqa: E731
+    run("hdfs", "dfsadmin", "-safemode", "enter")
+    try:
+        started = time.monotonic()
+        rc, lines = lab_up("namenode", "datanode", "hdfs-init", timeout=90)
+        elapsed = time.monotonic() - started
+    finally:
+        run("hdfs", "dfsadmin", "-safemode", "leave")
+    text = "\n".join(line for _, line in lines)
+    said = [t for t, line in lines if "the NameNode is in safe mode" in line and "turned on manually" in line]
+    assert said and said[0] <= 120, text          # the reason, in the NameNode's words, within 2 minutes
+    assert rc == 1 and "lab up: gave up after 90 s" in text and elapsed < 90 + 60, (rc, elapsed, text)
+
+
+def test_after_scaling_down_lab_up_starts_every_datanode_holding_blocks(scaled_cluster):
+    marker = uuid.uuid4().hex[:8]
+    run = lambda *cmd: exec_in("namenode", *cmd, project=PROJECT[1])  # noqa: E731
+    folder = f"/tmp/e2e-scaledown-{marker}"
+    files = {f"{folder}/f{i:02d}": f"file {i} {marker}\n" * 1000 for i in range(12)}
+    run("bash", "-c", f"mkdir -p {folder} && for i in $(seq -w 0 11); do yes \"file $((10#$i)) {marker}\" | "
+                      f"head -n 1000 > {folder}/f$i; done && hdfs dfs -D dfs.replication=1 -put {folder} /tmp/")
+    fsck = run("hdfs", "fsck", folder, "-files", "-blocks", "-locations").stdout
+    holders = set(re.findall(r"DatanodeInfoWithStorage\[([\d.]+):", fsck))
+    assert len(holders) >= 2, fsck   # one replica each, spread: fewer DataNodes would strand some blocks
+
+    compose(*PROJECT, "down", timeout=300, project_env=SHAPE)
+    started = time.monotonic()
+    # HDFS alone (hdfs-init waits for the NameNode to leave safe mode: every block reported), default shape
+    rc, lines = lab_up("namenode", "datanode", "hdfs-init", timeout=300, DATANODES="1", HDFS_REPLICATION="1")
+    text = "\n".join(line for _, line in lines)
+    assert rc == 0, text
+    assert "lab up: 3 datanode slots hold data, DATANODES=1: starting 3 datanodes" in text, text
+    assert time.monotonic() - started < 300
+    for path, body in files.items():
+        assert run("hdfs", "dfs", "-cat", path).stdout == body, path

@@ -1,0 +1,139 @@
+"""`lab up` (what `make up` runs): start the lab with `docker compose up -d`, never waiting silently.
+
+- Scaled-out data comes back: DataNodes keep their blocks in slot folders of the `datanode-data` volume
+  (compose/bin/entrypoint claim_slot). Starting fewer DataNodes than slots that hold blocks would leave
+  the NameNode in safe mode (blocks missing), so `lab up` starts at least as many as hold data and says so.
+- `docker compose up -d` blocks while a dependency is not ready (hdfs-init waits for the NameNode to
+  leave safe mode, ...). When it prints nothing for a while, `lab up` says what it waits for, and for the
+  NameNode the reason it gives for its safe mode; after `--timeout` seconds it stops waiting, says why,
+  and exits non-zero instead of hanging.
+- Then `lab wait` (every service healthy) and `lab urls`.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+import requests
+
+from .compose import ROOT, containers, read_env
+from .wait import classify, wait
+
+QUIET_S = 60        # say what `docker compose up -d` waits for after this long without output
+REPEAT_S = 30       # and again this often
+SCALED = {"datanode": ("DATANODES", "/data/datanode", "current/VERSION")}   # worker -> (.env key, slot root, data marker)
+
+
+def setting(env: dict, key: str, default: str) -> str:
+    """A setting as `docker compose` sees it: the environment first, then .env."""
+    return os.environ.get(key) or env.get(key) or default
+
+
+def project(env: dict) -> str:
+    return setting(env, "COMPOSE_PROJECT_NAME", "activity-lab")
+
+
+def slots_with_data(env: dict, service: str) -> int:
+    """How many slot folders of the service's volume hold data (0 when the volume does not exist yet)."""
+    _key, root, marker = SCALED[service]
+    volume = f"{project(env)}_{service}-data"
+    if subprocess.run(["docker", "volume", "inspect", volume], capture_output=True).returncode != 0:
+        return 0
+    image = f"activity-lab/hadoop:{setting(env, 'LAB_IMAGE_TAG', 'dev')}"
+    script = f'n=0; for s in {root}/slot-*/; do [ -f "${{s}}{marker}" ] && n=$((n+1)); done; echo $n'
+    proc = subprocess.run(["docker", "run", "--rm", "--entrypoint", "sh", "-v", f"{volume}:/data", image, "-c", script],
+                          capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"reading the slots of volume {volume} failed: {proc.stderr.strip()[-300:]}")
+    return int(proc.stdout.strip() or 0)
+
+
+def worker_counts(env: dict, out=print) -> dict[str, str]:
+    """Environment overrides so that no worker holding data is left out."""
+    overrides = {}
+    for service, (key, _root, _marker) in SCALED.items():
+        wanted, held = int(setting(env, key, "1")), slots_with_data(env, service)
+        if held > wanted:
+            out(f"lab up: {held} {service} slots hold data, {key}={wanted}: starting {held} {service}s, so every "
+                f"block stays readable (to run fewer for good, move their blocks first: docs/troubleshooting.md)")
+            overrides[key] = str(held)
+    return overrides
+
+
+def safe_mode_reason(env: dict) -> str | None:
+    """The NameNode's own words on its safe mode ('' when off), or None when it does not answer."""
+    bind = setting(env, "LAB_BIND", "127.0.0.1")
+    host = "127.0.0.1" if bind == "0.0.0.0" else bind
+    try:
+        beans = requests.get(f"http://{host}:9870/jmx", params={"qry": "Hadoop:service=NameNode,name=NameNodeInfo"},
+                             timeout=5).json()["beans"]
+        return beans[0].get("Safemode", "") if beans else None
+    except (requests.RequestException, ValueError, KeyError):
+        return None
+
+
+def waiting_for(env: dict) -> str:
+    """One line: the services not ready yet, and the NameNode's safe-mode reason if it is in safe mode."""
+    cs = containers()
+    pending = sorted(f"{c.service}({c.health or c.state})" for c in cs if classify(c) == "waiting")
+    line = f"waiting for {', '.join(pending) or 'docker compose'}"
+    reason = safe_mode_reason(env) if any(c.service == "namenode" and c.state == "running" for c in cs) else None
+    if reason:
+        line += f"\n  the NameNode is in safe mode, so hdfs-init (and everything after HDFS) waits: {reason.strip()}"
+    return line
+
+
+def _pump(stream, lines: queue.Queue):
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def compose_up(services: list[str], env: dict, timeout: float, out=print) -> int:
+    """`docker compose up -d`, its output passed on, with a note when it is quiet and a deadline."""
+    cmd = ["docker", "compose", "up", "-d", "--remove-orphans", *services]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, **worker_counts(env, out)))
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+    start = last_output = last_note = time.monotonic()
+    while True:
+        try:
+            line = lines.get(timeout=1)
+            if line is None:
+                return proc.wait()
+            out(line.rstrip("\n"))
+            last_output = time.monotonic()
+            continue
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        if now - start > timeout:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            raise TimeoutError(f"lab up: gave up after {timeout:.0f} s; {waiting_for(env)}")
+        if now - last_output >= QUIET_S and now - last_note >= REPEAT_S:
+            last_note = now
+            out(f"[{now - start:5.0f}s] lab up: docker compose up -d is {waiting_for(env)}")
+
+
+def up(services: list[str] | None = None, timeout: float = 900, out=print) -> int:
+    env = read_env()
+    started = time.monotonic()
+    try:
+        rc = compose_up(services or [], env, timeout, out)
+    except TimeoutError as exc:
+        out(str(exc))
+        return 1
+    if rc != 0:
+        out(f"lab up: docker compose up -d exited {rc} (see above; `docker compose logs SERVICE` has more)")
+        return rc
+    sys.stdout.flush()
+    return wait(timeout=max(60, timeout - (time.monotonic() - started)))
