@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import flume, webhdfs
-from .clf import DETECT_LINES, detect, parse_line
+from .clf import detect, parse_line
 
 LOG_ROOT = "/site/logs"          # the site-data volume as the flume service mounts it
 POSITIONS = "/data/flume/positions/access.json"

@@ -1,15 +1,27 @@
 """Helpers of the end-to-end tests that drive the sites and read the topic."""
 import time
+from contextlib import contextmanager
 
 from kafka import KafkaConsumer, TopicPartition
 
 from activitylab.sites import SITE_PORTS, counters, simulation
 
-__all__ = ["SITES", "SIMULATED_USERS", "counters", "simulation", "settled_counters", "wait_until_quiet",
-           "consumer_at_end", "drain"]
+__all__ = ["SITES", "SIMULATED_USERS", "counters", "simulation", "simulation_restored", "settled_counters",
+           "wait_until_quiet", "consumer_at_end", "drain"]
 
 SITES = SITE_PORTS
 SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
+
+
+@contextmanager
+def simulation_restored(token, apps=tuple(SITES)):
+    """Yields {app: simulation state found}; puts back paused, speed and users as found, whatever the test set."""
+    found = {app: simulation(app, token) for app in apps}
+    try:
+        yield found
+    finally:
+        for app, state in found.items():
+            simulation(app, token, paused=state["paused"], speed=state["speed"], users=state["users"])
 
 
 def settled_counters(app, timeout=30):

@@ -7,6 +7,7 @@ import pytest
 from activitylab.compose import exec_in as compose_exec
 from activitylab.compose import read_env
 from activitylab.sites import SITE_PORTS, simulation
+from lab_sites import simulation_restored
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -42,14 +43,15 @@ def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None, inpu
 
 @pytest.fixture
 def running_simulation(lab_env):
-    for app in SITE_PORTS:
-        simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
+    with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]):
+        for app in SITE_PORTS:
+            simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
+        yield
 
 
 @pytest.fixture
 def paused_simulation(lab_env):
-    for app in SITE_PORTS:
-        assert simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=True)["paused"] is True
-    yield
-    for app in SITE_PORTS:
-        simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
+    with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]):
+        for app in SITE_PORTS:
+            assert simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=True)["paused"] is True
+        yield

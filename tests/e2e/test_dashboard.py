@@ -15,6 +15,7 @@ import pytest
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.sites import SITE_PORTS, simulation
+from lab_sites import simulation_restored
 
 URL = "http://localhost:8501"
 CHROMIUM = "/usr/bin/chromium"
@@ -107,11 +108,8 @@ def test_each_sites_active_users_are_hbases(page, running_simulation):
 @pytest.fixture
 def speeds_restored(lab_env):
     """The speeds the sites had before the test, put back after it."""
-    token = lab_env["LAB_ADMIN_TOKEN"]
-    found = {app: simulation(app, token)["speed"] for app in SITE_PORTS}
-    yield found
-    for app, speed in found.items():
-        simulation(app, token, speed=speed)
+    with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]) as found:
+        yield {app: state["speed"] for app, state in found.items()}
 
 
 def test_speed_slider_changes_the_sites_speed(lab_env, speeds_restored, page):

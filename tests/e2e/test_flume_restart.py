@@ -7,7 +7,7 @@ from collections import Counter
 
 from conftest import compose, exec_in
 from lab_logs import log_bytes, log_size, partition_lines, wait_landed_once
-from lab_sites import simulation
+from lab_sites import simulation, simulation_restored
 
 from activitylab import flume
 from activitylab.clf import parse_line
@@ -18,16 +18,14 @@ STOPPED_S = 20  # the scenario's length, not a wait for readiness
 
 
 def test_access_lines_written_across_a_flume_restart_land_exactly_once(lab_env):
-    simulation("shop", lab_env["LAB_ADMIN_TOKEN"], paused=False, speed=5.0)
-    try:
+    with simulation_restored(lab_env["LAB_ADMIN_TOKEN"], ["shop"]):
+        simulation("shop", lab_env["LAB_ADMIN_TOKEN"], paused=False, speed=5.0)
         before = log_size("shop", "access")
         compose("stop", "flume", timeout=120)
         time.sleep(STOPPED_S)
         compose("start", "flume", timeout=120)
         assert wait(timeout=300) == 0
         end = log_size("shop", "access")
-    finally:
-        simulation("shop", lab_env["LAB_ADMIN_TOKEN"], speed=1.0)
     window = Counter(log_bytes("shop", "access", before, end).splitlines())
     # Two requests can log the same line (same second, user and path), so copies are counted. Identical lines
     # share their second, and a line's time is its request's start (written up to ~2 s later): lines within 5 s of

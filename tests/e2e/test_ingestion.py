@@ -6,7 +6,7 @@ import uuid
 import requests
 from event_cases import malformed_bodies, valid_event
 from lab_sites import (SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, simulation,
-                       wait_until_quiet)
+                       simulation_restored, wait_until_quiet)
 
 from activity_contract.events import validate_event
 
@@ -88,8 +88,8 @@ def page_views_over(app, seconds):
 
 def test_pause_stops_the_simulated_users_within_2_s_and_resume_restarts_them(lab_env):
     token = lab_env["LAB_ADMIN_TOKEN"]
-    simulation("news", token, paused=False, speed=5.0)
-    try:
+    with simulation_restored(token, ["news"]):
+        simulation("news", token, paused=False, speed=5.0)
         running = page_views_over("news", 4)  # measurement windows, not waits for readiness
         assert running[-1][1] > running[0][1], "news users were not browsing before the pause"
         assert simulation("news", token, paused=True)["paused"] is True
@@ -101,22 +101,18 @@ def test_pause_stops_the_simulated_users_within_2_s_and_resume_restarts_them(lab
         assert simulation("news", token, paused=False)["paused"] is False
         resumed = page_views_over("news", 4)
         assert resumed[-1][1] > resumed[0][1], "news users did not browse again after resume"
-    finally:
-        simulation("news", token, paused=False, speed=1.0)
 
 
 def test_users_setting_shrinks_the_simulation_to_the_first_n_users(lab_env):
     token = lab_env["LAB_ADMIN_TOKEN"]
-    assert simulation("news", token, paused=False, users=3, speed=5.0)["users"] == 3
-    try:
+    with simulation_restored(token, ["news"]):
+        assert simulation("news", token, paused=False, users=3, speed=5.0)["users"] == 3
         wait_until_quiet_for_users("news", keep={"news-u01", "news-u02", "news-u03"})
         consumer = consumer_at_end()
         events = [json.loads(m.value) for m in drain(consumer, lambda msgs: False, timeout=15)]
         consumer.close()
         users = {e["user_id"] for e in events if e["app_id"] == "news"}
         assert users and users <= {"news-u01", "news-u02", "news-u03"}, users
-    finally:
-        simulation("news", token, users=10, speed=1.0)
 
 
 def wait_until_quiet_for_users(app, keep, timeout=20):

@@ -15,7 +15,7 @@ import requests
 from conftest import ROOT, compose, exec_in
 from pyhive import hive
 from kafka import KafkaProducer, TopicPartition
-from lab_sites import SITES, counters, settled_counters, simulation, wait_until_quiet
+from lab_sites import SITES, counters, settled_counters, simulation, simulation_restored, wait_until_quiet
 from lab_speed import counter
 
 from activity_contract import names
@@ -97,8 +97,7 @@ def test_data_survives_down_and_up(lab_env):
     producer.close()
 
     token = lab_env["LAB_ADMIN_TOKEN"]
-    found = {app: simulation(app, token) for app in SITES}
-    try:
+    with simulation_restored(token):
         emitted_before, start = quiet_baseline(token)
         for app in SITES:
             simulation(app, token, paused=False, speed=5.0)
@@ -125,9 +124,6 @@ def test_data_survives_down_and_up(lab_env):
             assert after[app]["spool_recovered"] == closed[app]["spool_pending"], (closed[app], after[app])
             mine = [e for e in before_stop if e["app_id"] == app]
             assert len(mine) == closed[app]["emitted"] - emitted_before[app], (app, closed[app], emitted_before[app])
-    finally:
-        for app, state in found.items():
-            simulation(app, token, paused=state["paused"], speed=state["speed"])
 
     assert webhdfs.read(path) == payload
     # Hive: the metastore found its schema current (no re-creation, no "already exists"), the table and its

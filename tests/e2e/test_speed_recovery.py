@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 from conftest import exec_in
-from lab_sites import SITES, simulation, wait_until_quiet
+from lab_sites import SITES, simulation, simulation_restored, wait_until_quiet
 from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled
 
 from activity_contract import names
@@ -26,8 +26,7 @@ def minute_totals(conn, rows):
 
 def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env):
     token = lab_env["LAB_ADMIN_TOKEN"]
-    found = {app: simulation(app, token) for app in SITES}
-    try:
+    with simulation_restored(token):
         for app in SITES:
             simulation(app, token, paused=True)
             wait_until_quiet(app)
@@ -87,6 +86,3 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         assert total > 500
         assert missing == 0
         assert over <= total * 0.001
-    finally:
-        for app, state in found.items():
-            simulation(app, token, paused=state["paused"], speed=state["speed"])
