@@ -38,7 +38,6 @@ class ReplayRefused(RuntimeError):
 @dataclass
 class ReplayReport:
     target: str
-    format: str = ""
     read: int = 0
     replayed: int = 0
     by_date: Counter = field(default_factory=Counter)
@@ -83,12 +82,10 @@ def ledger_path(app: str, digest: str) -> str:
 
 def check_not_replayed(app: str, source: Path, digest: str) -> None:
     """Refuses a file whose content the ledger says was replayed into this site (or began to be)."""
-    try:
-        entry = json.loads(webhdfs.read(ledger_path(app, digest)))
-    except webhdfs.WebHdfsError as exc:
-        if "HTTP 404" in str(exc):
-            return
-        raise
+    found = webhdfs.read_if_exists(ledger_path(app, digest))
+    if found is None:
+        return
+    entry = json.loads(found)
     when = entry.get("shipped_at") or entry.get("started_at")
     done = (f"replayed on {when}: {entry.get('replayed')} lines shipped to /logs/{app}/access/"
             if entry.get("state") == "shipped" else
@@ -107,7 +104,7 @@ def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects
     container = flume.container()
     started_at = datetime.now(timezone.utc)
     target = f"{LOG_ROOT}/{app}/access-replay-{started_at.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}.log"
-    report = ReplayReport(target, fmt)
+    report = ReplayReport(target)
     entry = {"source": str(source), "sha256": digest, "app": app, "format": fmt, "target": target,
              "started_at": started_at.isoformat(timespec="seconds"), "state": "started"}
     webhdfs.put(ledger_path(app, digest), json.dumps(entry).encode())

@@ -30,6 +30,12 @@ def read(path: str) -> bytes:
     return _call("GET", path, "OPEN").content
 
 
+def read_if_exists(path: str) -> bytes | None:
+    """The file's content, or None when there is no such file."""
+    r = _call("GET", path, "OPEN", ok=(200, 404))
+    return None if r.status_code == 404 else r.content
+
+
 def status(path: str) -> dict:
     return _call("GET", path, "GETFILESTATUS", timeout=10).json()["FileStatus"]
 
@@ -53,8 +59,8 @@ def read_folder(path: str) -> dict[str, bytes] | None:
     for entry in list_dir(path):
         if entry["type"] != "FILE":
             continue
-        r = _call("GET", posixpath.join(path, entry["pathSuffix"]), "OPEN", ok=(200, 404))
-        if r.status_code == 404:
+        content = read_if_exists(posixpath.join(path, entry["pathSuffix"]))
+        if content is None:
             return None
-        files[entry["pathSuffix"]] = r.content
+        files[entry["pathSuffix"]] = content
     return files
