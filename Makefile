@@ -35,8 +35,9 @@ $(VENV)/.installed: requirements/host.txt pyproject.toml | provision
 	@touch $@
 venv: $(VENV)/.installed  ## the host Python environment (lab CLI, test clients)
 
-build: provision env  ## build the images (slow layers cached)
+build: provision env  ## build the images (slow layers cached), then delete the ones a rebuild left untagged
 	@$(COMPOSE) build
+	@docker image prune -f --filter label=org.activitylab.project=activity-lab >/dev/null
 
 up: build venv  ## start the whole lab and wait until every service is healthy (LIGHT=1: no batch engines)
 	@$(LAB) up

@@ -1,4 +1,4 @@
-"""Airflow 3 from the host through its REST API (http://localhost:8080): `lab airflow status|trigger`.
+"""Airflow 3 from the host through its REST API (AIRFLOW_PORT, 8080): `lab airflow status|trigger`.
 
 The simple auth manager's user `admin` signs in with AIRFLOW_ADMIN_PASSWORD from .env (POST /auth/token gives a
 JWT for /api/v2). Health needs no token.
@@ -11,9 +11,10 @@ from datetime import datetime, timezone
 
 import requests
 
+from . import endpoints
 from .compose import read_env
 
-BASE = "http://localhost:8080"
+BASE = endpoints.url("airflow-api-server")
 COMPONENTS = ("metadatabase", "scheduler", "dag_processor", "triggerer")
 FINISHED = {"success", "failed"}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from activity_contract.events import validate_event
 from activity_contract.names import TOPIC_DLQ, TOPIC_EVENTS
+from activitylab import endpoints
 from activitylab.legacy_formats import READERS, SHAPES, WRITERS
 from producers.sinks import encode_event
 
@@ -57,8 +58,8 @@ def _producer(bootstrap: str):
                          retries=2**31 - 1, max_in_flight_requests_per_connection=5)
 
 
-def backfill(paths: list[Path], bootstrap: str = "localhost:9092", dry_run: bool = False, out=print) -> list[BackfillReport]:
-    producer = None if dry_run else _producer(bootstrap)
+def backfill(paths: list[Path], bootstrap: str | None = None, dry_run: bool = False, out=print) -> list[BackfillReport]:
+    producer = None if dry_run else _producer(bootstrap or endpoints.kafka_bootstrap())
     reports = []
     try:
         for path in paths:

@@ -30,6 +30,22 @@ def memory_table():
     return sorted(rows, key=lambda r: -r[1])
 
 
+def host_busy_jiffies():
+    """Busy time of every core since boot, in clock ticks: user, nice, system, irq, softirq, steal."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return sum(fields[:3]) + sum(fields[5:8])
+
+
+def cpu_busy_cores(seconds=60):
+    """Cores kept busy on the host, on average over `seconds` (the lab at rest: users browsing at speed 1,
+    the speed layer, the healthchecks Docker runs every few seconds, and anything else the machine does)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    t0, j0 = time.monotonic(), host_busy_jiffies()
+    time.sleep(seconds)
+    return (host_busy_jiffies() - j0) / hz / (time.monotonic() - t0)
+
+
 def machine():
     mem_kib = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
     return f"{os.cpu_count()} cores, {mem_kib / 2**20:.0f} GiB, {platform.machine()}"
@@ -51,6 +67,8 @@ def bench_startup(skip_up=False, light=False):
         startup = time.monotonic() - t0
     rows = memory_table()
     total = sum(mib for _, mib in rows)
+    print("lab bench: measuring the host's CPU use at rest for 60 s")
+    busy = cpu_busy_cores(60)
     today = datetime.date.today().isoformat()
     flags = (" --light" if light else "") + (" --skip-up" if skip_up else "")
     lab = "the light lab (`make up LIGHT=1`: no Hive, Spark, edge node, Airflow)" if light else "the whole lab"
@@ -59,7 +77,9 @@ def bench_startup(skip_up=False, light=False):
     if startup is not None:
         volumes = "volumes kept" if had_volumes else "first start: empty volumes, HDFS and Kafka formatted"
         lines += [f"- `{' '.join(up)}` to every service healthy (images built, {volumes}): **{startup:.0f} s**"]
-    lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers", "",
+    lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers",
+              f"- host CPU at rest (users browsing at speed 1), 60 s average: **{busy:.2f} of {os.cpu_count()} cores**",
+              "",
               "| container | RSS MiB |", "|---|---:|"] + [f"| {n} | {m:.0f} |" for n, m in rows] + [""]
     return write_report(lines)
 

@@ -28,9 +28,10 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from activity_contract import names
 from activity_contract.events import build_event
 
+from . import endpoints
 from .bench import machine, write_report
 from .compose import read_env
-from .sites import SITE_PORTS, counters, simulation
+from .sites import SITE_PORTS, counters, simulation, site_url
 from .storm import spout_lag
 
 
@@ -40,7 +41,7 @@ def one_sample(conn, app: str, timeout: float = 30.0) -> float:
     row = names.page_row(app, page)
     table = conn.table(names.T_PAGE_COUNTS)
     start = time.monotonic()
-    requests.get(f"http://localhost:{SITE_PORTS[app]}{page}", timeout=30, headers={"X-Lab-User": "bench-speed"})
+    requests.get(site_url(app) + page, timeout=30, headers={"X-Lab-User": "bench-speed"})
     served = time.monotonic()
     while time.monotonic() - start < timeout:
         if table.row(row, columns=[names.C_VIEWS]):
@@ -73,11 +74,11 @@ def bench_events(n: int) -> list[dict]:
 
 def bare_loop(events: list[dict], start_offsets: dict) -> float:
     """A plain consumer doing the topology's HBase updates per event (no batching, no replay protection)."""
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     pages, minutes = conn.table(names.T_PAGE_COUNTS), conn.table(names.T_MINUTE_STATS)
     users, sessions, active = (conn.table(names.T_USER_RECENT_PAGES), conn.table(names.T_SESSIONS),
                                conn.table(names.T_ACTIVE_USERS))
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap(), enable_auto_commit=False)
     consumer.assign(list(start_offsets))
     for tp, off in start_offsets.items():
         consumer.seek(tp, off)
@@ -119,7 +120,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
     """(topology events/s, bare loop events/s) over a backlog of n events."""
     token = read_env()["LAB_ADMIN_TOKEN"]
     found = {app: simulation(app, token) for app in SITE_PORTS}
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap(), enable_auto_commit=False)
     parts = [TopicPartition(names.TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(names.TOPIC_EVENTS)]
     try:
         for app in SITE_PORTS:
@@ -132,7 +133,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
         events = bench_events(n)
         start_offsets = consumer.end_offsets(parts)
         # Timed from the first write to the last commit: the topology drains while the backlog is written.
-        producer = KafkaProducer(bootstrap_servers="localhost:9092", acks=1, linger_ms=20, batch_size=256 * 1024)
+        producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks=1, linger_ms=20, batch_size=256 * 1024)
         t0 = time.monotonic()
         for e in events:
             producer.send(names.TOPIC_EVENTS, key=e["user_id"].encode(), value=json.dumps(e).encode())
@@ -150,7 +151,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
 
 
 def bench_speed(samples: int = 100, events: int = 20000) -> int:
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     apps = list(SITE_PORTS)
     latencies = []
     for i in range(samples):

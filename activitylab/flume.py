@@ -5,9 +5,10 @@ import time
 
 import requests
 
+from . import endpoints
 from .compose import running_container
 
-METRICS = "http://localhost:41414/metrics"
+METRICS = endpoints.url("flume", "/metrics")
 
 
 def metrics() -> dict:

@@ -1,16 +1,20 @@
-"""Storm cluster facts from Nimbus' Thrift API (port 6627): the lab's stand-in for the Storm UI,
-which was never published and so cannot be built here."""
+"""Storm cluster facts from Nimbus' Thrift API: the lab's stand-in for the Storm UI, which was never published
+and so cannot be built here. Without a host and port, Nimbus as published to the host (.env); the dashboard,
+which runs without the rest of this package, always passes them."""
 import warnings
 
 
-def nimbus_client(host="localhost", port=6627, timeout_ms=7000):
+def nimbus_client(host=None, port=None, timeout_ms=7000):
+    if host is None:
+        from .endpoints import host_port
+        host, port = host_port("nimbus")
     with warnings.catch_warnings():  # streamparse's imports (paramiko, pkg_resources) are noisy
         warnings.simplefilter("ignore")
         from streamparse.util import get_nimbus_client
     return get_nimbus_client(host=host, port=port, timeout=timeout_ms)
 
 
-def cluster_summary(host="localhost", port=6627):
+def cluster_summary(host=None, port=None):
     """Supervisors (host, slots used/total) and topologies (name, status, workers, uptime)."""
     info = nimbus_client(host, port).getClusterInfo()
     return {
@@ -29,7 +33,7 @@ def _stream_sum(stats_map, window=":all-time"):
     return sum(n for stream, n in (stats_map or {}).get(window, {}).items() if not str(stream).startswith("__"))
 
 
-def topology_summary(host="localhost", port=6627, name=None):
+def topology_summary(host=None, port=None, name=None):
     """The named topology's health, as the Storm UI's topology page showed it, or None when it is not running.
 
     Keys: name, id, status, uptime_s, workers, executors, worker_uptime_s (the youngest executor: it resets

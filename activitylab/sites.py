@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import requests
 
+from . import endpoints
 from .compose import read_env
 
-SITE_PORTS = {"shop": 5001, "news": 5002, "learn": 5003}
+SITE_PORTS = {app: endpoints.port(app) for app in ("shop", "news", "learn")}   # as published to the host
 
 
 class SiteError(RuntimeError):
@@ -15,7 +16,7 @@ class SiteError(RuntimeError):
 def site_url(app: str) -> str:
     if app not in SITE_PORTS:
         raise SiteError(f"unknown site {app!r}; sites: {', '.join(SITE_PORTS)}")
-    return f"http://localhost:{SITE_PORTS[app]}"
+    return endpoints.url(app)
 
 
 def simulation(app: str, token: str | None = None, **changes) -> dict:

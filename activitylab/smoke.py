@@ -9,9 +9,10 @@ import uuid
 
 import requests
 
-from . import webhdfs
+from . import endpoints, webhdfs
 from .flume import metrics as flume_metrics
 from .compose import exec_in, read_env, zookeeper_mode
+from .jmx import namenode_bean
 
 
 def zookeeper():
@@ -24,17 +25,17 @@ def kafka():
     from kafka import KafkaAdminClient, KafkaProducer
     from .topic_reader import read_all
     topic = f"lab-smoke-{uuid.uuid4().hex[:8]}"
-    producer = KafkaProducer(bootstrap_servers="localhost:9092", acks="all")
+    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
     for i in range(10):
         producer.send(topic, key=b"smoke", value=str(i).encode())
     producer.flush(30)
     producer.close()
     got = sorted(int(m.value) for m in read_all(topic, timeout=60))
-    admin = KafkaAdminClient(bootstrap_servers="localhost:9092")
+    admin = KafkaAdminClient(bootstrap_servers=endpoints.kafka_bootstrap())
     admin.delete_topics([topic])
     admin.close()
     assert got == list(range(10)), got
-    return "10 messages produced and consumed back on localhost:9092"
+    return f"10 messages produced and consumed back on {endpoints.kafka_bootstrap()}"
 
 
 def hdfs():
@@ -43,13 +44,12 @@ def hdfs():
     back = webhdfs.read(path)
     webhdfs.delete(path)
     assert back == payload, "read back differs"
-    state = requests.get("http://localhost:9870/jmx", timeout=10,
-                         params={"qry": "Hadoop:service=NameNode,name=FSNamesystemState"}).json()["beans"][0]
+    state = namenode_bean("FSNamesystemState")
     return f"4 KiB written and read back through HttpFS; {state['NumLiveDataNodes']} live DataNode(s)"
 
 
 def yarn():
-    nodes = requests.get("http://localhost:8088/ws/v1/cluster/nodes", timeout=10).json()["nodes"]["node"]
+    nodes = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/nodes"), timeout=10).json()["nodes"]["node"]
     running = [n for n in nodes if n["state"] == "RUNNING"]
     out = exec_in("resourcemanager", "hadoop", "jar", "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar",
                   "pi", "2", "100", timeout=600).stdout
@@ -60,7 +60,7 @@ def yarn():
 
 def hbase():
     import happybase
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     name = f"lab_smoke_{uuid.uuid4().hex[:8]}"
     conn.create_table(name, {"c": {}})
     try:
@@ -73,7 +73,7 @@ def hbase():
     activity = sorted(t.decode() for t in conn.tables() if t.startswith(b"activity:"))
     conn.close()
     assert (value, count) == (b"hello", 5)
-    return f"put/get and a counter through Thrift on localhost:9090; {len(activity)} activity:* tables"
+    return f"put/get and a counter through Thrift on {endpoints.address('hbase-thrift')}; {len(activity)} activity:* tables"
 
 
 def storm():
@@ -96,8 +96,8 @@ def speed_layer():
     assert t is not None, f"topology {names.TOPOLOGY_NAME} not running (`lab storm deploy`)"
     assert t["status"] == "ACTIVE", f"topology {t['name']} is {t['status']}"
     page = f"/lab-smoke-{uuid.uuid4().hex[:8]}"
-    requests.get(f"http://localhost:5001{page}", timeout=30, headers={"X-Lab-User": "lab-smoke"})
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    requests.get(endpoints.url("shop", page), timeout=30, headers={"X-Lab-User": "lab-smoke"})
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     t0, views = time.monotonic(), 0
     while time.monotonic() - t0 < 30 and views == 0:
         views = names.decode_counter(conn.table(names.T_PAGE_COUNTS).row(names.page_row("shop", page)).get(names.C_VIEWS))
@@ -111,12 +111,12 @@ def speed_layer():
 def hive():
     """HiveServer2 answers PyHive from the host and serves database activity (no job: metadata only)."""
     from pyhive import hive as pyhive
-    cur = pyhive.connect("localhost", 10000, auth="NONE").cursor()
+    cur = pyhive.connect(*endpoints.host_port("hiveserver2"), auth="NONE").cursor()
     cur.execute("SHOW DATABASES")
     databases = sorted(r[0] for r in cur.fetchall())
     cur.close()
     assert "activity" in databases, f"no database activity in {databases} (docker compose logs hive-init)"
-    return f"PyHive on localhost:10000: databases {', '.join(databases)}"
+    return f"PyHive on {endpoints.address('hiveserver2')}: databases {', '.join(databases)}"
 
 
 def spark():
@@ -128,7 +128,7 @@ def spark():
     line = next(x for x in out.stdout.splitlines() if x.startswith("spark smoke:"))
     app_id = submitted_app(out.stderr)
     assert history_server_app(app_id, timeout=60).status_code == 200, \
-        f"{app_id} not listed by the History Server on localhost:18080"
+        f"{app_id} not listed by the History Server on {endpoints.address('spark-history')}"
     return f"{line[len('spark smoke: '):]}; {app_id} in the History Server"
 
 
@@ -154,18 +154,19 @@ def airflow():
     errors = client.api("GET", "/importErrors")["total_entries"]
     dags = [d["dag_id"] for d in client.api("GET", "/dags")["dags"]]
     assert errors == 0, f"{errors} DAG import error(s): lab airflow status"
-    return f"4 components healthy on localhost:8080; admin signed in; DAGs {', '.join(dags)}, no import error"
+    return f"4 components healthy on {endpoints.address('airflow-api-server')}; admin signed in; DAGs {', '.join(dags)}, no import error"
 
 
 def mariadb():
     import pymysql
-    conn = pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=read_env()["MARIADB_PASSWORD"],
+    host, port = endpoints.host_port("mariadb")
+    conn = pymysql.connect(host=host, port=port, user="lab", password=read_env()["MARIADB_PASSWORD"],
                            database="activity", connect_timeout=10)
     with conn.cursor() as cur:
         cur.execute("SELECT VERSION()")
         version = cur.fetchone()[0]
     conn.close()
-    return f"user lab logged into database activity on localhost:3306 (MariaDB {version})"
+    return f"user lab logged into database activity on {host}:{port} (MariaDB {version})"
 
 
 def postgres():

@@ -1,5 +1,5 @@
 """Spark on the lab's YARN, read from the host: the application id spark-submit reports, and the History
-Server's record of it (http://localhost:18080). Used by `lab smoke` and the end-to-end tests."""
+Server's record of it (SPARK_HISTORY_PORT, 18080). Used by `lab smoke` and the end-to-end tests."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,9 @@ import time
 
 import requests
 
-HISTORY = "http://localhost:18080/api/v1"
+from . import endpoints
+
+HISTORY = endpoints.url("spark-history", "/api/v1")
 APP_ID = re.compile(r"Submit(?:ted|ting) application (application_\d+_\d+)")
 
 

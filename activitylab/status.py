@@ -1,4 +1,5 @@
 """`lab status`: one line per service (health, host URL) plus the Storm cluster read from Nimbus."""
+from . import endpoints
 from .compose import containers
 from .services import BY_NAME, SERVICES
 from .wait import classify
@@ -27,7 +28,7 @@ def print_storm():
     try:
         summary = cluster_summary()
     except Exception as exc:  # status is informative: report, don't crash
-        print(f"\nStorm (Nimbus localhost:6627): not reachable: {exc}")
+        print(f"\nStorm (Nimbus {endpoints.address('nimbus')}): not reachable: {exc}")
         return
     sups = summary["supervisors"]
     free = sum(s["slots"] - s["used"] for s in sups)

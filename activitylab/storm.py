@@ -5,6 +5,7 @@ import time
 
 from activity_contract.names import SPEED_CONSUMER_GROUP, TOPIC_EVENTS, TOPOLOGY_NAME
 
+from . import endpoints
 from .compose import compose
 from .nimbus import nimbus_client, topology_summary
 
@@ -30,17 +31,17 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
             print(f"lab storm kill: still listed by Nimbus after {timeout_s} s")
             return 1
         time.sleep(1)
-    print(f"lab storm kill: gone. `lab storm deploy` (or `make up`) submits it again.")
+    print("lab storm kill: gone. `lab storm deploy` (or `make up`) submits it again.")
     return 0
 
 
 
 
-def spout_lag(bootstrap: str = "localhost:9092") -> dict[int, int]:
+def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
     """Per partition of user-activity: messages not yet processed and committed by the topology's spout
     (offsets are committed only once their tuple trees are acked)."""
     from kafka import KafkaConsumer, TopicPartition
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=SPEED_CONSUMER_GROUP, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap or endpoints.kafka_bootstrap(), group_id=SPEED_CONSUMER_GROUP, enable_auto_commit=False)
     try:
         parts = [TopicPartition(TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(TOPIC_EVENTS) or ()]
         ends = consumer.end_offsets(parts)
@@ -66,12 +67,12 @@ def status() -> int:
     try:
         t = topology_summary()
     except Exception as exc:  # Nimbus down or lab stopped: say so, don't trace back
-        print(f"lab storm status: Nimbus not reachable on localhost:6627: {exc}")
+        print(f"lab storm status: Nimbus not reachable on {endpoints.address('nimbus')}: {exc}")
         return 1
     try:
         lag = spout_lag()
     except Exception as exc:  # Kafka down: the topology's own numbers are still worth showing
-        print(f"(Kafka not reachable on localhost:9092 for the spout's lag: {exc})")
+        print(f"(Kafka not reachable on {endpoints.kafka_bootstrap()} for the spout's lag: {exc})")
         lag = None
     print("\n".join(status_lines(t, lag)))
     return 0 if t is not None and t["status"] == "ACTIVE" else 1

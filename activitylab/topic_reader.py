@@ -7,7 +7,9 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
-BOOTSTRAP = "localhost:9092"
+from . import endpoints
+
+BOOTSTRAP = endpoints.kafka_bootstrap()
 
 
 def _partitions(consumer, topic, deadline):

@@ -21,6 +21,7 @@ import time
 import requests
 
 from .compose import ROOT, containers, read_env
+from .jmx import namenode_bean
 from .wait import classify, wait
 
 QUIET_S = 60        # say what `docker compose up -d` waits for after this long without output
@@ -66,13 +67,10 @@ def worker_counts(env: dict, out=print) -> dict[str, str]:
 
 def safe_mode_reason(env: dict) -> str | None:
     """The NameNode's own words on its safe mode ('' when off), or None when it does not answer."""
-    bind = setting(env, "LAB_BIND", "127.0.0.1")
-    host = "127.0.0.1" if bind == "0.0.0.0" else bind
     try:
-        beans = requests.get(f"http://{host}:9870/jmx", params={"qry": "Hadoop:service=NameNode,name=NameNodeInfo"},
-                             timeout=5).json()["beans"]
-        return beans[0].get("Safemode", "") if beans else None
-    except (requests.RequestException, ValueError, KeyError):
+        bean = namenode_bean("NameNodeInfo", env={**env, **os.environ}, timeout=5)
+        return bean.get("Safemode", "") if bean else None
+    except (requests.RequestException, ValueError, KeyError, TypeError):
         return None
 
 

@@ -1,11 +1,13 @@
-"""HDFS from the host through HttpFS (the WebHDFS API, proxied on localhost:14000: no DataNode redirect)."""
+"""HDFS from the host through HttpFS (the WebHDFS API, proxied on HTTPFS_PORT, 14000: no DataNode redirect)."""
 from __future__ import annotations
 
 import posixpath
 
 import requests
 
-HTTPFS = "http://localhost:14000/webhdfs/v1"
+from . import endpoints
+
+HTTPFS = endpoints.url("httpfs", "/webhdfs/v1")
 USER = {"user.name": "root"}
 
 

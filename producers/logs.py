@@ -6,8 +6,8 @@ rotation) is noticed within a second and reopened.
 
 Size-based rotation (SITE_LOG_MAX_BYTES; also POST /admin/logs/rotate): the file is renamed to
 `{kind}-{UTC time}.log`, a name Flume's TAILDIR groups still match, so Flume goes on reading the same inode
-to its end and then the new file: no line lost or read twice. Flume's container deletes a rotated file
-once it has shipped all of it (compose/bin/flume-janitor).
+to its end (with the project's patch to TAILDIR, flume/README.md) and then the new file: no line lost or read
+twice. Flume's container deletes a rotated file once it has shipped all of it (compose/bin/flume-janitor).
 """
 from __future__ import annotations
 

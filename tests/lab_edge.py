@@ -3,6 +3,7 @@ import os
 
 import requests
 from conftest import exec_in
+from activitylab import endpoints
 
 JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e", "jobs")
 
@@ -29,4 +30,4 @@ def hdfs_cat(pattern):
 
 
 def yarn_app(app_id):
-    return requests.get(f"http://localhost:8088/ws/v1/cluster/apps/{app_id}", timeout=10).json()["app"]
+    return requests.get(endpoints.url("resourcemanager", f"/ws/v1/cluster/apps/{app_id}"), timeout=10).json()["app"]

@@ -4,10 +4,12 @@ from contextlib import contextmanager
 
 from kafka import KafkaConsumer, TopicPartition
 
+from activitylab.simctl import simulator_columns
 from activitylab.sites import SITE_PORTS, counters, simulation
+from activitylab import endpoints
 
 __all__ = ["SITES", "SIMULATED_USERS", "counters", "simulation", "simulation_restored", "settled_counters",
-           "wait_until_quiet", "consumer_at_end", "drain"]
+           "wait_until_quiet", "consumer_at_end", "drain", "simulator_report"]
 
 SITES = SITE_PORTS
 SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
@@ -51,7 +53,7 @@ def wait_until_quiet(app, timeout=20):
 
 def consumer_at_end(topic="user-activity"):
     """A consumer positioned at the topic's current end: it sees only what is produced from now on."""
-    consumer = KafkaConsumer(bootstrap_servers="localhost:9092", enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap(), enable_auto_commit=False)
     parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
     consumer.assign(parts)
     consumer.seek_to_end(*parts)
@@ -67,3 +69,12 @@ def drain(consumer, until, timeout=60):
         for records in consumer.poll(timeout_ms=1000).values():
             got.extend(records)
     return got
+
+
+def simulator_report(app):
+    """The site's simulation as its simulator last reported it, for the message of a failed assertion."""
+    state = simulation(app)
+    seen, requests, errors = simulator_columns(state.get("simulator"))
+    return (f"{app}: paused={state['paused']} speed={state['speed']} users={state['users']}; simulator last seen "
+            f"{seen}, {requests} page requests, {errors} failed; its counters: "
+            f"{(state.get('simulator') or {}).get('counters')}")

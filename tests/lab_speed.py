@@ -7,6 +7,7 @@ import happybase
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.storm import spout_lag
+from activitylab import endpoints
 
 __all__ = ["WORKER_PROCESS", "site_row_after", "hbase", "counter", "speed_settled", "recent_pages", "session_state", "last_seen"]
 
@@ -15,7 +16,7 @@ WORKER_PROCESS = "^/usr/lib/jvm/default-java/bin/java -server .*org.apache.storm
 
 
 def hbase():
-    return happybase.Connection("localhost", 9090, timeout=30000)
+    return happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
 
 
 def counter(conn, table, row, column):

@@ -1,4 +1,4 @@
-"""The live dashboard (http://localhost:8501) in a real browser: each site's active users are HBase's, and its
+"""The live dashboard (DASHBOARD_PORT, 8501) in a real browser: each site's active users are HBase's, and its
 speed control drives the site's simulation API.
 
 Debian's chromium (`make browser` installs it) driven by Playwright; no browser is downloaded. Each test's
@@ -16,8 +16,9 @@ from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.sites import SITE_PORTS, simulation
 from lab_sites import simulation_restored
+from activitylab import endpoints
 
-URL = "http://localhost:8501"
+URL = endpoints.url("dashboard")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -68,7 +69,7 @@ def test_each_sites_active_users_are_hbases(page, running_simulation):
     """Counts move as users age out, so the test compares snapshots of one moment: it keeps every version of
     each row it read from HBase (updated_at -> counts) and every card the page showed, until a card's
     updated_at is one it read; the counts at that same updated_at must then be equal, at once."""
-    conn = happybase.Connection("localhost", 9090, timeout=30_000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30_000)
     table = conn.table(names.T_ACTIVE_USERS)
     hbase = {app: {} for app in SITE_PORTS}
     matched, shown = {}, {}

@@ -2,12 +2,13 @@
 import pymysql
 import pytest
 from conftest import exec_in
+from activitylab import endpoints
 
 DEFAULT_PASSWORDS = ["", "root", "password", "postgres", "mysql", "mariadb", "admin", "secret", "changeme"]
 
 
 def mariadb_login(user, password):
-    return pymysql.connect(host="127.0.0.1", port=3306, user=user, password=password, connect_timeout=10)
+    return pymysql.connect(host=endpoints.host(), port=endpoints.port("mariadb"), user=user, password=password, connect_timeout=10)
 
 
 def test_mariadb_accepts_the_lab_user_from_env(lab_env):

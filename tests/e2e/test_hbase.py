@@ -1,16 +1,17 @@
-"""HBase from the host through Thrift 1 (HappyBase on localhost:9090)."""
+"""HBase from the host through Thrift 1 (HappyBase on HBASE_THRIFT_PORT, 9090)."""
 import threading
 import uuid
 
 import happybase
 import pytest
+from activitylab import endpoints
 
 CONTRACT_TABLES = {"page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts"}
 
 
 @pytest.fixture
 def conn():
-    c = happybase.Connection("localhost", 9090, timeout=30000)
+    c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     yield c
     c.close()
 
@@ -40,7 +41,7 @@ def test_hundred_rows_put_and_read_back(conn, fresh_table):
 
 def test_counter_increments_from_two_threads_are_exact(fresh_table):
     def bump():
-        c = happybase.Connection("localhost", 9090, timeout=30000)
+        c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
         t = c.table(fresh_table)
         for _ in range(500):
             t.counter_inc(b"page", b"c:views")
@@ -51,6 +52,6 @@ def test_counter_increments_from_two_threads_are_exact(fresh_table):
         t.start()
     for t in threads:
         t.join(120)
-    c = happybase.Connection("localhost", 9090, timeout=30000)
+    c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     assert c.table(fresh_table).counter_get(b"page", b"c:views") == 1000
     c.close()

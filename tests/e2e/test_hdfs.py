@@ -1,14 +1,10 @@
-"""HDFS from the host through HttpFS (the WebHDFS API on 14000), and the NameNode's view."""
+"""HDFS from the host through HttpFS (the WebHDFS API, HTTPFS_PORT), and the NameNode's view."""
 import os
 import uuid
 
-import requests
 
 from activitylab import webhdfs
-
-
-def jmx(query):
-    return requests.get("http://localhost:9870/jmx", params={"qry": query}, timeout=10).json()["beans"][0]
+from activitylab.jmx import namenode_bean
 
 
 def test_one_megabyte_round_trip_through_httpfs_is_byte_identical():
@@ -23,10 +19,10 @@ def test_one_megabyte_round_trip_through_httpfs_is_byte_identical():
 def test_namenode_reports_every_datanode_live_and_safe_mode_off():
     from activitylab.compose import containers
     datanodes = [c for c in containers() if c.service == "datanode" and c.state == "running"]
-    state = jmx("Hadoop:service=NameNode,name=FSNamesystemState")
+    state = namenode_bean("FSNamesystemState")
     assert state["NumLiveDataNodes"] == len(datanodes) >= 1
     assert state["NumDeadDataNodes"] == 0
-    assert jmx("Hadoop:service=NameNode,name=NameNodeInfo")["Safemode"] == ""
+    assert namenode_bean("NameNodeInfo")["Safemode"] == ""
 
 
 def test_lab_folders_exist():

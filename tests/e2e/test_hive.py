@@ -11,13 +11,14 @@ from conftest import ROOT
 from pyhive import hive
 
 from activitylab import webhdfs
+from activitylab import endpoints
 
 ROWS = [(i, f"/page/{i % 7}", round(i * 1.5, 1)) for i in range(1, 101)]
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
 
 
 def cursor():
-    return hive.connect("localhost", 10000, auth="NONE", database="activity").cursor()
+    return hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
 
 
 def beeline(*args):
@@ -60,7 +61,7 @@ def test_insert_select_runs_on_yarn_and_succeeds():
         expected[page] = expected.get(page, 0) + 1
     assert cur.fetchall() == sorted(expected.items())
 
-    apps = requests.get("http://localhost:8088/ws/v1/cluster/apps",
+    apps = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/apps"),
                         params={"applicationTypes": "MAPREDUCE", "startedTimeBegin": started_ms}, timeout=10).json()
     mine = [a for a in (apps["apps"] or {}).get("app", []) if a["name"].startswith(f"INSERT INTO {target} ")]
     assert mine, f"no MapReduce application named after {target}: {apps}"

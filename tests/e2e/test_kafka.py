@@ -1,12 +1,13 @@
-"""Kafka from the host (localhost:9092): keyed round trip on a fresh topic, and the lab's topics."""
+"""Kafka from the host (KAFKA_PORT, 9092): keyed round trip on a fresh topic, and the lab's topics."""
 import uuid
 
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 
 from activitylab.topic_reader import read_all
+from activitylab import endpoints
 
-BOOTSTRAP = "localhost:9092"
+BOOTSTRAP = endpoints.kafka_bootstrap()
 
 
 def test_lab_topics_exist():

@@ -7,11 +7,12 @@ import uuid
 
 import requests
 from conftest import compose
-from lab_sites import SITES, counters, settled_counters
+from lab_sites import SITES, counters, settled_counters, simulator_report
 
 from activity_contract import names
 from activitylab.topic_reader import end_offsets, read_range
 from activitylab.wait import wait
+from activitylab import endpoints
 
 OUTAGE_S = 30  # the scenario's length, not a wait for readiness
 
@@ -25,7 +26,7 @@ def test_events_emitted_while_kafka_is_down_arrive_exactly_once():
     try:
         while time.monotonic() < outage_end:  # a test user browses shop all through the outage
             # Any status counts: every page request emits a page_view (SITE_ERROR_RATE injects some 500s).
-            requests.get("http://localhost:5001/catalog", timeout=30,
+            requests.get(endpoints.url("shop", "/catalog"), timeout=30,
                          headers={"X-Lab-User": "e2e-outage", "X-Lab-Session": session})
             sent += 1
             time.sleep(0.5)
@@ -47,5 +48,5 @@ def test_events_emitted_while_kafka_is_down_arrive_exactly_once():
     assert len(mine) == sent
     assert caught_up(events), produced
     for app in SITES:  # the simulated users browsed on through the outage; nothing was dropped
-        assert produced[app] > 0 and during[app]["emitted"] > before[app]["emitted"], app
+        assert produced[app] > 0 and during[app]["emitted"] > before[app]["emitted"], simulator_report(app)
         assert after[app]["spool_dropped"] == before[app]["spool_dropped"], app

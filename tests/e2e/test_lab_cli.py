@@ -7,6 +7,7 @@ from conftest import ROOT
 
 from activitylab.nimbus import topology_summary
 from activitylab.services import SERVICES
+from activitylab import endpoints
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
 
@@ -28,19 +29,21 @@ def test_smoke_passes_every_component_check():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 14
     assert "smoke: 14 of 14 checks passed" in proc.stdout
-    assert "ok   Hive            PyHive on localhost:10000: databases activity, default" in proc.stdout
+    assert f"ok   Hive            PyHive on {endpoints.address('hiveserver2')}: databases activity, default" in proc.stdout
     assert "ok   Flume" in proc.stdout
     assert "ok   Speed layer     activity-speed ACTIVE" in proc.stdout
     assert re.search(r"ok   Spark           sum 50005000, databases activity,default; application_\d+_\d+ in the "
                      r"History Server", proc.stdout), proc.stdout
     assert "sqoop eval on MariaDB gives 42; Apache Pig version 0.18.0" in proc.stdout
-    assert "ok   Airflow         4 components healthy on localhost:8080; admin signed in; DAGs lab_smoke" in proc.stdout
+    assert (f"ok   Airflow         4 components healthy on {endpoints.address('airflow-api-server')}; admin signed in; "
+            "DAGs lab_smoke") in proc.stdout
 
 
 def test_urls_lists_the_batch_engines():
     proc = run("urls")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for url in ("http://localhost:18080", "http://localhost:8080", "jdbc:hive2://localhost:10000/activity", "lab shell"):
+    for url in (endpoints.url("spark-history"), endpoints.url("airflow-api-server"),
+                f"jdbc:hive2://{endpoints.address('hiveserver2')}/activity", "lab shell"):
         assert url in proc.stdout, url
 
 

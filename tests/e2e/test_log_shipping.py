@@ -15,6 +15,8 @@ from lab_sites import wait_until_quiet
 
 from activitylab import flume
 from activitylab.clf import parse_line
+from activitylab.replay import wait_shipped
+from activitylab import endpoints
 
 
 def test_paused_window_of_access_and_perf_lines_lands_in_hdfs_exactly_once(paused_simulation):
@@ -23,7 +25,7 @@ def test_paused_window_of_access_and_perf_lines_lands_in_hdfs_exactly_once(pause
     marker = uuid.uuid4().hex
     pages = ["/", "/courses", "/no-such-page", "/forum"] * 5
     for i, page in enumerate(pages):
-        requests.get(f"http://localhost:5003{page}?window={marker}-{i}", timeout=30,
+        requests.get(endpoints.url("learn", f"{page}?window={marker}-{i}"), timeout=30,
                      headers={"X-Lab-User": f"e2e-{marker[:8]}", "X-Lab-Session": f"e2e-window-{marker}"})
     window = {kind: log_bytes("learn", kind, before[kind], log_size("learn", kind)).splitlines()
               for kind in before}
@@ -159,15 +161,19 @@ def marked_access_lines(app, marker, days):
 
 def test_rotated_logs_ship_every_line_once_and_then_leave_the_site_volume(paused_simulation, lab_env):
     """Three rotations (POST /admin/logs/rotate, the same rotation SITE_LOG_MAX_BYTES triggers by size) while a
-    visitor browses: every access line is in HDFS exactly once, and the rotated files are deleted once shipped."""
+    visitor browses: every access line is in HDFS exactly once, and the rotated files are deleted once shipped.
+    The first and last rotations rename a file Flume has already read to its end (Flume 1.11's TAILDIR, unpatched,
+    reads such a file again from its start), the middle one a file it may not have read yet."""
     wait_until_quiet("news")
     marker, auth = uuid.uuid4().hex, {"Authorization": f"Bearer {lab_env['LAB_ADMIN_TOKEN']}"}
     today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     rotated = []
     for part in range(3):
         for n in range(15 * part, 15 * part + 15):
-            requests.get(f"http://localhost:5002/?rot={marker}-{n}", timeout=30, headers={"X-Lab-User": "e2e-rot"})
-        r = requests.post("http://localhost:5002/admin/logs/rotate", headers=auth, timeout=30)
+            requests.get(endpoints.url("news", f"/?rot={marker}-{n}"), timeout=30, headers={"X-Lab-User": "e2e-rot"})
+        if part != 1:
+            wait_shipped(flume.container(), "/site/logs/news/access.log", timeout=60, out=lambda *_: None)
+        r = requests.post(endpoints.url("news", "/admin/logs/rotate"), headers=auth, timeout=30)
         assert r.status_code == 200, r.text
         rotated += r.json()["rotated"]
     assert len([name for name in rotated if name.startswith("access-")]) == 3, rotated

@@ -15,7 +15,8 @@ import requests
 from conftest import ROOT, compose, exec_in
 from pyhive import hive
 from kafka import KafkaProducer, TopicPartition
-from lab_sites import SITES, counters, settled_counters, simulation, simulation_restored, wait_until_quiet
+from lab_sites import (SITES, counters, settled_counters, simulation, simulation_restored, simulator_report,
+                       wait_until_quiet)
 from lab_speed import counter
 
 from activity_contract import names
@@ -28,6 +29,7 @@ from producers.kafka_sink import CLOSED
 
 BROWSE_S = 10   # the simulated users browse this long at speed 5 before the stop (a scenario, not a wait)
 from activitylab.wait import classify
+from activitylab import endpoints
 
 
 def make(target):
@@ -43,7 +45,7 @@ def compose_logs(service):
 
 def visit_learn(page, n):
     for _ in range(n):
-        requests.get(f"http://localhost:5003{page}", timeout=30, headers={"X-Lab-User": "e2e-restart"})
+        requests.get(endpoints.url("learn", page), timeout=30, headers={"X-Lab-User": "e2e-restart"})
 
 
 def views_reach(conn, page, n, timeout=60):
@@ -78,21 +80,21 @@ def quiet_baseline(token):
 def test_data_survives_down_and_up(lab_env):
     marker = uuid.uuid4().hex
     page = f"/e2e-restart-{marker[:8]}"
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     visit_learn(page, 5)
     assert views_reach(conn, page, 5) == 5
     conn.close()
     table = f"e2e_restart_{marker[:8]}"
-    cur = hive.connect("localhost", 10000, auth="NONE", database="activity").cursor()
+    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
     cur.execute(f"CREATE TABLE {table} (k STRING, v INT) STORED AS ORC")
     cur.execute(f"INSERT INTO {table} VALUES ('kept', 1), ('across', 2), ('restarts', 3)")
     cur.close()
     path, payload = f"/tmp/e2e-restart-{marker}.txt", f"kept across restarts {marker}\n".encode()
     webhdfs.put(path, payload)
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     conn.table("activity:sessions").put(f"e2e-{marker}".encode(), {b"c:page_count": b"7"})
     conn.close()
-    producer = KafkaProducer(bootstrap_servers="localhost:9092", acks="all")
+    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
     sent = producer.send(names.TOPIC_ALERTS, key=marker.encode(), value=b"restart-check").get(30)
     producer.close()
 
@@ -119,7 +121,7 @@ def test_data_survives_down_and_up(lab_env):
         ids = [e["event_id"] for e in before_stop]
         assert len(ids) == len(set(ids)), "an event emitted before the stop is in the topic twice"
         for app in SITES:
-            assert browsing[app] > emitted_before[app], f"{app}: the users were not browsing before the stop"
+            assert browsing[app] > emitted_before[app], f"users not browsing before the stop: {simulator_report(app)}"
             assert closed[app]["emitted"] >= browsing[app] and closed[app]["spool_dropped"] == 0, closed[app]
             assert after[app]["spool_recovered"] == closed[app]["spool_pending"], (closed[app], after[app])
             mine = [e for e in before_stop if e["app_id"] == app]
@@ -130,12 +132,12 @@ def test_data_survives_down_and_up(lab_env):
     # rows are still there.
     metastore_log = compose_logs("hive-metastore")
     assert "No schema upgrade required" in metastore_log and "already exists" not in metastore_log
-    cur = hive.connect("localhost", 10000, auth="NONE", database="activity").cursor()
+    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
     cur.execute(f"SELECT k, v FROM {table} ORDER BY v")
     assert cur.fetchall() == [("kept", 1), ("across", 2), ("restarts", 3)]
     cur.execute(f"DROP TABLE {table}")
     cur.close()
-    conn = happybase.Connection("localhost", 9090, timeout=30000)
+    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     # The speed layer runs again (storm-deploy found it unchanged) and its counters go on from their values.
     topology = topology_summary()
     assert topology is not None and topology["status"] == "ACTIVE"

@@ -13,8 +13,13 @@ import pytest
 import requests
 from conftest import ROOT, compose, exec_in
 
+from activitylab import endpoints
+from activitylab.compose import read_env
+from activitylab.jmx import namenode_bean
+
 PROJECT = ["-p", "activity-lab-scale"]
 SHAPE = {"LAB_BIND": "127.0.0.2", "DATANODES": "3", "NODEMANAGERS": "2", "HDFS_REPLICATION": "3"}
+SCALE_ENV = {**read_env(), **SHAPE}   # where the host reaches this project: 127.0.0.2, .env's ports
 
 
 def poll(fn, timeout=300):
@@ -24,7 +29,7 @@ def poll(fn, timeout=300):
             value = fn()
             if value:
                 return value
-        except (requests.RequestException, KeyError):
+        except (requests.RequestException, KeyError, TypeError):   # not answering yet, no such bean yet
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s: {fn.__doc__}")
@@ -46,9 +51,7 @@ def scaled_cluster():
 def test_three_datanodes_live_and_a_file_gets_three_replicas(scaled_cluster):
     def live_datanodes():
         """the NameNode reports 3 live DataNodes"""
-        beans = requests.get("http://127.0.0.2:9870/jmx", params={"qry": "Hadoop:service=NameNode,name=FSNamesystemState"},
-                             timeout=10).json()["beans"]
-        return beans[0]["NumLiveDataNodes"] == 3
+        return namenode_bean("FSNamesystemState", env=SCALE_ENV)["NumLiveDataNodes"] == 3
     poll(live_datanodes)
     path = f"/tmp/e2e-rep3-{uuid.uuid4().hex[:8]}"
     run = lambda *cmd: exec_in("namenode", *cmd, project="activity-lab-scale")  # noqa: E731
@@ -60,7 +63,8 @@ def test_three_datanodes_live_and_a_file_gets_three_replicas(scaled_cluster):
 def test_yarn_lists_two_running_nodemanagers(scaled_cluster):
     def two_running():
         """YARN lists 2 RUNNING nodes"""
-        nodes = requests.get("http://127.0.0.2:8088/ws/v1/cluster/nodes", timeout=10).json()["nodes"]["node"]
+        nodes = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/nodes", env=SCALE_ENV),
+                             timeout=10).json()["nodes"]["node"]
         return len([n for n in nodes if n["state"] == "RUNNING"]) == 2
     poll(two_running)
 

@@ -11,6 +11,7 @@ from lab_edge import edge, hdfs_put, ship, yarn_app
 from pyhive import hive
 
 from activitylab.spark import history_server_app, submitted_app
+from activitylab import endpoints
 
 ROWS = [(i, f"/course/{i % 5}", round(i * 0.25, 2)) for i in range(1, 301)]
 
@@ -23,7 +24,7 @@ def test_pyspark_job_in_cluster_mode_writes_a_hive_table_that_hiveserver2_reads(
     proc = edge("spark-submit", "--deploy-mode", "cluster", job, folder, table)
     app_id = submitted_app(proc.stderr + proc.stdout)
 
-    cur = hive.connect("localhost", 10000, auth="NONE").cursor()
+    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE").cursor()
     cur.execute(f"SELECT count(*), sum(score) FROM {table}")
     assert cur.fetchall() == [(len(ROWS), sum(s for _, _, s in ROWS))]
     cur.execute(f"SELECT id, page, score FROM {table} WHERE id = 123")
@@ -40,10 +41,10 @@ def test_pyspark_job_in_cluster_mode_writes_a_hive_table_that_hiveserver2_reads(
 
 def test_structured_streaming_reads_exactly_the_messages_of_a_fresh_kafka_topic():
     topic = f"e2e-spark-{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers="localhost:9092")
+    admin = KafkaAdminClient(bootstrap_servers=endpoints.kafka_bootstrap())
     admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
     sent = [{"key": f"k{i}", "value": json.dumps({"n": i, "topic": topic})} for i in range(57)]
-    producer = KafkaProducer(bootstrap_servers="localhost:9092")
+    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap())
     for m in sent:
         producer.send(topic, key=m["key"].encode(), value=m["value"].encode())
     producer.flush()

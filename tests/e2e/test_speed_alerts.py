@@ -10,6 +10,7 @@ from lab_speed import hbase, site_row_after, speed_settled
 
 from activity_contract import names
 from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
+from activitylab import endpoints
 
 
 def test_normal_traffic_raises_no_alert_for_two_minutes(lab_env, running_simulation):
@@ -46,7 +47,7 @@ def test_a_burst_of_5xx_raises_an_error_rate_alert(lab_env, paused_simulation):
     consumer = consumer_at_end(names.TOPIC_ALERTS)
     user = f"e2e-alert-{uuid.uuid4().hex[:8]}"
     headers = {"X-Lab-User": user, "X-Lab-Session": f"{user}-s", "X-Lab-Fault": "error"}
-    statuses = [requests.get(f"http://localhost:5001/product/{i % 9 + 1}", headers=headers, timeout=30).status_code
+    statuses = [requests.get(endpoints.url("shop", f"/product/{i % 9 + 1}"), headers=headers, timeout=30).status_code
                 for i in range(burst)]
     assert statuses == [500] * burst
 

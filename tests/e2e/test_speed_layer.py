@@ -20,8 +20,9 @@ from lab_speed import (WORKER_PROCESS, counter, hbase, last_seen, recent_pages, 
 from activity_contract import names
 from activity_contract.events import build_event, parse_event_time
 from activitylab.nimbus import topology_summary
+from activitylab import endpoints
 
-SHOP = "http://localhost:5001"
+SHOP = endpoints.url("shop")
 
 
 def visit(path, user, session, fault=None):
@@ -146,7 +147,7 @@ def test_malformed_messages_reach_the_dlq_with_reasons_and_counting_goes_on():
     run = uuid.uuid4().hex[:8]
     page = f"/e2e-dlq-{run}"
     dlq = consumer_at_end(names.TOPIC_DLQ)
-    producer = KafkaProducer(bootstrap_servers="localhost:9092", acks="all")
+    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
     good = [build_event(event_type="page_view", app_id="news", user_id=f"e2e-dlq-{run}", session_id=f"s-{run}",
                         page=page, section="e2e", http_status=200, latency_ms=12.5, country="FR", city="Lyon",
                         device_type="desktop", os="Linux", browser="Firefox", user_agent="e2e") for _ in range(10)]

@@ -10,12 +10,13 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 from conftest import exec_in
-from lab_sites import SITES, simulation, simulation_restored, wait_until_quiet
+from lab_sites import SITES, simulation, simulation_restored, simulator_report, wait_until_quiet
 from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.topic_reader import end_offsets, read_range
+from activitylab import endpoints
 
 COLS = (names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS)
 
@@ -45,7 +46,7 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         def browse():
             user = f"e2e-kill-{uuid.uuid4().hex[:6]}"
             while not stop.is_set():
-                r = requests.get(f"http://localhost:5002{page}", timeout=30,
+                r = requests.get(endpoints.url("news", page), timeout=30,
                                  headers={"X-Lab-User": user, "X-Lab-Session": f"{user}-s"})
                 marked.append(r.status_code)
                 time.sleep(0.05)
@@ -83,6 +84,6 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
                 over += max(0, delta - expected[col][r])
         total = sum(expected[names.C_EVENTS].values())
         print(f"\nkill -9 under load: {total} events, {len(marked)} marked; missing {missing}, over-counted {over}")
-        assert total > 500
+        assert total > 500, [simulator_report(app) for app in SITES]
         assert missing == 0
         assert over <= total * 0.001

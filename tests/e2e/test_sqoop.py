@@ -4,6 +4,7 @@ import uuid
 
 import pymysql
 from lab_edge import edge, hdfs_cat, hdfs_put
+from activitylab import endpoints
 
 CONNECT = ["--connect", "jdbc:mariadb://mariadb:3306/activity", "--driver", "org.mariadb.jdbc.Driver",
            "--username", "lab", "--password-file", "file:///etc/lab/sqoop/mariadb.password"]
@@ -11,7 +12,7 @@ COUNTRIES = ["FR", "DE", "US", "BR", "IN", "JP", "NG"]
 
 
 def mariadb(lab_env):
-    return pymysql.connect(host="127.0.0.1", port=3306, user="lab", password=lab_env["MARIADB_PASSWORD"],
+    return pymysql.connect(host=endpoints.host(), port=endpoints.port("mariadb"), user="lab", password=lab_env["MARIADB_PASSWORD"],
                            database="activity", connect_timeout=10, autocommit=True)
 
 
