@@ -176,30 +176,35 @@ def _state_key(state: dict) -> tuple:
     return state["paused"], state["speed"], state["users"]
 
 
-def _sync(app: str, state: dict) -> None:
-    """Show the site's state in the widgets when it changed elsewhere (`lab sim`, another browser). Only then:
-    writing a widget's value back while the user moves it would undo the moves still on their way."""
+def _version(app: str, state: dict) -> int:
+    """Counts the changes of the site's state since this page opened; part of the form's key, so a change made
+    elsewhere (`lab sim`, another browser, a test) shows in fresh widgets."""
     seen = st.session_state.setdefault("sim_seen", {})
+    versions = st.session_state.setdefault("sim_version", {})
     if seen.get(app) != _state_key(state):
-        st.session_state[f"run-{app}"] = not state["paused"]
-        st.session_state[f"speed-{app}"] = speed_value(state["speed"])
-        st.session_state[f"users-{app}"] = state["users"]
         seen[app] = _state_key(state)
+        versions[app] = versions.get(app, 0) + 1
+    return versions[app]
 
 
-def _apply(admin: SiteAdmin, app: str, field: str) -> None:
-    value = st.session_state[f"{field}-{app}"]
-    change = {"run": {"paused": not value}, "speed": {"speed": speed_value(value)}, "users": {"users": int(value)}}
-    seen = st.session_state.setdefault("sim_seen", {})
+def _send(admin: SiteAdmin, app: str, **change) -> None:
     try:
-        seen[app] = _state_key(admin.update(app, **change[field]))   # the widgets already show it
+        admin.update(app, **change)
     except SimulationError as exc:
         st.session_state["sim_error"] = str(exc)
-        seen.pop(app, None)   # show the site's real state again
+
+
+def _send_form(admin: SiteAdmin, app: str, v: int) -> None:
+    _send(admin, app, speed=speed_value(st.session_state[f"speed-{app}-{v}"]),
+          users=int(st.session_state[f"users-{app}-{v}"]))
 
 
 @st.fragment(run_every=SETTINGS.topology_refresh_s)
 def simulation_control():
+    """Only an explicit action reaches a site: the pause/resume button, or a form's `apply`. Widgets that change a
+    site as soon as their value changes (on_change) did it without anyone touching them: Streamlit reports values
+    for widgets it recreates (a state change elsewhere, or widget state dropped by auto-rerunning fragments), and a
+    CI run's page set every site to the controls' minimums (speed 0.1, 0 users), which stopped the users."""
     st.header("Simulated users")
     if error := st.session_state.pop("sim_error", None):
         st.error(error)
@@ -211,12 +216,16 @@ def simulation_control():
         except SimulationError as exc:
             st.error(str(exc))
             continue
-        _sync(app, state)
-        st.toggle("running", key=f"run-{app}", on_change=_apply, args=(admin, app, "run"))
-        st.slider("speed", SPEED_MIN, SPEED_MAX, step=0.1, format="%.1f×", key=f"speed-{app}",
-                  on_change=_apply, args=(admin, app, "speed"))
-        st.number_input("users", 0, state["max_users"], step=1, key=f"users-{app}",
-                        on_change=_apply, args=(admin, app, "users"))
+        v = _version(app, state)
+        st.caption(f"{'paused' if state['paused'] else 'running'}, speed {state['speed']:g}×, "
+                   f"{state['users']} users")
+        st.button("resume" if state["paused"] else "pause", key=f"run-{app}-{v}", on_click=_send,
+                  args=(admin, app), kwargs={"paused": not state["paused"]})
+        with st.form(key=f"sim-{app}-{v}", border=False):
+            st.slider("speed", SPEED_MIN, SPEED_MAX, value=speed_value(state["speed"]), step=0.1, format="%.1f×",
+                      key=f"speed-{app}-{v}")
+            st.number_input("users", 0, state["max_users"], value=int(state["users"]), step=1, key=f"users-{app}-{v}")
+            st.form_submit_button("apply", key=f"apply-{app}-{v}", on_click=_send_form, args=(admin, app, v))
 
 
 # ------------------------------------------------------------------ page

@@ -1,5 +1,6 @@
 """The live dashboard (DASHBOARD_PORT, 8501) in a real browser: each site's active users are HBase's, and its
-speed control drives the site's simulation API.
+speed control (slider, then apply) drives the site's simulation API;
+opening the page changes nothing.
 
 Debian's chromium (`make browser` installs it) driven by Playwright; no browser is downloaded. Each test's
 screenshot of the page is kept in tests/artifacts/. The rows compared are the ones the Storm topology writes
@@ -65,7 +66,7 @@ def hbase_count(table, app):
             names.decode_counter(cells.get(names.C_ACTIVE_30M)))
 
 
-def test_each_sites_active_users_are_hbases(page, running_simulation):
+def test_each_sites_active_users_are_hbases(running_simulation, page):   # found before the page opens
     """Counts move as users age out, so the test compares snapshots of one moment: it keeps every version of
     each row it read from HBase (updated_at -> counts) and every card the page showed, until a card's
     updated_at is one it read; the counts at that same updated_at must then be equal, at once."""
@@ -106,6 +107,27 @@ def test_each_sites_active_users_are_hbases(page, running_simulation):
         assert age < LIVE_S, f"{app}: the matched count is {age:.0f} s old: the topology stopped counting"
 
 
+def settings_of_every_site():
+    return {app: {k: v for k, v in simulation(app).items() if k in ("paused", "speed", "users")} for app in SITE_PORTS}
+
+
+def test_opening_the_page_changes_no_simulation_setting(browser):
+    """The page only shows the sites' simulation until someone moves a control: in one CI run, opening it set every
+    site to speed 0.1 and 0 users (the controls' minimums), which stopped the simulated users for the tests after."""
+    before = settings_of_every_site()
+    tab = browser.new_page(viewport={"width": 1500, "height": 3000})
+    try:
+        tab.goto(URL)
+        for app in SITE_PORTS:
+            tab.locator(f'[class*="st-key-speed-{app}-"] input[type="range"]').wait_for(state="attached", timeout=60_000)
+        end = time.monotonic() + 12   # a window over the controls' first refresh (every 10 s), not a readiness wait
+        while time.monotonic() < end:
+            assert settings_of_every_site() == before, "the open page changed a site's simulation"
+            time.sleep(1)
+    finally:
+        tab.close()
+
+
 @pytest.fixture
 def speeds_restored(lab_env):
     """The speeds the sites had before the test, put back after it."""
@@ -113,10 +135,12 @@ def speeds_restored(lab_env):
         yield {app: state["speed"] for app, state in found.items()}
 
 
-def test_speed_slider_changes_the_sites_speed(lab_env, speeds_restored, page):
-    """(`page` set up last, so closed before the speeds are restored: no move of the slider lands after that.)"""
+def test_speed_slider_and_apply_change_the_sites_speed(lab_env, speeds_restored, page):
+    """The slider moved, then `apply`: the site runs at the new speed. (`page` set up last, so closed before the
+    speeds are restored.)"""
     app = "shop"
-    thumb = page.locator(f'.st-key-speed-{app} input[type="range"]')   # the slider's keyboard-focusable thumb
+    # the slider's keyboard-focusable thumb; its key is speed-<app>-<n>: n counts the site's state changes
+    thumb = page.locator(f'[class*="st-key-speed-{app}-"] input[type="range"]')
     thumb.wait_for(state="attached", timeout=30_000)
     before = float(thumb.input_value())
     assert before == pytest.approx(round(speeds_restored[app], 1)), "the slider does not show the site's speed"
@@ -124,6 +148,8 @@ def test_speed_slider_changes_the_sites_speed(lab_env, speeds_restored, page):
     thumb.focus()
     for _ in range(5):   # five steps of 0.1
         thumb.press(key)
+    assert simulation(app, lab_env["LAB_ADMIN_TOKEN"])["speed"] == pytest.approx(before), "sent before apply"
+    page.locator(f'[class*="st-key-apply-{app}-"] button').click()
     deadline, reported = time.monotonic() + 20, None
     while time.monotonic() < deadline:
         reported = simulation(app, lab_env["LAB_ADMIN_TOKEN"])["speed"]
@@ -131,5 +157,9 @@ def test_speed_slider_changes_the_sites_speed(lab_env, speeds_restored, page):
             break
         time.sleep(0.5)
     assert reported == pytest.approx(expected), f"GET /admin/simulation reports {reported}, the slider moved to {expected}"
-    assert float(thumb.input_value()) == pytest.approx(expected)
+    # the page shows the new state in fresh widgets (the old ones linger until the run that replaced them ends)
+    deadline = time.monotonic() + 30
+    while not (thumb.count() == 1 and float(thumb.input_value()) == pytest.approx(expected)):
+        assert time.monotonic() < deadline, f"the slider does not show the new speed {expected}"
+        time.sleep(0.5)
     assert lab_env["LAB_ADMIN_TOKEN"] not in page.content(), "the admin token reached the browser"
