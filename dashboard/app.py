@@ -217,8 +217,9 @@ def simulation_control():
             st.error(str(exc))
             continue
         v = _version(app, state)
-        st.caption(f"{'paused' if state['paused'] else 'running'}, speed {state['speed']:g}×, "
-                   f"{state['users']} users")
+        with st.container(key=f"state-{app}"):   # one element per site whatever the widgets' keys
+            st.caption(f"{'paused' if state['paused'] else 'running'}, speed {state['speed']:g}×, "
+                       f"{state['users']} users")
         st.button("resume" if state["paused"] else "pause", key=f"run-{app}-{v}", on_click=_send,
                   args=(admin, app), kwargs={"paused": not state["paused"]})
         with st.form(key=f"sim-{app}-{v}", border=False):
