@@ -61,12 +61,13 @@ def port(service: str, env: dict[str, str] | None = None) -> int:
 
 
 def host_port(service: str, env: dict[str, str] | None = None) -> tuple[str, int]:
+    env = env if env is not None else _env()   # .env read once for both
     return host(env), port(service, env)
 
 
 def address(service: str, env: dict[str, str] | None = None) -> str:
     """host:port, e.g. Kafka's bootstrap servers or a JDBC URL's authority."""
-    return f"{host(env)}:{port(service, env)}"
+    return "%s:%d" % host_port(service, env)
 
 
 def url(service: str, path: str = "", scheme: str = "http", env: dict[str, str] | None = None) -> str:
