@@ -115,6 +115,27 @@ def parse_event_json(raw: bytes | str) -> tuple[Any, list[FieldError]]:
     return obj, validate_event(obj)
 
 
+def decode_message(value: bytes | None) -> tuple[str, str | None]:
+    """A Kafka message's value as text, and why it cannot be an event before any parsing (None when fine)."""
+    if value is None:
+        return "", "$: empty message (null value)"
+    try:
+        return bytes(value).decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return bytes(value).decode("utf-8", errors="replace"), f"$: message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+
+
+def message_error(value: bytes | None) -> str | None:
+    """Why a Kafka message is not a valid v1 event (every field error, `field: message; ...`), None when it is.
+
+    What the speed layer sends to the DLQ and the cold archive puts aside, worded the same in both."""
+    text, reason = decode_message(value)
+    if reason:
+        return reason
+    _, errors = parse_event_json(text)
+    return "; ".join(str(e) for e in errors) or None
+
+
 def _no_constant(name: str):
     """NaN and Infinity are not JSON (RFC 8259), though Python's parser accepts them: a NaN latency would
     pass the schema's range checks and poison every percentile downstream."""

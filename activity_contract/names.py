@@ -77,7 +77,8 @@ SESSION_GAP_S = 30 * 60
 
 # ---- HDFS
 HDFS_LOGS = "/logs"                    # /logs/{app_id}/{access,error,perf}/dt=YYYY-MM-DD/
-HDFS_RAW_EVENTS = "/data/raw/events"   # dt=YYYY-MM-DD/ Parquet
+HDFS_RAW_EVENTS = "/data/raw/events"   # dt=YYYY-MM-DD/ Parquet (the event's UTC date)
+HDFS_REJECTED_EVENTS = "/data/raw/rejected"   # dt=YYYY-MM-DD/ Parquet: invalid messages and why (date received)
 HDFS_MINUTE_METRICS = "/data/metrics/minute"
 
 # ---- Hive

@@ -21,6 +21,7 @@ PORTS = {
     "hiveserver2": ("HIVESERVER2_PORT", 10000),
     "hiveserver2-ui": ("HIVESERVER2_UI_PORT", 10002),
     "spark-history": ("SPARK_HISTORY_PORT", 18080),
+    "spark-streaming": ("SPARK_STREAMING_UI_PORT", 4040),
     "airflow-api-server": ("AIRFLOW_PORT", 8080),
     "hbase-master": ("HBASE_MASTER_PORT", 16010),
     "hbase-thrift": ("HBASE_THRIFT_PORT", 9090),

@@ -14,16 +14,6 @@ from activity_contract.events import parse_event_json, parse_event_time
 MAX_RAW_CHARS = 65536  # a DLQ record carries at most this much of the original message
 
 
-def decode_message(value: bytes | None) -> tuple[str, str | None]:
-    """(text, reason): the message as text, and why it is invalid before any parsing (None when fine)."""
-    if value is None:
-        return "", "$: empty message (null value)"
-    try:
-        return value.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        return value.decode("utf-8", errors="replace"), f"$: message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
-
-
 def parse(text: str) -> tuple[dict | None, str | None]:
     """(event, None) for a valid v1 event, else (None, reason): every field error, `field: message; ...`."""
     obj, errors = parse_event_json(text)

@@ -16,10 +16,10 @@ from kafka.structs import OffsetAndMetadata
 from streamparse import Spout
 
 from activity_contract import names
+from activity_contract.events import decode_message
 
 from .microbatch import task_index
 from .offsets import OffsetTracker
-from .routing import decode_message
 from .settings import Settings
 
 

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from activity_contract import names
-from activity_contract.events import format_event_time
+from activity_contract.events import decode_message, format_event_time
 from event_cases import valid_event
 
 from speedlayer.alerts import Alert, Cooldown, SiteWindow, evaluate, percentile, zscore
 from speedlayer.offsets import OffsetTracker
-from speedlayer.routing import (MAX_RAW_CHARS, counter_updates, decode_message, dlq_record, event_ms, parse,
-                                site_sample, split_key)
+from speedlayer.routing import (MAX_RAW_CHARS, counter_updates, dlq_record, event_ms, parse, site_sample,
+                                split_key)
 from speedlayer.rows import apply_counters, counter_columns
 from speedlayer.sessions import (decode_session_row, encode_session_row, is_idle, next_session, push_recent,
                                  session_update)
