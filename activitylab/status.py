@@ -1,4 +1,4 @@
-"""`lab status`: one line per service (health, host URL) plus the Storm cluster read from Nimbus."""
+"""`lab status`: one line per service (health, host URL), the Storm cluster read from Nimbus, the cold archive."""
 from . import endpoints
 from .compose import containers
 from .services import BY_NAME, SERVICES
@@ -20,6 +20,8 @@ def status(storm=True):
         print(f"{mark} {c.name:<32} {state:<22} {svc.url if svc else ''}")
     if storm:
         print_storm()
+    if any(c.service == "spark-streaming" and c.state == "running" for c in cs):
+        print_archive()
     return 0 if all(classify(c) == "ready" for c in cs) else 1
 
 
@@ -45,3 +47,12 @@ def print_storm():
         print("\n".join("  " + line for line in status_lines(topology_summary())))
     except Exception as exc:  # informative only
         print(f"  speed layer topology: not readable from Nimbus: {exc}")
+
+
+def print_archive():
+    from .archive import read_status, status_lines
+    print(f"\nCold archive (spark-streaming, Spark UI {endpoints.url('spark-streaming')}):")
+    try:
+        print("\n".join("  " + line for line in status_lines(read_status())))
+    except Exception as exc:  # informative only
+        print(f"  status not readable: {exc}")

@@ -28,7 +28,7 @@ from activity_contract import names
 from activity_contract.events import message_error
 
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP", "kafka:29092")
-TRIGGER = f"{int(os.environ.get('STREAM_TRIGGER_S', '30'))} seconds"
+TRIGGER = f"{int(os.environ.get('STREAM_TRIGGER_S', '60'))} seconds"
 # A message sent again (a producer's retry, a replay) arrives within this long of the first: Kafka's receive
 # time bounds the dedupe state, not the event time, so a backfilled day (old event times) is archived, not dropped.
 DEDUPE_WINDOW = f"{int(os.environ.get('STREAM_DEDUPE_HOURS', '2'))} hours"
@@ -154,17 +154,16 @@ def register_partitions(spark: SparkSession, table: str, dts: set[str]) -> None:
 
 
 def archive_batch(batch: DataFrame, batch_id: int) -> None:
-    batch = batch.persist()
+    # An event's day is its event time's; a rejected message's, the time Kafka received it.
+    batch = batch.withColumn("dt", F.date_format(F.coalesce("event_ts", "kafka_ts"), "yyyy-MM-dd")).persist()
     try:
-        events = (batch.where("error IS NULL").select("event.*", "event_ts", "kafka_partition", "kafka_offset",
-                                                      "kafka_ts")
-                  .withColumn("dt", F.date_format("event_ts", "yyyy-MM-dd")))
-        rejected = (batch.where("error IS NOT NULL")
-                    .select(F.col("value").cast("string").alias("raw"), "error", "kafka_partition", "kafka_offset",
-                            "kafka_ts")
-                    .withColumn("dt", F.date_format("kafka_ts", "yyyy-MM-dd")))
-        by_dt = {row["dt"]: row["count"] for row in events.groupBy("dt").count().collect()}
-        rejected_by_dt = {row["dt"]: row["count"] for row in rejected.groupBy("dt").count().collect()}
+        counts = batch.groupBy(F.col("error").isNull().alias("valid"), "dt").count().collect()   # one job for both
+        by_dt = {row["dt"]: row["count"] for row in counts if row["valid"]}
+        rejected_by_dt = {row["dt"]: row["count"] for row in counts if not row["valid"]}
+        events = batch.where("error IS NULL").select("event.*", "event_ts", "kafka_partition", "kafka_offset",
+                                                     "kafka_ts", "dt")
+        rejected = batch.where("error IS NOT NULL").select(F.col("value").cast("string").alias("raw"), "error",
+                                                           "kafka_partition", "kafka_offset", "kafka_ts", "dt")
         if by_dt:
             publish(events, "archive", batch_id, names.HDFS_RAW_EVENTS)
         if rejected_by_dt:
@@ -185,11 +184,11 @@ def archive_batch(batch: DataFrame, batch_id: int) -> None:
 def metrics_batch(batch: DataFrame, batch_id: int) -> None:
     batch = batch.persist()
     try:
-        dts = {row["dt"] for row in batch.select("dt").distinct().collect()}
-        if dts:
-            rows = batch.count()
+        by_dt = {row["dt"]: row["count"] for row in batch.groupBy("dt").count().collect()}
+        if by_dt:
+            rows = sum(by_dt.values())
             publish(batch, "minute-metrics", batch_id, names.HDFS_MINUTE_METRICS)
-            register_partitions(batch.sparkSession, "stream_metrics_minute", dts)
+            register_partitions(batch.sparkSession, "stream_metrics_minute", set(by_dt))
             TOTALS["minute_rows"] += rows
             log(f"minute-metrics batch {batch_id}: {rows} site-minutes final")
     finally:

@@ -40,3 +40,21 @@ def test_message_error_is_none_for_a_valid_event_and_names_the_field_otherwise()
     assert message_error(json.dumps(dict(event, http_status="ok")).encode()).startswith("http_status:")
     both = message_error(json.dumps(dict(event, app_id="nope", latency_ms=-1)).encode())
     assert "app_id:" in both and "latency_ms:" in both and "; " in both
+
+
+def test_lab_status_lines_of_the_archive():
+    from activitylab.archive import status_lines
+    status = {"written_at": 1000.0, "totals": {"events": 12, "rejected": 1, "minute_rows": 3, "late_dropped": 2},
+              "pending_partitions": {"events": ["2026-12-02"], "rejected_events": []},
+              "queries": {"archive": {"active": True, "batch": 4, "progress_at": "2026-12-02T03:43:44.356Z",
+                                      "input_rows": 7, "message": ""},
+                          "minute-metrics": {"active": False, "batch": None, "progress_at": None,
+                                             "input_rows": None, "message": ""}}}
+    lines = status_lines(status, now=1010.0)
+    assert lines[0] == "query archive         running, batch 4 at 2026-12-02T03:43:44.356Z (7 rows)"
+    assert lines[1] == "query minute-metrics  STOPPED, no batch yet"
+    assert "12 events archived, 1 invalid put aside" in lines[2] and "2 too late" in lines[2]
+    assert lines[3].endswith("{'events': ['2026-12-02']}")
+    assert len(lines) == 4
+    assert status_lines(status, now=1100.0)[-1] == "status written 100 s ago: the driver is not checking in"
+    assert status_lines(None)[0].startswith("no status yet")
