@@ -69,7 +69,7 @@ browser:  ## Debian's chromium for the dashboard's end-to-end test (Playwright d
 	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test-e2e: up browser  ## end-to-end tests against the running lab
-	@$(VENV)/bin/pytest -q -m e2e tests/e2e
+	@$(VENV)/bin/pytest -q --durations=25 -m e2e tests/e2e
 
 test: test-unit test-e2e  ## unit tests, then end-to-end tests (starting the lab if needed)
 

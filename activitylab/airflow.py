@@ -17,6 +17,7 @@ from .compose import read_env
 BASE = endpoints.url("airflow-api-server")
 COMPONENTS = ("metadatabase", "scheduler", "dag_processor", "triggerer")
 FINISHED = {"success", "failed"}
+DAILY_BATCH = "activity_daily_batch"
 
 
 def token(username: str = "admin", password: str | None = None) -> requests.Response:
@@ -39,14 +40,38 @@ class Airflow:
             raise RuntimeError(f"Airflow {method} /api/v2{path}: HTTP {r.status_code} {r.text[:300]}")
         return r.json() if r.content else None
 
-    def trigger(self, dag_id: str, conf: dict | None = None) -> str:
-        """Unpauses the DAG and starts a run now; returns its run id."""
+    def trigger(self, dag_id: str, conf: dict | None = None, logical_date: datetime | None = None) -> str:
+        """Unpauses the DAG and starts a new run now, for `logical_date` (default: now); returns its run id."""
         self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
         now = datetime.now(timezone.utc)
-        run_id = f"lab__{now.strftime('%Y%m%dT%H%M%S%f')}"
+        logical = logical_date or now
+        run_id = f"lab__{logical.strftime('%Y-%m-%d')}__{now.strftime('%Y%m%dT%H%M%S%f')}"
         self.api("POST", f"/dags/{dag_id}/dagRuns",
-                 json={"dag_run_id": run_id, "logical_date": now.isoformat(), "conf": conf or {}})
+                 json={"dag_run_id": run_id, "logical_date": logical.isoformat(), "conf": conf or {}})
         return run_id
+
+    def run_for_day(self, dag_id: str, day: datetime) -> str:
+        """Runs the DAG for the logical date `day`: a new run, or, if the day has one (a logical date has one run
+        in Airflow), that run cleared so every task runs again. Returns the run id."""
+        stamp = day.isoformat()
+        runs = self.api("GET", f"/dags/{dag_id}/dagRuns",
+                        params={"logical_date_gte": stamp, "logical_date_lte": stamp})["dag_runs"]
+        if not runs:
+            return self.trigger(dag_id, logical_date=day)
+        run_id = runs[0]["dag_run_id"]
+        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
+        self.api("POST", f"/dags/{dag_id}/dagRuns/{run_id}/clear", json={"dry_run": False})
+        return run_id
+
+    def task_log(self, dag_id: str, run_id: str, task_id: str) -> str:
+        """The text of the task's latest try's log."""
+        try_number = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}")["try_number"]
+        body = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+                        params={"full_content": "true"}, headers={"Accept": "application/json"})
+        content = body.get("content", "")
+        if isinstance(content, str):
+            return content
+        return "\n".join(str(x.get("event", x)) if isinstance(x, dict) else str(x) for x in content)
 
     def run_state(self, dag_id: str, run_id: str) -> str:
         return self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}")["state"]
@@ -88,12 +113,21 @@ def status() -> int:
     return 0 if all(s == "healthy" for s in states.values()) and not errors else 1
 
 
-def trigger(dag_id: str, wait: bool, timeout: float) -> int:
+def trigger(dag_id: str, wait: bool, timeout: float, logical_date: datetime | None = None) -> int:
+    """A new run now, or with `logical_date` that day's run (new, or the existing one cleared to run again)."""
     client = Airflow()
-    run_id = client.trigger(dag_id)
-    print(f"triggered {dag_id} run {run_id} (UI: {BASE}/dags/{dag_id})")
+    run_id = client.trigger(dag_id) if logical_date is None else client.run_for_day(dag_id, logical_date)
+    print(f"started {dag_id} run {run_id} (UI: {BASE}/dags/{dag_id})")
     if not wait:
         return 0
     state = client.wait(dag_id, run_id, timeout=timeout)
     print(f"{dag_id} {run_id}: {state}")
+    states = client.task_states(dag_id, run_id)
+    if state == "success" and not states:   # a logical date before the DAG's start_date: nothing ran
+        print(f"{dag_id} {run_id}: no task ran for this logical date (before the DAG's start_date?)")
+        return 1
+    for task, task_state in states.items():
+        if task_state == "failed":   # say why without a trip to the UI
+            tail = client.task_log(dag_id, run_id, task).strip().splitlines()[-15:]
+            print(f"--- {task} failed; the end of its log:\n" + "\n".join(tail))
     return 0 if state == "success" else 1

@@ -7,11 +7,11 @@ import time
 
 from .compose import exec_in
 
-STATUS_FILE = "/tmp/spark-streaming/status.json"
 
 
 def read_status() -> dict | None:
-    proc = exec_in("spark-streaming", "cat", STATUS_FILE, timeout=30)
+    """The driver's status file, wherever the service's STREAM_STATUS_FILE (compose.yaml) puts it."""
+    proc = exec_in("spark-streaming", "sh", "-c", 'cat "$STREAM_STATUS_FILE"', timeout=30)
     return json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else None
 
 

@@ -1,4 +1,4 @@
-"""The `lab` command: up, status, wait, urls, smoke, sim, storm, beeline, hive, shell, airflow, replay, backfill, bench."""
+"""The `lab` command: up, status, wait, urls, smoke, sim, storm, beeline, hive, shell, airflow, batch, replay, backfill, bench."""
 import argparse
 import os
 import sys
@@ -87,6 +87,26 @@ def cmd_airflow(args):
         return airflow.trigger(args.dag, wait=args.wait, timeout=args.timeout)
     except (RuntimeError, OSError) as exc:   # refused password, API error, api-server down
         print(f"lab airflow: {exc}")
+        return 1
+
+
+def cmd_batch(args):
+    from datetime import datetime, timezone
+    from . import airflow
+    try:
+        if len(args.date) != 10:   # strptime takes 2025-1-1 too
+            raise ValueError(args.date)
+        day = datetime.strptime(args.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        print(f"lab batch run: --date must be YYYY-MM-DD, not {args.date!r}")
+        return 2
+    if day.date() >= datetime.now(timezone.utc).date():
+        print(f"lab batch run: {args.date} is not over yet: its tables will hold the events archived so far, and "
+              "data_quality fails if more arrive while the run is going")
+    try:
+        return airflow.trigger(airflow.DAILY_BATCH, wait=not args.no_wait, timeout=args.timeout, logical_date=day)
+    except (RuntimeError, OSError) as exc:
+        print(f"lab batch: {exc}")
         return 1
 
 
@@ -210,6 +230,15 @@ def main(argv=None):
     p.add_argument("--wait", action="store_true", help="trigger: wait for the run, printing each task's state")
     p.add_argument("--timeout", type=float, default=1800, help="seconds to wait with --wait")
     p.set_defaults(func=cmd_airflow)
+    p = sub.add_parser("batch", help="the daily batch DAG for a day: run --date D",
+                       description="Triggers activity_daily_batch through Airflow's REST API for the day (its "
+                                   "logical date) and follows each task; a failed task's log ends the output. "
+                                   "Running a day again replaces its partitions.")
+    p.add_argument("action", choices=["run"])
+    p.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
+    p.add_argument("--no-wait", action="store_true", help="trigger only")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the run")
+    p.set_defaults(func=cmd_batch)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "
                                    "ships them to HDFS /logs/APP/access/dt=<each line's UTC date>/. Unparseable "

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 NOT_PAGES = ("/healthz", "/collect", "/admin/", "/static/", "/favicon.ico", "/robots.txt")
 NOT_LOGGED = ("/healthz",)  # container health probes are not traffic
-H_FAULT = "X-Lab-Fault"  # "error" or "slow": force a fault on this page request (tests, demos)
+H_FAULT = "X-Lab-Fault"  # "error" or "slow": force a fault on this page request; "none": no random one (tests)
 COMMON_SECTIONS = {"search": "search", "login": "account", "logout": "account", "account": "account"}
 # Typical handling time per endpoint (ms) before SITE_LATENCY_SCALE, so latency percentiles mean something.
 BASE_LATENCY_MS = {"search": 40, "checkout": 60, "checkout_complete": 80, "home": 15}
@@ -62,8 +62,9 @@ def register_hooks(app: Flask, state: SiteState) -> None:
         if endpoint is None:
             return
         forced = request.headers.get(H_FAULT, "").strip().lower()
-        slow = forced == "slow" or state.rng.random() < settings.slow_rate
-        error = forced == "error" or state.rng.random() < settings.error_rate
+        chance = forced != "none"   # a test counting exact statuses must not meet SITE_ERROR_RATE's random 500s
+        slow = forced == "slow" or (chance and state.rng.random() < settings.slow_rate)
+        error = forced == "error" or (chance and state.rng.random() < settings.error_rate)
         base = BASE_LATENCY_MS.get(endpoint, DEFAULT_LATENCY_MS) * settings.latency_scale
         pause_ms = base * state.rng.uniform(0.5, 1.5) + (settings.slow_ms * state.rng.uniform(0.8, 1.2) if slow else 0)
         if pause_ms > 0:

@@ -26,8 +26,13 @@ def published_name(batch_id: int, index: int) -> str:
     return f"{batch_prefix(batch_id)}{index:05d}.parquet"
 
 
+def staging_root(query: str) -> str:
+    """The query's staging folders live here, one per batch being published."""
+    return f"{STAGING_ROOT}/{query}"
+
+
 def staging_dir(query: str, batch_id: int) -> str:
-    return f"{STAGING_ROOT}/{query}/{batch_id}"
+    return f"{staging_root(query)}/{batch_id}"
 
 
 def checkpoint_dir(query: str) -> str:

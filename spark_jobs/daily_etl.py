@@ -7,12 +7,12 @@ docs/metrics.md; tests/batch_oracle.py computes the same in plain Python for the
 """
 from __future__ import annotations
 
-import argparse
-import re
 import sys
 
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+
+from day_arg import parse_day
 
 DATABASE = "activity"
 SESSION_GAP_S = 30 * 60
@@ -118,25 +118,26 @@ def shop_funnel(sessions: DataFrame) -> DataFrame:
     counted = (labels.join(reached, F.col("reached") >= F.col("step_order"), "left")
                .groupBy("step_order", "step").agg(F.count("reached").alias("sessions")))
     first = Window.orderBy("step_order").rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
-    return counted.withColumn("conversion", F.col("sessions") / F.first("sessions").over(first)).select(
+    # No product views that day: conversion is NULL (unknown), not a division error.
+    return counted.withColumn("conversion", F.try_divide(F.col("sessions"), F.first("sessions").over(first))).select(
         "step_order", "step", "sessions", "conversion").orderBy("step_order")
 
 
 def overwrite_day(table: DataFrame, name: str, day: str) -> int:
-    """Replaces partition dt=day of the table with these rows (columns in the table's order, dt last)."""
+    """Replaces partition dt=day of the table with these rows (columns in the table's order, dt last). Dynamic
+    partition overwrite replaces only partitions it writes: a day left with no rows drops its partition instead."""
     rows = table.withColumn("dt", F.lit(day)).cache()
-    rows.write.insertInto(f"{DATABASE}.{name}", overwrite=True)
     count = rows.count()
+    if count:
+        rows.write.insertInto(f"{DATABASE}.{name}", overwrite=True)
+    else:
+        table.sparkSession.sql(f"ALTER TABLE {DATABASE}.{name} DROP IF EXISTS PARTITION (dt = '{day}')")
     rows.unpersist()
     return count
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
-    day = parser.parse_args(argv).date
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        parser.error(f"--date must be YYYY-MM-DD, not {day!r}")
+    day = parse_day(argv, __doc__.splitlines()[0])
     spark = (SparkSession.builder.appName(f"activity daily ETL {day}").enableHiveSupport()
              .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
              .config("hive.exec.dynamic.partition.mode", "nonstrict").getOrCreate())

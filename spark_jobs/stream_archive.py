@@ -35,7 +35,7 @@ DEDUPE_WINDOW = f"{int(os.environ.get('STREAM_DEDUPE_HOURS', '2'))} hours"
 # Minute metrics wait this long for late events, then the minute is final and written (append mode).
 METRICS_LATENESS = f"{int(os.environ.get('STREAM_LATENESS_S', '120'))} seconds"
 MAX_OFFSETS = os.environ.get("STREAM_MAX_OFFSETS_PER_BATCH", "100000")
-STATUS_FILE = os.environ.get("STREAM_STATUS_FILE", "/tmp/spark-streaming/status.json")
+STATUS_FILE = os.environ["STREAM_STATUS_FILE"]   # set by compose.yaml: the health probe and `lab status` read it
 
 GEO = T.StructType([T.StructField("country", T.StringType()), T.StructField("city", T.StringType())])
 DEVICE = T.StructType([T.StructField(f, T.StringType()) for f in ("type", "os", "browser")])

@@ -8,8 +8,13 @@ from activitylab import endpoints
 from activitylab.compose import containers
 
 
+def hive_cursor():
+    """A PyHive cursor on HiveServer2, database activity, as a user on the host opens one."""
+    return hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
+
+
 def hive_rows(sql):
-    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
+    cur = hive_cursor()
     try:
         cur.execute(sql)
         return cur.fetchall()

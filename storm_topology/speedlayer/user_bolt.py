@@ -3,7 +3,6 @@ every `active_refresh_ms` the first task recounts each site's active users (5 an
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from datetime import datetime, timezone
 

@@ -8,17 +8,13 @@ import uuid
 
 import requests
 from conftest import ROOT
-from pyhive import hive
+from lab_archive import hive_cursor
 
 from activitylab import webhdfs
 from activitylab import endpoints
 
 ROWS = [(i, f"/page/{i % 7}", round(i * 1.5, 1)) for i in range(1, 101)]
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
-
-
-def cursor():
-    return hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
 
 
 def beeline(*args):
@@ -32,7 +28,7 @@ def test_external_table_over_an_hdfs_file_through_pyhive_and_beeline():
     run = uuid.uuid4().hex[:8]
     folder, table = f"/tmp/e2e-hive-{run}", f"e2e_pages_{run}"
     webhdfs.put(f"{folder}/part-0.csv", "".join(f"{i},{p},{s}\n" for i, p, s in ROWS).encode())
-    cur = cursor()
+    cur = hive_cursor()
     cur.execute(f"CREATE EXTERNAL TABLE {table} (id INT, page STRING, score DOUBLE) "
                 f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' STORED AS TEXTFILE LOCATION '{folder}'")
     cur.execute(f"SELECT count(*) FROM {table}")
@@ -48,7 +44,7 @@ def test_insert_select_runs_on_yarn_and_succeeds():
     run = uuid.uuid4().hex[:8]
     folder, source, target = f"/tmp/e2e-hive-agg-{run}", f"e2e_src_{run}", f"e2e_agg_{run}"
     webhdfs.put(f"{folder}/part-0.csv", "".join(f"{i},{p},{s}\n" for i, p, s in ROWS).encode())
-    cur = cursor()
+    cur = hive_cursor()
     cur.execute(f"CREATE EXTERNAL TABLE {source} (id INT, page STRING, score DOUBLE) "
                 f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION '{folder}'")
     cur.execute(f"CREATE TABLE {target} (page STRING, views BIGINT) STORED AS ORC")

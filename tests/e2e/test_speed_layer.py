@@ -26,9 +26,7 @@ SHOP = endpoints.url("shop")
 
 
 def visit(path, user, session, fault=None):
-    headers = {"X-Lab-User": user, "X-Lab-Session": session}
-    if fault:
-        headers["X-Lab-Fault"] = fault
+    headers = {"X-Lab-User": user, "X-Lab-Session": session, "X-Lab-Fault": fault or "none"}
     return requests.get(SHOP + path, headers=headers, timeout=30).status_code
 
 

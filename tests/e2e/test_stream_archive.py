@@ -62,7 +62,7 @@ def kill_while_publishing(partition, first, last, timeout=120):
     """SIGKILLs the driver as soon as a batch holding offsets first..last of the partition is being published (its
     staging folder exists: files written, being renamed into place). Returns that batch id and whether its staging
     folder was still there after the kill (the kill landed mid-publish, not just after)."""
-    staging = paths.staging_dir("archive", 0).rsplit("/", 1)[0]
+    staging = paths.staging_root("archive")
     seen, deadline = set(), time.monotonic() + timeout
     while time.monotonic() < deadline:
         for entry in webhdfs.list_dir(staging):

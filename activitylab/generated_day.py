@@ -1,0 +1,92 @@
+"""A generated day of activity on the three sites, in the contract's schema: users browsing in sessions (entry
+pages, paths, idle gaps, logouts), the shop's funnel, 5xx errors, several countries and devices.
+
+The batch layer's end-to-end test sends one to Kafka for a day nothing else writes to, and `lab bench batch` sizes
+the daily DAG with it. Seeded: the same arguments give the same events (ids included).
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+
+from activity_contract.events import build_event
+
+PLACES = (("DE", "Berlin"), ("FR", "Paris"), ("NL", "Utrecht"), ("US", "Boston"), ("IN", "Pune"), ("BR", "Recife"))
+DEVICES = (("desktop", "Linux", "Firefox"), ("mobile", "Android", "Chrome"), ("tablet", "iOS", "Safari"))
+NEWS_SECTIONS = ("world", "tech", "sport")
+OTHER_EVENTS = {"shop": ("click", "search", "scroll"), "news": ("scroll", "share", "click"),
+                "learn": ("video_play", "quiz_submit", "scroll")}
+
+
+def _next_page(app: str, rnd: random.Random, page: str) -> tuple[str, str]:
+    """A (page, section) a user of this site goes to next."""
+    if app == "shop":
+        if page.startswith("/product/") and rnd.random() < 0.35:
+            return "/cart", "cart"
+        if page == "/cart":
+            return ("/checkout", "checkout") if rnd.random() < 0.6 else ("/", "home")
+        return (f"/product/{rnd.randint(1, 12)}", "catalog") if rnd.random() < 0.8 else ("/", "home")
+    if app == "news":
+        section = rnd.choice(NEWS_SECTIONS)
+        return (f"/{section}/article-{rnd.randint(1, 15)}", section) if rnd.random() < 0.85 else ("/", "home")
+    return (f"/course/{rnd.randint(1, 5)}/lesson/{rnd.randint(1, 4)}", "courses") if rnd.random() < 0.85 \
+        else ("/courses", "courses")
+
+
+class _Session:
+    """One visit: events at increasing times from `start`, within the day."""
+
+    def __init__(self, rnd: random.Random, app: str, user: str, profile: tuple, start: datetime, end: datetime):
+        self.rnd, self.app, self.user, self.profile, self.t, self.end = rnd, app, user, profile, start, end
+        self.sid = f"s-{uuid.UUID(int=rnd.getrandbits(128)).hex[:16]}"
+        self.page, self.section, self.events = "/", "home", []
+
+    def emit(self, event_type: str, status: int = 200, latency: float = 0.0, target: str | None = None) -> bool:
+        if self.t >= self.end:
+            return False
+        (country, city), (device, os_name, browser) = self.profile
+        self.events.append(build_event(
+            event_type=event_type, app_id=self.app, user_id=self.user, session_id=self.sid, page=self.page,
+            section=self.section, http_status=status, latency_ms=latency, target=target, country=country, city=city,
+            device_type=device, os=os_name, browser=browser, user_agent=f"activity-lab-generated {browser}",
+            event_time=self.t, event_id=str(uuid.UUID(int=self.rnd.getrandbits(128), version=4)), validate=False))
+        self.t += timedelta(seconds=self.rnd.uniform(2, 240))
+        return True
+
+    def view(self, page: str, section: str) -> bool:
+        self.page, self.section = page, section
+        status = 500 if self.rnd.random() < 0.03 else 200
+        return self.emit("page_view", status, round(self.rnd.lognormvariate(3.5, 0.6), 3))
+
+    def browse(self, pages: int) -> list[dict]:
+        ok = self.view(*(("/", "home") if self.rnd.random() < 0.6 else _next_page(self.app, self.rnd, "/")))
+        for _ in range(pages - 1):
+            if not ok:
+                break
+            if self.rnd.random() < 0.3:
+                self.emit(self.rnd.choice(OTHER_EVENTS[self.app]), target=f"#e{self.rnd.randint(1, 9)}")
+            if self.app == "shop" and self.page.startswith("/product/") and self.rnd.random() < 0.4:
+                self.emit("add_to_cart", target=self.page.rsplit("/", 1)[1])
+            if self.app == "shop" and self.page == "/checkout" and self.rnd.random() < 0.7:
+                self.emit("purchase", target=f"order-{self.rnd.randint(1000, 9999)}")
+            ok = self.view(*_next_page(self.app, self.rnd, self.page))
+        if ok and self.rnd.random() < 0.2:
+            self.emit("logout")
+        return self.events
+
+
+def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen") -> list[dict]:
+    """About `events` events (whole sessions, so a few more) on `day` (UTC) by users `<prefix>-<app>-NNN`, in time
+    order. Each user keeps one country and device."""
+    rnd = random.Random(seed)
+    start = datetime.combine(day, time(), tzinfo=timezone.utc)
+    end = start + timedelta(days=1)
+    users = [(app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)))
+             for app in ("shop", "news", "learn") for i in range(users_per_app)]
+    out: list[dict] = []
+    while len(out) < events:
+        app, user, profile = rnd.choice(users)
+        begin = start + timedelta(seconds=rnd.uniform(0, 86_000))
+        out += _Session(rnd, app, user, profile, begin, end).browse(rnd.randint(1, 8))
+    return sorted(out, key=lambda e: (e["event_time"], e["event_id"]))

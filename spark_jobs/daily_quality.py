@@ -1,0 +1,74 @@
+"""The daily batch's data-quality task: the day's counts reconciled across layers; any mismatch fails the run.
+
+    spark-submit spark_jobs/daily_quality.py --date 2026-12-01
+
+Checks (each prints expected, actual and, on a mismatch, what differs):
+- `archive_once`: the archive's distinct event_ids for the day (its Parquet files under /data/raw/events/dt=D,
+  read straight from HDFS) = the rows of Hive `events` for dt=D. A file copied twice, or a partition Hive does
+  not know, breaks it; the mismatch names the files holding the repeated ids.
+- `page_views`: the sum of `views` in `page_stats_daily` for dt=D = the day's distinct `page_view` events.
+"""
+from __future__ import annotations
+
+import sys
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from activity_contract import names
+from day_arg import parse_day
+
+DATABASE = "activity"
+
+
+def archive_once(spark, day: str) -> tuple[int, int, str]:
+    folder = f"{names.HDFS_RAW_EVENTS}/dt={day}"
+    hadoop = spark._jvm.org.apache.hadoop.fs
+    fs = hadoop.FileSystem.get(spark._jsc.hadoopConfiguration())
+    files = spark.read.parquet(folder).withColumn("file", F.input_file_name()) \
+        if fs.exists(hadoop.Path(folder)) else None
+    ids = files.select("event_id").distinct().count() if files is not None else 0
+    rows = spark.table(f"{DATABASE}.events").where(F.col("dt") == day).count()
+    detail = ""
+    if rows != ids and files is not None:
+        repeated = files.groupBy("event_id").agg(F.count(F.lit(1)).alias("n")).where("n > 1")
+        where = (files.join(repeated, "event_id").groupBy("file").count().orderBy(F.desc("count")).limit(5)
+                 .collect())
+        detail = (f"{repeated.count()} event_ids in more than one row; files holding them: "
+                  + ", ".join(f"{r['file']} ({r['count']})" for r in where)) if where else \
+            "Hive `events` does not read what the folder holds (partition not registered? run MSCK REPAIR TABLE events)"
+    return ids, rows, detail
+
+
+def page_views(spark, day: str) -> tuple[int, int, str]:
+    expected = (spark.table(f"{DATABASE}.events").where((F.col("dt") == day) & (F.col("event_type") == "page_view"))
+                .select("event_id").distinct().count())
+    actual = (spark.table(f"{DATABASE}.page_stats_daily").where(F.col("dt") == day)
+              .agg(F.coalesce(F.sum("views"), F.lit(0))).first()[0])
+    return expected, int(actual), "" if expected == actual else "page_stats_daily is stale or wrong: rerun spark_etl"
+
+
+CHECKS = {"archive_once": archive_once, "page_views": page_views}
+
+
+def main(argv: list[str]) -> int:
+    day = parse_day(argv, __doc__.splitlines()[0])
+    spark = SparkSession.builder.appName(f"activity data quality {day}").enableHiveSupport().getOrCreate()
+    failed = []
+    for name, check in CHECKS.items():
+        expected, actual, detail = check(spark, day)
+        ok = expected == actual
+        print(f"data quality {day}: {name:<14} expected {expected:>9} actual {actual:>9}  {'ok' if ok else 'MISMATCH'}"
+              + (f"  {detail}" if detail else ""), flush=True)
+        if not ok:
+            failed.append(f"{name} (expected {expected}, actual {actual})")
+    spark.stop()
+    if failed:
+        print(f"data quality {day}: FAILED: mismatch in " + "; ".join(failed), file=sys.stderr)
+        return 1
+    print(f"data quality {day}: all {len(CHECKS)} checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

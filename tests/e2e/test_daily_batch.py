@@ -1,0 +1,134 @@
+"""The daily batch DAG `activity_daily_batch`, triggered through Airflow's REST API for a day only this test writes
+to: a generated day of ~1 200 events of 30 users (sessions, paths, the shop's funnel, errors, six places) sent to
+Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN.
+
+Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka. The
+day is then run again with a copy of one of its archive files in place: the tables come out identical (no
+duplicate rows) and the data-quality task fails the run, naming the mismatch and the file.
+"""
+import json
+import random
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from kafka import KafkaProducer
+from lab_archive import hive_rows, wait_for
+
+import batch_oracle as oracle
+from activity_contract import names
+from activitylab import endpoints, webhdfs
+from activitylab.airflow import DAILY_BATCH, Airflow
+from activitylab.generated_day import generate_day
+from activitylab.topic_reader import end_offsets, read_range
+
+RUN = uuid.uuid4().hex[:8]
+# A day of 2025 nothing else writes to (the lab's users write today and recent days).
+DAY = date(2025, 1, 1) + timedelta(days=random.Random(RUN).randrange(330))
+DS = DAY.isoformat()
+
+# table -> (key columns, value columns, the oracle's rows keyed alike)
+TABLES = {
+    "page_stats_daily": (("app_id", "page"), ("views", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors",
+                                              "entries", "exits"), oracle.page_stats),
+    "section_engagement_daily": (("app_id", "section"), ("events", "page_views", "unique_users",
+                                                         "avg_time_on_page_s"), oracle.section_engagement),
+    "navigation_paths_daily": (("app_id", "from_page", "to_page"), ("transitions",), oracle.navigation_paths),
+    "geo_traffic_daily": (("app_id", "country", "city"), ("events", "page_views", "unique_users"),
+                          oracle.geo_traffic),
+    "sessions_daily": (("app_id",), ("sessions", "bounce_rate", "avg_duration_s", "pages_per_session",
+                                     "top_entry_page", "top_exit_page"), oracle.session_summary),
+    "shop_funnel_daily": (("step",), ("sessions",), oracle.funnel),
+}
+
+
+def hive_table(table):
+    """{key: {column: value}} of the table's rows for the day, and the number of rows (to catch repeated keys)."""
+    keys, values, _ = TABLES[table]
+    rows = hive_rows(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = '{DS}'")
+    out = {(r[0] if len(keys) == 1 else tuple(r[:len(keys)])): dict(zip(values, r[len(keys):])) for r in rows}
+    return out, len(rows)
+
+
+def expected_table(table, events):
+    keys, values, compute = TABLES[table]
+    rows = compute(events)   # {key: {column: value}}, or {key: count} for a table of one value column
+    return {k: {c: v for c, v in row.items() if c in values} if isinstance(row, dict) else {values[0]: row}
+            for k, row in rows.items()}
+
+
+def assert_equal_tables(table, got, want):
+    assert set(got) == set(want), (f"{table}: keys differ: only in Hive {sorted(set(got) - set(want))[:5]}, "
+                                   f"only in the test's computation {sorted(set(want) - set(got))[:5]}")
+    for key, row in want.items():
+        for column, value in row.items():
+            if isinstance(value, float):   # latencies within 1 ms; rates and durations to float precision
+                assert got[key][column] == pytest.approx(value, rel=1e-9, abs=1e-6), (table, key, column)
+            else:
+                assert got[key][column] == value, (table, key, column, got[key][column], value)
+
+
+def send_day(events):
+    """Sends the events keyed by user (as the sites do) and reads back from Kafka what the topic then holds of
+    them: the raw events the test computes its answers from."""
+    before = end_offsets(names.TOPIC_EVENTS)
+    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all", linger_ms=20)
+    for e in events:
+        producer.send(names.TOPIC_EVENTS, key=e["user_id"].encode(), value=json.dumps(e).encode())
+    producer.flush(60)
+    producer.close()
+    records = read_range(before, end_offsets(names.TOPIC_EVENTS))
+    ours = {e["event_id"] for e in events}
+    back = [json.loads(r.value) for r in records if r.key and r.key.decode().startswith(f"e2e{RUN}-")]
+    assert {e["event_id"] for e in back} == ours
+    return back
+
+
+def run_day(client):
+    run_id = client.run_for_day(DAILY_BATCH, datetime.combine(DAY, datetime.min.time(), timezone.utc))
+    state = client.wait(DAILY_BATCH, run_id, timeout=1500)
+    tasks = client.task_states(DAILY_BATCH, run_id)
+    failed = {t: client.task_log(DAILY_BATCH, run_id, t)[-3000:] for t, s in tasks.items() if s == "failed"}
+    assert state == "success", f"run {run_id} of {DS}: {state}; failed: {failed}"
+    assert tasks == {"spark_etl": "success", "data_quality": "success"}, tasks
+    return run_id
+
+
+def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically():
+    events = send_day(generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}"))
+    wait_for(f"the {len(events)} events of {DS} in Hive `events`",
+             lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
+    client = Airflow()
+
+    first_run = run_day(client)
+    first = {}
+    for table in TABLES:
+        got, rows = hive_table(table)
+        assert rows == len(got), f"{table}: {rows} rows for {len(got)} keys"
+        assert_equal_tables(table, got, expected_table(table, events))
+        first[table] = got
+    pages = first["page_stats_daily"]
+    assert sum(r["views"] for r in pages.values()) == sum(e["event_type"] == "page_view" for e in events)
+    assert sum(r["errors"] for r in pages.values()) > 0 and first["shop_funnel_daily"]["purchase"]["sessions"] > 0
+    print(f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
+          f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
+
+    # Again, with a copy of one archive file in the day's folder (the same events twice where Hive reads): the ETL
+    # reads each event once and rebuilds identical tables; data quality fails the run, naming the file.
+    folder = f"{names.HDFS_RAW_EVENTS}/dt={DS}"
+    source = next(f["pathSuffix"] for f in webhdfs.list_dir(folder) if f["pathSuffix"].endswith(".parquet"))
+    copy = f"{folder}/part-copy-{RUN}.parquet"
+    webhdfs.put(copy, webhdfs.read(f"{folder}/{source}"))
+    try:
+        second_run = client.run_for_day(DAILY_BATCH, datetime.combine(DAY, datetime.min.time(), timezone.utc))
+        assert second_run == first_run   # Airflow keeps one run per logical date: it ran again, cleared
+        state = client.wait(DAILY_BATCH, second_run, timeout=1500)
+        tasks = client.task_states(DAILY_BATCH, second_run)
+        log = client.task_log(DAILY_BATCH, second_run, "data_quality")
+    finally:
+        webhdfs.delete(copy)
+    assert (state, tasks) == ("failed", {"spark_etl": "success", "data_quality": "failed"}), log[-3000:]
+    assert "archive_once" in log and "MISMATCH" in log and f"part-copy-{RUN}.parquet" in log, log[-3000:]
+    for table in TABLES:
+        got, rows = hive_table(table)
+        assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
