@@ -101,8 +101,11 @@ def cmd_batch(args):
         print(f"lab batch run: --date must be YYYY-MM-DD, not {args.date!r}")
         return 2
     if day.date() >= datetime.now(timezone.utc).date():
-        print(f"lab batch run: {args.date} is not over yet: its tables will hold the events archived so far, and "
-              "data_quality fails if more arrive while the run is going")
+        # Airflow keeps one run per logical date: a run now would also stand in for the nightly run of that day.
+        print(f"lab batch run: {args.date} (UTC) is not over yet; the DAG runs it by itself after midnight UTC. "
+              "For a look at the day so far: lab shell -- spark-submit /opt/lab/spark_jobs/daily_etl.py "
+              f"--date {args.date}")
+        return 2
     try:
         return airflow.trigger(airflow.DAILY_BATCH, wait=not args.no_wait, timeout=args.timeout, logical_date=day)
     except (RuntimeError, OSError) as exc:
@@ -237,7 +240,7 @@ def main(argv=None):
     p.add_argument("action", choices=["run"])
     p.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
     p.add_argument("--no-wait", action="store_true", help="trigger only")
-    p.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the run")
+    p.add_argument("--timeout", type=float, default=7200, help="seconds to wait for the run")
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "

@@ -1,8 +1,8 @@
 """A generated day of activity on the three sites, in the contract's schema: users browsing in sessions (entry
 pages, paths, idle gaps, logouts), the shop's funnel, 5xx errors, several countries and devices.
 
-The batch layer's end-to-end test sends one to Kafka for a day nothing else writes to, and `lab bench batch` sizes
-the daily DAG with it. Seeded: the same arguments give the same events (ids included).
+The batch layer's end-to-end test sends one to Kafka for a day nothing else writes to (the batch benchmark is to
+size the daily DAG with it). Seeded: the same arguments give the same events (ids included).
 """
 from __future__ import annotations
 

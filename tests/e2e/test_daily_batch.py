@@ -62,7 +62,7 @@ def assert_equal_tables(table, got, want):
                                    f"only in the test's computation {sorted(set(want) - set(got))[:5]}")
     for key, row in want.items():
         for column, value in row.items():
-            if isinstance(value, float):   # latencies within 1 ms; rates and durations to float precision
+            if isinstance(value, float):   # to float precision (the acceptance asks latencies within 1 ms)
                 assert got[key][column] == pytest.approx(value, rel=1e-9, abs=1e-6), (table, key, column)
             else:
                 assert got[key][column] == value, (table, key, column, got[key][column], value)
