@@ -36,7 +36,7 @@ def test_smoke_passes_every_component_check():
                      r"History Server", proc.stdout), proc.stdout
     assert "sqoop eval on MariaDB gives 42; Apache Pig version 0.18.0" in proc.stdout
     assert (f"ok   Airflow         4 components healthy on {endpoints.address('airflow-api-server')}; admin signed in; "
-            "DAGs lab_smoke") in proc.stdout
+            "DAGs activity_daily_batch, lab_smoke, no import error") in proc.stdout
 
 
 def test_urls_lists_the_batch_engines():
@@ -62,6 +62,8 @@ def test_airflow_status_reports_healthy_components_and_the_dags():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Airflow metadatabase healthy, scheduler healthy, dag_processor healthy, triggerer healthy" in proc.stdout
     assert re.search(r"^  lab_smoke\s+(paused|active)", proc.stdout, re.M), proc.stdout
+    # The daily batch runs by itself: active from the start, at midnight UTC.
+    assert re.search(r"^  activity_daily_batch\s+active\s+At 00:00$", proc.stdout, re.M), proc.stdout
 
 
 def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():
