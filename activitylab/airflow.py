@@ -40,9 +40,13 @@ class Airflow:
             raise RuntimeError(f"Airflow {method} /api/v2{path}: HTTP {r.status_code} {r.text[:300]}")
         return r.json() if r.content else None
 
+    def unpause(self, dag_id: str) -> None:
+        """A paused DAG's runs wait: every way of starting one unpauses it first."""
+        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
+
     def trigger(self, dag_id: str, conf: dict | None = None, logical_date: datetime | None = None) -> str:
         """Unpauses the DAG and starts a new run now, for `logical_date` (default: now); returns its run id."""
-        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
+        self.unpause(dag_id)
         now = datetime.now(timezone.utc)
         logical = logical_date or now
         run_id = f"lab__{logical.strftime('%Y-%m-%d')}__{now.strftime('%Y%m%dT%H%M%S%f')}"
@@ -59,7 +63,7 @@ class Airflow:
         if not runs:
             return self.trigger(dag_id, logical_date=day)
         run_id = runs[0]["dag_run_id"]
-        self.api("PATCH", f"/dags/{dag_id}", json={"is_paused": False})
+        self.unpause(dag_id)
         self.api("POST", f"/dags/{dag_id}/dagRuns/{run_id}/clear", json={"dry_run": False})
         return run_id
 

@@ -8,7 +8,6 @@ import time
 from .compose import exec_in
 
 
-
 def read_status() -> dict | None:
     """The driver's status file, wherever the service's STREAM_STATUS_FILE (compose.yaml) puts it."""
     proc = exec_in("spark-streaming", "sh", "-c", 'cat "$STREAM_STATUS_FILE"', timeout=30)

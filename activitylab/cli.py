@@ -91,10 +91,11 @@ def cmd_airflow(args):
 
 
 def cmd_batch(args):
+    import re
     from datetime import datetime, timezone
     from . import airflow
     try:
-        if len(args.date) != 10:   # strptime takes 2025-1-1 too
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):   # strptime takes 2025-1-1 too
             raise ValueError(args.date)
         day = datetime.strptime(args.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
     except ValueError:

@@ -12,9 +12,10 @@ import sys
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
+from activity_contract import names
 from day_arg import parse_day
 
-DATABASE = "activity"
+DATABASE = names.HIVE_DATABASE
 SESSION_GAP_S = 30 * 60
 FUNNEL_STEPS = ("product", "add_to_cart", "checkout", "purchase")
 

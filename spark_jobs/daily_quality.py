@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from activity_contract import names
 from day_arg import parse_day
 
-DATABASE = "activity"
+DATABASE = names.HIVE_DATABASE
 
 
 def archive_once(spark, day: str) -> tuple[int, int, str]:

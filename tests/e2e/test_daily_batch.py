@@ -26,6 +26,7 @@ RUN = uuid.uuid4().hex[:8]
 # A day of 2025 nothing else writes to (the lab's users write today and recent days).
 DAY = date(2025, 1, 1) + timedelta(days=random.Random(RUN).randrange(330))
 DS = DAY.isoformat()
+LOGICAL_DATE = datetime.combine(DAY, datetime.min.time(), timezone.utc)
 
 # table -> (key columns, value columns, the oracle's rows keyed alike)
 TABLES = {
@@ -85,7 +86,7 @@ def send_day(events):
 
 
 def run_day(client):
-    run_id = client.run_for_day(DAILY_BATCH, datetime.combine(DAY, datetime.min.time(), timezone.utc))
+    run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
     state = client.wait(DAILY_BATCH, run_id, timeout=1500)
     tasks = client.task_states(DAILY_BATCH, run_id)
     failed = {t: client.task_log(DAILY_BATCH, run_id, t)[-3000:] for t, s in tasks.items() if s == "failed"}
@@ -120,7 +121,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     copy = f"{folder}/part-copy-{RUN}.parquet"
     webhdfs.put(copy, webhdfs.read(f"{folder}/{source}"))
     try:
-        second_run = client.run_for_day(DAILY_BATCH, datetime.combine(DAY, datetime.min.time(), timezone.utc))
+        second_run = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
         assert second_run == first_run   # Airflow keeps one run per logical date: it ran again, cleared
         state = client.wait(DAILY_BATCH, second_run, timeout=1500)
         tasks = client.task_states(DAILY_BATCH, second_run)
