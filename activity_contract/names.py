@@ -80,6 +80,8 @@ HDFS_LOGS = "/logs"                    # /logs/{app_id}/{access,error,perf}/dt=Y
 HDFS_RAW_EVENTS = "/data/raw/events"   # dt=YYYY-MM-DD/ Parquet (the event's UTC date)
 HDFS_REJECTED_EVENTS = "/data/raw/rejected"   # dt=YYYY-MM-DD/ Parquet: invalid messages and why (date received)
 HDFS_MINUTE_METRICS = "/data/metrics/minute"
+HDFS_WAREHOUSE = "/data/warehouse"     # {table}/ : the batch layer's Hive tables (daily ones under dt=YYYY-MM-DD/)
+HDFS_EXPORT = "/data/export"           # {table}/dt=YYYY-MM-DD/ : a day's KPIs as text, for Sqoop's export to MariaDB
 
 # ---- Hive
 HIVE_DATABASE = "activity"

@@ -3,10 +3,15 @@
 Scheduled daily for the day just ended; `lab batch run --date D` (or a trigger with logical_date D, or Airflow's
 backfill) runs any past day. Each task replaces that day's partitions, so running a day again leaves the same rows.
 
-    spark_etl     the archive's day (Hive `events`) into the daily tables (spark_jobs/daily_etl.py, on YARN)
+    sqoop_import  MariaDB's user profiles changed since the last import into Hive `user_profiles`
+                  (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id)
+    spark_etl     the archive's day (Hive `events`) into the daily tables (spark_jobs/daily_etl.py, on YARN);
+                  skipped, with the tasks after it, for a day with no archive and no daily partition: nothing
+                  to build or replace (the first nightly run of a new lab, a backfill of a day without events)
+    sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py)
 
-The contract's other steps (Sqoop import and export, Pig logs, Mahout) join this chain as they land.
+The contract's other steps (Pig logs, Hive aggregates, Mahout) join this chain as they land.
 """
 from datetime import datetime, timedelta, timezone
 
@@ -14,8 +19,7 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-# The jobs import the lab's contract package (paths, names) from the edge image.
-SPARK_ENV = {"PYTHONPATH": "/opt/lab/src"}
+from activity_contract.names import HDFS_RAW_EVENTS, HDFS_WAREHOUSE
 
 with DAG(
     dag_id="activity_daily_batch",
@@ -30,14 +34,31 @@ with DAG(
     default_args={"retries": 0, "execution_timeout": timedelta(minutes=45)},
     tags=["lab", "batch"],
 ) as dag:
+    sqoop_import = BashOperator(
+        task_id="sqoop_import",
+        # The trailing space: a command ending in ".sh" would be read as a Jinja template file to render.
+        bash_command="/opt/lab/sqoop/import_profiles.sh ",
+    )
+    # One glob for the day's archive folder and every daily table's partition. None found: exit 99, Airflow's
+    # "skipped"; any other failure of the listing (HDFS down) fails the task with HDFS's message.
+    day_paths = f"{{{HDFS_RAW_EVENTS},{HDFS_WAREHOUSE}/*}}/dt={{{{ ds }}}}"
     spark_etl = BashOperator(
         task_id="spark_etl",
-        bash_command="spark-submit /opt/lab/spark_jobs/daily_etl.py --date {{ ds }}",
-        env=SPARK_ENV, append_env=True,
+        bash_command=(
+            f"if ! listing=$(hdfs dfs -ls -d '{day_paths}' 2>&1); then "
+            "case $listing in "
+            "*'No such file or directory'*) echo 'no archive and no daily partition for {{ ds }}: nothing to build';"
+            " exit 99 ;; "
+            "*) echo \"$listing\" >&2; exit 1 ;; esac; fi; "
+            "spark-submit /opt/lab/spark_jobs/daily_etl.py --date {{ ds }}"
+        ),
+    )
+    sqoop_export = BashOperator(
+        task_id="sqoop_export",
+        bash_command="/opt/lab/sqoop/export_kpis.sh {{ ds }}",
     )
     data_quality = BashOperator(
         task_id="data_quality",
         bash_command="spark-submit /opt/lab/spark_jobs/daily_quality.py --date {{ ds }}",
-        env=SPARK_ENV, append_env=True,
     )
-    spark_etl >> data_quality
+    sqoop_import >> spark_etl >> sqoop_export >> data_quality

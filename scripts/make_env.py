@@ -21,8 +21,17 @@ def generated(value):
     if value == "<generated-fernet-key>":   # Airflow's Fernet key: 32 random bytes, URL-safe base64
         return base64.urlsafe_b64encode(os.urandom(32)).decode()
     if value == "<generated-kafka-id>":
-        return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        return kafka_cluster_id()
     return value
+
+
+def kafka_cluster_id():
+    """A KRaft cluster id: a UUID in URL-safe base64, never starting with '-' (kafka-storage would take it for an
+    option; Kafka's own Uuid.randomUuid() draws again for the same reason)."""
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid
 
 
 def parse(path):

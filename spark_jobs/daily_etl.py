@@ -16,6 +16,7 @@ from activity_contract import names
 from day_arg import parse_day
 
 DATABASE = names.HIVE_DATABASE
+EXPORTED = ("page_stats_daily",)   # tables whose day also goes to MariaDB (sqoop/export_kpis.sh)
 SESSION_GAP_S = 30 * 60
 FUNNEL_STEPS = ("product", "add_to_cart", "checkout", "purchase")
 
@@ -137,6 +138,14 @@ def overwrite_day(table: DataFrame, name: str, day: str) -> int:
     return count
 
 
+def write_export(table: DataFrame, name: str, day: str) -> None:
+    """The day's rows as one tab-separated text file for Sqoop's export (it cannot read Parquet without Kite's
+    metadata): HDFS_EXPORT/<table>/dt=<day>/, replaced whole; NULL written as \\N, as Sqoop reads it."""
+    (table.withColumn("dt", F.lit(day)).select("dt", *table.columns).coalesce(1).write.mode("overwrite")
+     .option("sep", "\t").option("nullValue", "\\N").option("emptyValue", "")
+     .csv(f"{names.HDFS_EXPORT}/{name}/dt={day}"))
+
+
 def main(argv: list[str]) -> int:
     day = parse_day(argv, __doc__.splitlines()[0])
     spark = (SparkSession.builder.appName(f"activity daily ETL {day}").enableHiveSupport()
@@ -155,6 +164,8 @@ def main(argv: list[str]) -> int:
               "shop_funnel_daily": shop_funnel(sessions)}
     for name, table in tables.items():
         print(f"daily ETL {day}: {name} <- {overwrite_day(table, name, day)} rows")
+        if name in EXPORTED:
+            write_export(spark.table(f"{DATABASE}.{name}").where(F.col("dt") == day).drop("dt"), name, day)
     spark.stop()
     return 0
 

@@ -2,9 +2,12 @@
 to: a generated day of ~1 200 events of 30 users (sessions, paths, the shop's funnel, errors, six places) sent to
 Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN.
 
-Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka. The
-day is then run again with a copy of one of its archive files in place: the tables come out identical (no
-duplicate rows) and the data-quality task fails the run, naming the mismatch and the file.
+Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka, and
+Hive `user_profiles` (the run's Sqoop import) equals MariaDB's, and MariaDB's `page_stats_daily` (the Sqoop export)
+equals Hive's. The test then changes three profiles in MariaDB and
+runs the day again with a copy of one of its archive files in place: the import takes exactly those three changes,
+the tables, Hive's and the exported ones, come out identical (no duplicate rows) and the data-quality task fails the run, naming the mismatch and
+the file.
 """
 import json
 import random
@@ -14,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from kafka import KafkaProducer
 from lab_archive import hive_rows, wait_for
+from lab_mariadb import mariadb, profiles
 
 import batch_oracle as oracle
 from activity_contract import names
@@ -69,6 +73,42 @@ def assert_equal_tables(table, got, want):
                 assert got[key][column] == value, (table, key, column, got[key][column], value)
 
 
+def hive_profiles():
+    """Hive `user_profiles` in the shape of lab_mariadb.profiles() (PyHive gives DATE as text, TIMESTAMP as a
+    datetime), and its number of rows (one per user)."""
+    rows = hive_rows("SELECT user_id, full_name, email, signup_date, plan, country, age_band, marketing_opt_in, "
+                     "updated_at FROM user_profiles")
+    return {r[0]: tuple(r[1:3]) + (date.fromisoformat(r[3]),) + tuple(r[4:9]) for r in rows}, len(rows)
+
+
+def assert_profiles_imported():
+    hive, rows = hive_profiles()
+    want = profiles()
+    assert rows == len(hive), f"user_profiles: {rows} rows for {len(hive)} users"
+    assert set(hive) == set(want), sorted(set(hive) ^ set(want))[:5]
+    differ = {u: (hive[u], want[u]) for u in want if hive[u] != want[u]}
+    assert not differ, f"{len(differ)} profiles differ (Hive, MariaDB): {list(differ.items())[:3]}"
+    return want
+
+
+def mariadb_page_stats():
+    """MariaDB page_stats_daily for the day (the DAG's Sqoop export), keyed like hive_table('page_stats_daily')."""
+    _, values, _ = TABLES["page_stats_daily"]
+    with mariadb() as db, db.cursor() as cur:
+        cur.execute(f"SELECT app_id, page, {', '.join(values)} FROM page_stats_daily WHERE dt = %s", (DS,))
+        rows = cur.fetchall()
+    return {(r[0], r[1]): dict(zip(values, r[2:])) for r in rows}, len(rows)
+
+
+def change_profiles(users):
+    """What a user's account page does: a new plan, the opt-in flipped, updated_at now (MariaDB's clock)."""
+    with mariadb() as db, db.cursor() as cur:
+        for user in users:
+            cur.execute("UPDATE user_profiles SET plan = IF(plan = 'pro', 'free', 'pro'), "
+                        "marketing_opt_in = NOT marketing_opt_in, updated_at = NOW(6) WHERE user_id = %s", (user,))
+            assert cur.rowcount == 1, user
+
+
 def send_day(events):
     """Sends the events keyed by user (as the sites do) and reads back from Kafka what the topic then holds of
     them: the raw events the test computes its answers from."""
@@ -91,7 +131,8 @@ def run_day(client):
     tasks = client.task_states(DAILY_BATCH, run_id)
     failed = {t: client.task_log(DAILY_BATCH, run_id, t)[-3000:] for t, s in tasks.items() if s == "failed"}
     assert state == "success", f"run {run_id} of {DS}: {state}; failed: {failed}"
-    assert tasks == {"spark_etl": "success", "data_quality": "success"}, tasks
+    assert tasks == {"sqoop_import": "success", "spark_etl": "success", "sqoop_export": "success",
+                     "data_quality": "success"}, tasks
     return run_id
 
 
@@ -114,7 +155,13 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     print(f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
           f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
 
-    # Again, with a copy of one archive file in the day's folder (the same events twice where Hive reads): the ETL
+    assert mariadb_page_stats() == (pages, len(pages))   # the export: Hive's rows, value for value
+    seeded = assert_profiles_imported()
+    assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded)
+    changed = random.Random(RUN).sample(sorted(seeded), 3)
+    change_profiles(changed)
+
+    # Again, with three profiles changed, and a copy of one archive file in the day's folder (the same events twice where Hive reads): the ETL
     # reads each event once and rebuilds identical tables; data quality fails the run, naming the file.
     folder = f"{names.HDFS_RAW_EVENTS}/dt={DS}"
     source = next(f["pathSuffix"] for f in webhdfs.list_dir(folder) if f["pathSuffix"].endswith(".parquet"))
@@ -126,10 +173,16 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
         state = client.wait(DAILY_BATCH, second_run, timeout=1500)
         tasks = client.task_states(DAILY_BATCH, second_run)
         log = client.task_log(DAILY_BATCH, second_run, "data_quality")
+        import_log = client.task_log(DAILY_BATCH, second_run, "sqoop_import")
     finally:
         webhdfs.delete(copy)
-    assert (state, tasks) == ("failed", {"spark_etl": "success", "data_quality": "failed"}), log[-3000:]
+    assert (state, tasks) == ("failed", {"sqoop_import": "success", "spark_etl": "success", "sqoop_export": "success",
+                                         "data_quality": "failed"}), log[-3000:]
+    assert "user_profiles: imported 3 changed profile(s)" in import_log, import_log[-3000:]
+    now = assert_profiles_imported()
+    assert {u for u in now if now[u] != seeded[u]} == set(changed)
     assert "archive_once" in log and "MISMATCH" in log and f"part-copy-{RUN}.parquet" in log, log[-3000:]
     for table in TABLES:
         got, rows = hive_table(table)
         assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
+    assert mariadb_page_stats() == (pages, len(pages)), "MariaDB's exported rows differ after running the day again"

@@ -49,3 +49,11 @@ def test_wait_verdicts():
     assert classify(c("hdfs-init", "running")) == "waiting"
     assert classify(c("hdfs-init", "exited", exit_code=0)) == "ready"
     assert classify(c("hdfs-init", "exited", exit_code=2)) == "failed"
+
+
+def test_kafka_cluster_ids_never_start_with_a_dash(monkeypatch):
+    """kafka-storage took an id like '-jfvRK...' for an option and the broker never formatted its log directory."""
+    raw = iter([bytes([0xF8]) + bytes(15), bytes([0x12]) + bytes(15)])   # the first encodes to '-A...'
+    monkeypatch.setattr(make_env.uuid, "uuid4", lambda: type("U", (), {"bytes": next(raw)})())
+    cid = make_env.kafka_cluster_id()
+    assert cid == "EgAAAAAAAAAAAAAAAAAAAA" and len(cid) == 22
