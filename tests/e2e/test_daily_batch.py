@@ -2,12 +2,11 @@
 to: a generated day of ~1 200 events of 30 users (sessions, paths, the shop's funnel, errors, six places) sent to
 Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN.
 
-Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka, and
-Hive `user_profiles` (the run's Sqoop import) equals MariaDB's, and MariaDB's `page_stats_daily` (the Sqoop export)
-equals Hive's. The test then changes three profiles in MariaDB and
-runs the day again with a copy of one of its archive files in place: the import takes exactly those three changes,
-the tables, Hive's and the exported ones, come out identical (no duplicate rows) and the data-quality task fails the run, naming the mismatch and
-the file.
+Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka; Hive
+`user_profiles` (the run's Sqoop import) equals MariaDB's; MariaDB's `page_stats_daily` (the Sqoop export) equals
+Hive's. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive
+files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
+identical, with no duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
 import json
 import random
@@ -161,8 +160,9 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     changed = random.Random(RUN).sample(sorted(seeded), 3)
     change_profiles(changed)
 
-    # Again, with three profiles changed, and a copy of one archive file in the day's folder (the same events twice where Hive reads): the ETL
-    # reads each event once and rebuilds identical tables; data quality fails the run, naming the file.
+    # Again, with three profiles changed and a copy of one archive file in the day's folder (the same events twice
+    # where Hive reads): the import takes the three changes; the ETL reads each event once and rebuilds identical
+    # tables; data quality fails the run, naming the file.
     folder = f"{names.HDFS_RAW_EVENTS}/dt={DS}"
     source = next(f["pathSuffix"] for f in webhdfs.list_dir(folder) if f["pathSuffix"].endswith(".parquet"))
     copy = f"{folder}/part-copy-{RUN}.parquet"
