@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from activity_contract.names import APPS
 from producers.simulator.users import make_user
 
 TABLE = "activity.user_profiles"
-APPS = ("shop", "news", "learn")
-SIM_USERS_PER_APP = 10
+SIM_USERS_PER_APP = 10   # the sites' default SIM_USERS
 MEMBERS = 270
 PLANS = (("free", 6), ("plus", 3), ("pro", 1))
 AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
@@ -25,7 +25,7 @@ LAST = ("Adams", "Bauer", "Costa", "Dubois", "Eze", "Fischer", "Garcia", "Hansen
         "Martin", "Nakamura", "Okafor", "Patel", "Rossi", "Silva", "Tanaka", "Weber")
 FIRST_SIGNUP = date(2023, 1, 1)
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS activity.user_profiles (
+SCHEMA = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
   user_id          VARCHAR(64)  NOT NULL PRIMARY KEY,
   full_name        VARCHAR(120) NOT NULL,
   email            VARCHAR(190) NOT NULL,

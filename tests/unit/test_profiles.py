@@ -3,8 +3,9 @@ simulated user (with the home country the simulator gives them) and the extra me
 import os
 import re
 
+from activity_contract.names import APPS
 from activitylab.compose import ROOT
-from activitylab.profiles import MEMBERS, seed_profiles, seed_sql
+from activitylab.profiles import MEMBERS, SIM_USERS_PER_APP, seed_profiles, seed_sql
 from producers.simulator.users import make_user
 
 SEED_FILE = os.path.join(ROOT, "compose", "conf", "mariadb", "user_profiles.sql")
@@ -18,8 +19,8 @@ def test_the_committed_seed_is_what_the_generator_writes():
 def test_every_simulated_user_has_one_profile_with_its_home_country():
     rows = {r["user_id"]: r for r in seed_profiles()}
     assert len(rows) == len(seed_profiles()) == 30 + MEMBERS
-    for app in ("shop", "news", "learn"):
-        for i in range(1, 11):
+    for app in APPS:
+        for i in range(1, SIM_USERS_PER_APP + 1):
             user = make_user(app, i)
             assert rows[user.user_id]["country"] == user.country
 
