@@ -6,12 +6,15 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
     sqoop_import  MariaDB's user profiles changed since the last import into Hive `user_profiles`
                   (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id)
     spark_etl     the archive's day (Hive `events`) into the daily tables (spark_jobs/daily_etl.py, on YARN);
-                  skipped, with the tasks after it, for a day with no archive and no daily partition: nothing
-                  to build or replace (the first nightly run of a new lab, a backfill of a day without events)
+                  skipped, with the tasks after it, for a day with no archive, no access lines and no daily
+                  partition: nothing to build or replace (the first nightly run of a new lab, a backfill of a
+                  day without events)
+    pig_access_logs  the day's access lines in /logs normalized by Pig into Hive `access_logs`, lines that do
+                  not parse into `rejected_access_lines` (pig/access_logs.sh, on YARN)
     sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py)
 
-The contract's other steps (Pig logs, Hive aggregates, Mahout) join this chain as they land.
+The contract's other steps (Hive aggregates, Mahout) join this chain as they land.
 """
 from datetime import datetime, timedelta, timezone
 
@@ -19,7 +22,7 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from activity_contract.names import HDFS_RAW_EVENTS, HDFS_WAREHOUSE
+from activity_contract.names import HDFS_LOGS, HDFS_RAW_EVENTS, HDFS_WAREHOUSE
 
 with DAG(
     dag_id="activity_daily_batch",
@@ -39,9 +42,9 @@ with DAG(
         # The trailing space: a command ending in ".sh" would be read as a Jinja template file to render.
         bash_command="/opt/lab/sqoop/import_profiles.sh ",
     )
-    # One glob for the day's archive folder and every daily table's partition. None found: exit 99, Airflow's
-    # "skipped"; any other failure of the listing (HDFS down) fails the task with HDFS's message.
-    day_paths = f"{{{HDFS_RAW_EVENTS},{HDFS_WAREHOUSE}/*}}/dt={{{{ ds }}}}"
+    # One glob for the day's archive folder, access logs and every daily table's partition. None found: exit 99,
+    # Airflow's "skipped"; any other failure of the listing (HDFS down) fails the task with HDFS's message.
+    day_paths = f"{{{HDFS_RAW_EVENTS},{HDFS_LOGS}/*/access,{HDFS_WAREHOUSE}/*}}/dt={{{{ ds }}}}"
     spark_etl = BashOperator(
         task_id="spark_etl",
         bash_command=(
@@ -53,6 +56,10 @@ with DAG(
             "spark-submit /opt/lab/spark_jobs/daily_etl.py --date {{ ds }}"
         ),
     )
+    pig_access_logs = BashOperator(
+        task_id="pig_access_logs",
+        bash_command="/opt/lab/pig/access_logs.sh {{ ds }}",
+    )
     sqoop_export = BashOperator(
         task_id="sqoop_export",
         bash_command="/opt/lab/sqoop/export_kpis.sh {{ ds }}",
@@ -61,4 +68,4 @@ with DAG(
         task_id="data_quality",
         bash_command="spark-submit /opt/lab/spark_jobs/daily_quality.py --date {{ ds }}",
     )
-    sqoop_import >> spark_etl >> sqoop_export >> data_quality
+    sqoop_import >> spark_etl >> pig_access_logs >> sqoop_export >> data_quality

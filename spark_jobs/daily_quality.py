@@ -7,6 +7,8 @@ Checks (each prints expected, actual and, on a mismatch, what differs):
   read straight from HDFS) = the rows of Hive `events` for dt=D. A file copied twice, or a partition Hive does
   not know, breaks it; the mismatch names the files holding the repeated ids.
 - `page_views`: the sum of `views` in `page_stats_daily` for dt=D = the day's distinct `page_view` events.
+- `access_logs`: the day's access lines in HDFS /logs (every site's closed files, what Pig read) = the rows of
+  `access_logs` for dt=D + the lines Pig rejected (`rejected_access_lines`, reported when there are any).
 """
 from __future__ import annotations
 
@@ -48,7 +50,22 @@ def page_views(spark, day: str) -> tuple[int, int, str]:
     return expected, int(actual), "" if expected == actual else "page_stats_daily is stale or wrong: rerun spark_etl"
 
 
-CHECKS = {"archive_once": archive_once, "page_views": page_views}
+def access_logs(spark, day: str) -> tuple[int, int, str]:
+    hadoop = spark._jvm.org.apache.hadoop.fs
+    fs = hadoop.FileSystem.get(spark._jsc.hadoopConfiguration())
+    folders = [str(s.getPath()) for s in fs.globStatus(hadoop.Path(f"{names.HDFS_LOGS}/*/access/dt={day}")) or []]
+    lines = spark.read.text(folders).count() if folders else 0   # skips open files (_access.N.log.tmp), as Pig does
+    rows = spark.table(f"{DATABASE}.access_logs").where(F.col("dt") == day).count()
+    rejected = spark.table(f"{DATABASE}.rejected_access_lines").where(F.col("dt") == day).count()
+    detail = (f"{rejected} line(s) rejected: SELECT reason, line FROM {DATABASE}.rejected_access_lines "
+              f"WHERE dt = '{day}'") if rejected else ""
+    if lines != rows + rejected:
+        detail = (f"{rows} rows + {rejected} rejected for {lines} lines: access_logs is stale (lines arrived "
+                  f"after pig_access_logs ran?): rerun the day. {detail}").strip()
+    return lines, rows + rejected, detail
+
+
+CHECKS = {"archive_once": archive_once, "page_views": page_views, "access_logs": access_logs}
 
 
 def main(argv: list[str]) -> int:

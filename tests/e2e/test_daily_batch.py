@@ -1,30 +1,44 @@
 """The daily batch DAG `activity_daily_batch`, triggered through Airflow's REST API for a day only this test writes
 to: a generated day of ~1 200 events of 30 users (sessions, paths, the shop's funnel, errors, six places) sent to
-Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN.
+Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN; the
+day's page views as access lines (one log format per site) replayed through Flume into /logs, normalized by the
+DAG's Pig step.
 
 Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka; Hive
+`access_logs` holds every access line of the day once, each row equal field by field to the line as the lab's
+parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
 `user_profiles` (the run's Sqoop import) equals MariaDB's; MariaDB's `page_stats_daily` (the Sqoop export) equals
 Hive's. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive
 files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
 identical, with no duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
+import csv
 import json
 import random
+import re
+import subprocess
+import sys
 import uuid
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
 from lab_archive import hive_rows, wait_for
+from lab_logs import access_line, in_flume, wait_all_closed
 from lab_mariadb import mariadb, profiles
 
 import batch_oracle as oracle
 from activity_contract import names
-from activitylab import endpoints, webhdfs
+from activitylab import endpoints, flume, webhdfs
 from activitylab.airflow import DAILY_BATCH, Airflow
+from activitylab.clf import PATTERNS, parse_line
 from activitylab.generated_day import generate_day
+from activitylab.replay import LOG_ROOT, replay, wait_shipped
 from activitylab.topic_reader import end_offsets, read_range
 
+ROOT = Path(__file__).resolve().parents[2]
 RUN = uuid.uuid4().hex[:8]
 # A day of 2025 nothing else writes to (the lab's users write today and recent days).
 DAY = date(2025, 1, 1) + timedelta(days=random.Random(RUN).randrange(330))
@@ -124,19 +138,97 @@ def send_day(events):
     return back
 
 
+LOG_FORMATS = {"shop": "combined", "news": "common", "learn": "vcombined"}   # one per site: Pig reads them all
+ACCESS_COLUMNS = ("app_id", "vhost", "host", "ident", "authuser", "request_time", "method", "path", "protocol",
+                  "request", "status", "bytes", "referrer", "agent", "extras")
+
+
+def ship_access_logs(events, folder):
+    """The day's page views as access lines, replayed into each site's log (`lab replay`) and shipped by Flume to
+    /logs/APP/access/dt=DS; and one line with the day's time that is no access line (no size), written into the news
+    site's log folder as a server would: Flume files it under the day, Pig must reject it. Returns {app: lines} and
+    that line, once every file holding them is closed."""
+    rng = random.Random(RUN)
+    lines = {app: [access_line(e, fmt, rng) for e in events if e["app_id"] == app and e["event_type"] == "page_view"]
+             for app, fmt in LOG_FORMATS.items()}
+    for app, fmt in LOG_FORMATS.items():
+        source = folder / f"{app}-access.log"
+        source.write_text("\n".join(lines[app]) + "\n", encoding="latin-1")
+        report = replay(app, fmt, source, out=lambda *_: None)
+        assert (report.replayed, report.unparseable) == (len(lines[app]), []), (app, report.unparseable[:3])
+    bad = f'203.0.113.1 - - [{DAY.strftime("%d/%b/%Y")}:12:00:00 +0000] "GET /e2e{RUN} HTTP/1.1" 200'
+    target = f"{LOG_ROOT}/news/access-e2e{RUN}.log"
+    in_flume("sh", "-c", f"printf '%s\\n' '{bad}' > {target}")
+    wait_shipped(flume.container(), target, 120, out=lambda *_: None)
+    in_flume("rm", "-f", target)
+    for app in LOG_FORMATS:
+        wait_all_closed(app, "access", DS, len(lines[app]) + (app == "news"))
+    return lines, bad
+
+
+def expected_access_row(app, line):
+    """What `access_logs` holds for a line: the fields clf.py reads, the time in UTC."""
+    fmt = LOG_FORMATS[app]
+    p, fields = parse_line(line, fmt), PATTERNS[fmt].match(line).groupdict()
+    return (app, p.vhost, p.host, fields["ident"], fields["user"],
+            p.time.astimezone(timezone.utc).replace(tzinfo=None), p.method, p.path, p.protocol, p.request, p.status,
+            p.size, p.referer, p.agent, " ".join(p.extras) or None)
+
+
+def assert_access_logs(lines, bad):
+    rows = hive_rows(f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_logs WHERE dt = '{DS}'")
+    got = Counter(tuple(datetime.fromisoformat(v) if c == "request_time" and isinstance(v, str) else v
+                        for c, v in zip(ACCESS_COLUMNS, r)) for r in rows)
+    want = Counter(expected_access_row(app, line) for app, app_lines in lines.items() for line in app_lines)
+    assert sum(got.values()) == sum(want.values()), f"access_logs: {sum(got.values())} rows for {sum(want.values())} lines"
+    assert got == want, f"access_logs rows that are no line: {list((got - want).items())[:2]}, " \
+                        f"lines without their row: {list((want - got).items())[:2]}"
+    rejected = [tuple(r) for r in hive_rows(f"SELECT line, reason FROM rejected_access_lines WHERE dt = '{DS}'")]
+    assert rejected == [(bad, "not an access line of the Common Log Format family (common, combined, vcommon, "
+                               "vcombined)")], rejected
+
+
+def assert_access_logs_reconciled(log, lines):
+    n = sum(len(app_lines) for app_lines in lines.values()) + 1
+    assert re.search(rf"access_logs\s+expected\s+{n}\s+actual\s+{n}\s+ok\s+1 line\(s\) rejected", log), log[-3000:]
+
+
+def saved_query(name):
+    """`lab hive run NAME --hivevar day=DS` (hive/queries/NAME.sql), as CSV rows."""
+    run = subprocess.run([sys.executable, "-m", "activitylab.cli", "hive", "run", name, "--hivevar", f"day={DS}",
+                          "--outputformat=csv2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return list(csv.reader(line for line in run.stdout.splitlines() if line.strip()))
+
+
+def assert_page_hits_query(pages):
+    """The saved per-page hits and average latency query: the day's 25 busiest pages as page_stats_daily holds them."""
+    rows = saved_query("page-hits")
+    assert rows[0] == ["app_id", "page", "hits", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors"], rows[0]
+    busiest = sorted(pages.items(), key=lambda kv: (-kv[1]["views"], kv[0]))[:25]
+    assert [(r[0], r[1], int(r[2]), int(r[3]), int(r[6])) for r in rows[1:]] == [
+        (app, page, s["views"], s["unique_users"], s["errors"]) for (app, page), s in busiest]
+    for r, (_, s) in zip(rows[1:], busiest):   # latencies rounded to 0.1 ms
+        assert abs(float(r[4]) - s["avg_latency_ms"]) <= 0.05 + 1e-9 and \
+            abs(float(r[5]) - s["p95_latency_ms"]) <= 0.05 + 1e-9, (r, s)
+
+
 def run_day(client):
     run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
     state = client.wait(DAILY_BATCH, run_id, timeout=1500)
     tasks = client.task_states(DAILY_BATCH, run_id)
     failed = {t: client.task_log(DAILY_BATCH, run_id, t)[-3000:] for t, s in tasks.items() if s == "failed"}
     assert state == "success", f"run {run_id} of {DS}: {state}; failed: {failed}"
-    assert tasks == {"sqoop_import": "success", "spark_etl": "success", "sqoop_export": "success",
-                     "data_quality": "success"}, tasks
+    assert tasks == dict.fromkeys(TASKS, "success"), tasks
     return run_id
 
 
-def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically():
+TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "sqoop_export", "data_quality")
+
+
+def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
     events = send_day(generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}"))
+    access, bad_line = ship_access_logs(events, tmp_path)
     wait_for(f"the {len(events)} events of {DS} in Hive `events`",
              lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
     client = Airflow()
@@ -155,6 +247,9 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
           f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
 
     assert mariadb_page_stats() == (pages, len(pages))   # the export: Hive's rows, value for value
+    assert_access_logs(access, bad_line)
+    assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
+    assert_page_hits_query(pages)
     seeded = assert_profiles_imported()
     assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded)
     changed = random.Random(RUN).sample(sorted(seeded), 3)
@@ -176,8 +271,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
         import_log = client.task_log(DAILY_BATCH, second_run, "sqoop_import")
     finally:
         webhdfs.delete(copy)
-    assert (state, tasks) == ("failed", {"sqoop_import": "success", "spark_etl": "success", "sqoop_export": "success",
-                                         "data_quality": "failed"}), log[-3000:]
+    assert (state, tasks) == ("failed", {**dict.fromkeys(TASKS, "success"), "data_quality": "failed"}), log[-3000:]
     assert "user_profiles: imported 3 changed profile(s)" in import_log, import_log[-3000:]
     now = assert_profiles_imported()
     assert {u for u in now if now[u] != seeded[u]} == set(changed)
@@ -186,3 +280,5 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
         got, rows = hive_table(table)
         assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
     assert mariadb_page_stats() == (pages, len(pages)), "MariaDB's exported rows differ after running the day again"
+    assert_access_logs(access, bad_line)
+    assert_access_logs_reconciled(log, access)
