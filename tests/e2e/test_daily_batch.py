@@ -147,7 +147,7 @@ def ship_access_logs(events, folder):
     """The day's page views as access lines, replayed into each site's log (`lab replay`) and shipped by Flume to
     /logs/APP/access/dt=DS; and one line with the day's time that is no access line (no size), written into the news
     site's log folder as a server would: Flume files it under the day, Pig must reject it. Returns {app: lines} and
-    that line, once every file holding them is closed."""
+    that line; Flume closes the files a minute later (wait_access_logs_closed)."""
     rng = random.Random(RUN)
     lines = {app: [access_line(e, fmt, rng) for e in events if e["app_id"] == app and e["event_type"] == "page_view"]
              for app, fmt in LOG_FORMATS.items()}
@@ -161,9 +161,12 @@ def ship_access_logs(events, folder):
     in_flume("sh", "-c", f"printf '%s\\n' '{bad}' > {target}")
     wait_shipped(flume.container(), target, 120, out=lambda *_: None)
     in_flume("rm", "-f", target)
+    return lines, bad
+
+
+def wait_access_logs_closed(lines):
     for app in LOG_FORMATS:
         wait_all_closed(app, "access", DS, len(lines[app]) + (app == "news"))
-    return lines, bad
 
 
 def expected_access_row(app, line):
@@ -227,10 +230,12 @@ TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "sqoop_export", "data_q
 
 
 def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
-    events = send_day(generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}"))
-    access, bad_line = ship_access_logs(events, tmp_path)
+    generated = generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}")
+    access, bad_line = ship_access_logs(generated, tmp_path)   # first: Flume closes the files while the archive works
+    events = send_day(generated)
     wait_for(f"the {len(events)} events of {DS} in Hive `events`",
              lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
+    wait_access_logs_closed(access)
     client = Airflow()
 
     first_run = run_day(client)
