@@ -3,7 +3,7 @@
 -- of Hive `access_logs` (hive/ddl/40-access-logs.sql), one output folder per site; every line that does not parse
 -- goes to `rejected_access_lines` with its file and the reason. Nothing is dropped: lines in = rows + rejects.
 --
---   pig -param day=2026-12-01 -param logs=/logs -param out=/tmp/access_logs-run \
+--   pig -stop_on_failure -param day=2026-12-01 -param logs=/logs -param out=/tmp/access_logs-run \
 --       -param table=/data/warehouse/access_logs -param rejects=/data/warehouse/rejected_access_lines access_logs.pig
 --
 -- The rows are written to `out` first, then the day's partitions (folders app_id=APP/dt=DAY of `table`, dt=DAY of
@@ -93,7 +93,8 @@ STORE (FOREACH news GENERATE $1 ..) INTO '$out/app_id=news' USING PigStorage('\u
 STORE (FOREACH learn GENERATE $1 ..) INTO '$out/app_id=learn' USING PigStorage('\u0001');
 STORE (FOREACH bad GENERATE file, line, problem) INTO '$out/rejected' USING PigStorage('\u0001');
 
--- Publishing (Pig runs the STOREs above first, and stops here if they fail): the day's partitions replaced.
+-- Publishing (Pig runs the STOREs above first; run with -stop_on_failure, as access_logs.sh does, it stops if
+-- they fail and the day's old partitions stay): the day's partitions replaced.
 fs -rm -r -f -skipTrash $table/app_id=shop/dt=$day $table/app_id=news/dt=$day $table/app_id=learn/dt=$day $rejects/dt=$day;
 fs -mkdir -p $table/app_id=shop $table/app_id=news $table/app_id=learn $rejects;
 fs -mv $out/app_id=shop $table/app_id=shop/dt=$day;

@@ -14,8 +14,8 @@ APPS=(shop news learn)                             # activity_contract/names.py 
 
 if listing=$(hdfs dfs -ls -d "$LOGS/*/access/dt=$day" 2>&1); then
   echo "access_logs $day: normalizing the access lines of"; echo "$listing" | grep -o "$LOGS/.*"
-  pig -param day="$day" -param logs="$LOGS" -param out="/tmp/access_logs/$day-$$" -param table="$TABLE" \
-      -param rejects="$REJECTS" "$(dirname "$0")/access_logs.pig"
+  pig -stop_on_failure -param day="$day" -param logs="$LOGS" -param out="/tmp/access_logs/$day-$$" \
+      -param table="$TABLE" -param rejects="$REJECTS" "$(dirname "$0")/access_logs.pig"
 else
   case $listing in
     *'No such file or directory'*) echo "access_logs $day: no access lines in $LOGS for the day: empty partitions" ;;
