@@ -23,12 +23,16 @@ from day_arg import parse_day
 DATABASE = names.HIVE_DATABASE
 
 
-def archive_once(spark, day: str) -> tuple[int, int, str]:
-    folder = f"{names.HDFS_RAW_EVENTS}/dt={day}"
+def hdfs_paths(spark, pattern: str) -> list[str]:
+    """The HDFS paths a path or glob names that exist ([] for none: Spark's readers fail on a missing path)."""
     hadoop = spark._jvm.org.apache.hadoop.fs
     fs = hadoop.FileSystem.get(spark._jsc.hadoopConfiguration())
-    files = spark.read.parquet(folder).withColumn("file", F.input_file_name()) \
-        if fs.exists(hadoop.Path(folder)) else None
+    return [str(s.getPath()) for s in fs.globStatus(hadoop.Path(pattern)) or []]
+
+
+def archive_once(spark, day: str) -> tuple[int, int, str]:
+    folder = f"{names.HDFS_RAW_EVENTS}/dt={day}"
+    files = spark.read.parquet(folder).withColumn("file", F.input_file_name()) if hdfs_paths(spark, folder) else None
     ids = files.select("event_id").distinct().count() if files is not None else 0
     rows = spark.table(f"{DATABASE}.events").where(F.col("dt") == day).count()
     detail = ""
@@ -51,9 +55,7 @@ def page_views(spark, day: str) -> tuple[int, int, str]:
 
 
 def access_logs(spark, day: str) -> tuple[int, int, str]:
-    hadoop = spark._jvm.org.apache.hadoop.fs
-    fs = hadoop.FileSystem.get(spark._jsc.hadoopConfiguration())
-    folders = [str(s.getPath()) for s in fs.globStatus(hadoop.Path(f"{names.HDFS_LOGS}/*/access/dt={day}")) or []]
+    folders = hdfs_paths(spark, f"{names.HDFS_LOGS}/*/access/dt={day}")
     lines = spark.read.text(folders).count() if folders else 0   # skips open files (_access.N.log.tmp), as Pig does
     rows = spark.table(f"{DATABASE}.access_logs").where(F.col("dt") == day).count()
     rejected = spark.table(f"{DATABASE}.rejected_access_lines").where(F.col("dt") == day).count()
