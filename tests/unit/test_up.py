@@ -27,3 +27,29 @@ def test_the_wait_line_names_what_is_not_ready_and_the_safe_mode_reason(monkeypa
                                   "turned on manually.")
     monkeypatch.setattr(up, "safe_mode_reason", lambda env: "")
     assert up.waiting_for({}) == "waiting for datanode(starting), hdfs-init(running)"
+
+
+def test_containers_left_created_by_compose_are_started_by_a_second_pass(monkeypatch):
+    """compose exiting 0 with services still `created`: lab up says so and runs it again, then waits."""
+    states = iter([[Container("p-flume-1", "flume", "created", "", 0, []),
+                    Container("p-kafka-1", "kafka", "running", "healthy", 0, [])],
+                   [Container("p-flume-1", "flume", "running", "starting", 0, [])]])
+    calls, said = [], []
+    monkeypatch.setattr(up, "read_env", lambda: {})
+    monkeypatch.setattr(up, "compose_up", lambda services, env, timeout, out: calls.append(services) or 0)
+    monkeypatch.setattr(up, "containers", lambda: next(states))
+    monkeypatch.setattr(up, "wait", lambda timeout: 0)
+    assert up.up(out=said.append) == 0
+    assert len(calls) == 2
+    assert said[0].startswith("lab up: docker compose up -d exited 0 after 0 s but left 1 container(s) created and "
+                              "never started: p-flume-1; running it again")
+
+
+def test_lab_up_fails_naming_the_containers_compose_never_starts(monkeypatch):
+    monkeypatch.setattr(up, "read_env", lambda: {})
+    monkeypatch.setattr(up, "compose_up", lambda services, env, timeout, out: 0)
+    monkeypatch.setattr(up, "containers", lambda: [Container("p-edge-1", "edge", "created", "", 0, [])])
+    monkeypatch.setattr(up, "wait", lambda timeout: 0)
+    said = []
+    assert up.up(out=said.append) == 1
+    assert len(said) == up.CONVERGE_TRIES and said[-1].endswith("never started: p-edge-1")
