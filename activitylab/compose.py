@@ -69,10 +69,8 @@ def running_container(service, missing="start the lab first (`make up`)"):
 
 
 def exec_in(service, *cmd, env=None, timeout=300, project=None, input_text=None):
-    """Runs a command in the service's first running container.
-
-    `docker exec` rather than `docker compose exec`: with Compose 2.40 on dockerd 20.10 the latter
-    returns 0 whatever the command's exit code."""
+    """Runs a command in the service's first running container (`docker exec`: `project` names a container of
+    another Compose project, such as the scale tests' throw-away one)."""
     name = f"{project}-{service}-1" if project else running_container(service)
     flags = [x for k, v in (env or {}).items() for x in ("-e", f"{k}={v}")]
     return subprocess.run(["docker", "exec", "-i", *flags, name, *cmd], text=True, capture_output=True,

@@ -11,10 +11,14 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
                   day without events)
     pig_access_logs  the day's access lines in /logs normalized by Pig into Hive `access_logs`, lines that do
                   not parse into `rejected_access_lines` (pig/access_logs.sh, on YARN)
+    hive_aggregates  the day's events joined to the users' profiles (Hive view `events_enriched`) into
+                  `profile_activity_daily` (per site, plan and country of signup; the views
+                  `activity_by_plan_daily` and `activity_by_signup_country_daily` sum it), by Hive itself (one
+                  MapReduce job on YARN; hive/aggregates/profile_activity.sql)
     sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py)
 
-The contract's other steps (Hive aggregates, Mahout) join this chain as they land.
+The contract's other step, Mahout, joins this chain when it lands.
 """
 from datetime import datetime, timedelta, timezone
 
@@ -60,6 +64,10 @@ with DAG(
         task_id="pig_access_logs",
         bash_command="/opt/lab/pig/access_logs.sh {{ ds }}",
     )
+    hive_aggregates = BashOperator(
+        task_id="hive_aggregates",
+        bash_command="beeline --silent=true --hivevar day={{ ds }} -f /opt/lab/hive/aggregates/profile_activity.sql",
+    )
     sqoop_export = BashOperator(
         task_id="sqoop_export",
         bash_command="/opt/lab/sqoop/export_kpis.sh {{ ds }}",
@@ -68,4 +76,4 @@ with DAG(
         task_id="data_quality",
         bash_command="spark-submit /opt/lab/spark_jobs/daily_quality.py --date {{ ds }}",
     )
-    sqoop_import >> spark_etl >> pig_access_logs >> sqoop_export >> data_quality
+    sqoop_import >> spark_etl >> pig_access_logs >> hive_aggregates >> sqoop_export >> data_quality

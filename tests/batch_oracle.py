@@ -174,3 +174,26 @@ def funnel(events, app_id="shop"):
                 if step == len(FUNNEL):
                     break
     return {name: reached[name] for name, _ in FUNNEL}
+
+
+
+def profile_activity(events, profiles):
+    """(app_id, plan, signup country) of the user's profile ('unknown' for both without one) -> active_users,
+    events, page_views, purchases, buyers, errors, events_abroad (events from a country other than the profile's).
+    `profiles`: {user_id: {"plan": ..., "country": ...}}."""
+    rows = defaultdict(lambda: {"users": set(), "events": 0, "page_views": 0, "purchases": 0, "buyers": set(),
+                                "errors": 0, "events_abroad": 0})
+    for e in dedupe(events):
+        profile = profiles.get(e["user_id"])
+        r = rows[(e["app_id"], *((profile["plan"], profile["country"]) if profile else ("unknown", "unknown")))]
+        r["users"].add(e["user_id"])
+        r["events"] += 1
+        r["page_views"] += e["event_type"] == "page_view"
+        if e["event_type"] == "purchase":
+            r["purchases"] += 1
+            r["buyers"].add(e["user_id"])
+        r["errors"] += e["http_status"] >= 500
+        r["events_abroad"] += bool(profile) and e["geo"]["country"] != profile["country"]
+    return {k: {"active_users": len(r["users"]), "events": r["events"], "page_views": r["page_views"],
+                "purchases": r["purchases"], "buyers": len(r["buyers"]), "errors": r["errors"],
+                "events_abroad": r["events_abroad"]} for k, r in rows.items()}

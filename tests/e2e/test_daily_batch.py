@@ -7,8 +7,10 @@ DAG's Pig step.
 Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka; Hive
 `access_logs` holds every access line of the day once, each row equal field by field to the line as the lab's
 parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
-`user_profiles` (the run's Sqoop import) equals MariaDB's; MariaDB's `page_stats_daily` (the Sqoop export) equals
-Hive's. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive
+`user_profiles` (the run's Sqoop import) equals MariaDB's; Hive's own aggregates by plan and by country of signup
+(profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the
+test's computation; MariaDB's
+`page_stats_daily` (the Sqoop export) equals Hive's. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive
 files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
 identical, with no duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
@@ -19,7 +21,7 @@ import re
 import subprocess
 import sys
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -58,6 +60,9 @@ TABLES = {
                                      "top_entry_page", "top_exit_page"), oracle.session_summary),
     "shop_funnel_daily": (("step",), ("sessions",), oracle.funnel),
 }
+# Hive's own aggregate of the events joined to user_profiles (DAG task hive_aggregates)
+PROFILE_KEYS = ("app_id", "plan", "signup_country")
+PROFILE_VALUES = ("active_users", "events", "page_views", "purchases", "buyers", "errors", "events_abroad")
 
 
 def hive_table(table):
@@ -111,6 +116,34 @@ def mariadb_page_stats():
         cur.execute(f"SELECT app_id, page, {', '.join(values)} FROM page_stats_daily WHERE dt = %s", (DS,))
         rows = cur.fetchall()
     return {(r[0], r[1]): dict(zip(values, r[2:])) for r in rows}, len(rows)
+
+
+def add_profiles(events):
+    """Profiles in MariaDB for 7 of each site's 10 users of the day (the other 3 count as 'unknown'), plan and
+    signup country drawn (some sign up elsewhere than where they browse from), as the sites' signup would."""
+    rng = random.Random(RUN)
+    users = sorted({(e["app_id"], e["user_id"]) for e in events})
+    chosen = [u for app in LOG_FORMATS for u in [u for a, u in users if a == app][:7]]
+    with mariadb() as db, db.cursor() as cur:
+        for user in chosen:
+            cur.execute("INSERT INTO user_profiles (user_id, full_name, email, signup_date, plan, country, age_band, "
+                        "marketing_opt_in, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NOW(6))",
+                        (user, f"Test {user}", f"{user}@example.com", DAY - timedelta(days=rng.randrange(400)),
+                         rng.choice(("free", "plus", "pro")), rng.choice(("DE", "FR", "US", "IN", "ES")),
+                         rng.choice(("18-24", "25-34", "35-44")), rng.random() < 0.5))
+    return chosen
+
+
+def assert_profile_activity(events):
+    """profile_activity_daily equals the test's computation with the profiles as MariaDB holds them (and Hive's
+    import, checked by assert_profiles_imported)."""
+    current = {u: {"plan": p[3], "country": p[4]} for u, p in profiles().items()}
+    rows = hive_rows(f"SELECT {', '.join(PROFILE_KEYS + PROFILE_VALUES)} FROM profile_activity_daily "
+                     f"WHERE dt = '{DS}'")
+    got = {tuple(r[:3]): dict(zip(PROFILE_VALUES, r[3:])) for r in rows}
+    assert len(rows) == len(got), f"profile_activity_daily: {len(rows)} rows for {len(got)} keys"
+    assert_equal_tables("profile_activity_daily", got, oracle.profile_activity(events, current))
+    return got
 
 
 def change_profiles(users):
@@ -216,6 +249,17 @@ def assert_page_hits_query(pages):
             abs(float(r[5]) - s["p95_latency_ms"]) <= 0.05 + 1e-9, (r, s)
 
 
+def assert_plan_view(by_profile):
+    """The view activity_by_plan_daily (what the saved query activity-by-plan sums over the sites):
+    profile_activity_daily summed per site and plan over the countries of signup."""
+    columns = ("active_users", "events", "page_views", "purchases", "buyers", "errors")
+    rows = hive_rows(f"SELECT app_id, plan, {', '.join(columns)} FROM activity_by_plan_daily WHERE dt = '{DS}'")
+    want = defaultdict(Counter)
+    for (app, plan, _), r in by_profile.items():
+        want[(app, plan)].update({c: r[c] for c in columns})
+    assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == {k: tuple(v[c] for c in columns) for k, v in want.items()}
+
+
 def run_day(client):
     run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
     state = client.wait(DAILY_BATCH, run_id, timeout=1500)
@@ -226,13 +270,14 @@ def run_day(client):
     return run_id
 
 
-TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "sqoop_export", "data_quality")
+TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "sqoop_export", "data_quality")
 
 
 def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
     generated = generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}")
     access, bad_line = ship_access_logs(generated, tmp_path)   # first: Flume closes the files while the archive works
     events = send_day(generated)
+    with_profile = add_profiles(events)
     wait_for(f"the {len(events)} events of {DS} in Hive `events`",
              lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
     wait_access_logs_closed(access)
@@ -256,7 +301,10 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
     seeded = assert_profiles_imported()
-    assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded)
+    assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded) | set(with_profile)
+    by_profile = assert_profile_activity(events)
+    assert {k[1] for k in by_profile} > {"unknown"} and sum(r["events"] for r in by_profile.values()) == len(events)
+    assert_plan_view(by_profile)
     changed = random.Random(RUN).sample(sorted(seeded), 3)
     change_profiles(changed)
 
@@ -285,5 +333,6 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
         got, rows = hive_table(table)
         assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
     assert mariadb_page_stats() == (pages, len(pages)), "MariaDB's exported rows differ after running the day again"
+    assert_profile_activity(events)   # with the changed profiles: a changed plan moves that user's activity
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(log, access)
