@@ -176,7 +176,6 @@ def funnel(events, app_id="shop"):
     return {name: reached[name] for name, _ in FUNNEL}
 
 
-
 def profile_activity(events, profiles):
     """(app_id, plan, signup country) of the user's profile ('unknown' for both without one) -> active_users,
     events, page_views, purchases, buyers, errors, events_abroad (events from a country other than the profile's).

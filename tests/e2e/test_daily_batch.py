@@ -9,9 +9,8 @@ Every table equals what tests/batch_oracle.py computes in plain Python from the 
 parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
 `user_profiles` (the run's Sqoop import) equals MariaDB's; Hive's own aggregates by plan and by country of signup
 (profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the
-test's computation; MariaDB's
-`page_stats_daily` (the Sqoop export) equals Hive's. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive
-files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
+test's computation; MariaDB's `page_stats_daily` (the Sqoop export) equals Hive's. The test then changes three
+profiles in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
 identical, with no duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
 import csv
@@ -65,9 +64,11 @@ PROFILE_KEYS = ("app_id", "plan", "signup_country")
 PROFILE_VALUES = ("active_users", "events", "page_views", "purchases", "buyers", "errors", "events_abroad")
 
 
-def hive_table(table):
-    """{key: {column: value}} of the table's rows for the day, and the number of rows (to catch repeated keys)."""
-    keys, values, _ = TABLES[table]
+def hive_table(table, keys=None, values=None):
+    """{key: {column: value}} of the table's rows for the day, and the number of rows (to catch repeated keys);
+    keys and values: those of TABLES unless given."""
+    if keys is None:
+        keys, values, _ = TABLES[table]
     rows = hive_rows(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = '{DS}'")
     out = {(r[0] if len(keys) == 1 else tuple(r[:len(keys)])): dict(zip(values, r[len(keys):])) for r in rows}
     return out, len(rows)
@@ -138,10 +139,8 @@ def assert_profile_activity(events):
     """profile_activity_daily equals the test's computation with the profiles as MariaDB holds them (and Hive's
     import, checked by assert_profiles_imported)."""
     current = {u: {"plan": p[3], "country": p[4]} for u, p in profiles().items()}
-    rows = hive_rows(f"SELECT {', '.join(PROFILE_KEYS + PROFILE_VALUES)} FROM profile_activity_daily "
-                     f"WHERE dt = '{DS}'")
-    got = {tuple(r[:3]): dict(zip(PROFILE_VALUES, r[3:])) for r in rows}
-    assert len(rows) == len(got), f"profile_activity_daily: {len(rows)} rows for {len(got)} keys"
+    got, rows = hive_table("profile_activity_daily", PROFILE_KEYS, PROFILE_VALUES)
+    assert rows == len(got), f"profile_activity_daily: {rows} rows for {len(got)} keys"
     assert_equal_tables("profile_activity_daily", got, oracle.profile_activity(events, current))
     return got
 
@@ -250,8 +249,8 @@ def assert_page_hits_query(pages):
 
 
 def assert_plan_view(by_profile):
-    """The view activity_by_plan_daily (what the saved query activity-by-plan sums over the sites):
-    profile_activity_daily summed per site and plan over the countries of signup."""
+    """The view activity_by_plan_daily: profile_activity_daily summed per site and plan over the countries of
+    signup."""
     columns = ("active_users", "events", "page_views", "purchases", "buyers", "errors")
     rows = hive_rows(f"SELECT app_id, plan, {', '.join(columns)} FROM activity_by_plan_daily WHERE dt = '{DS}'")
     want = defaultdict(Counter)
