@@ -63,3 +63,44 @@ def user_pages(frame: pd.DataFrame) -> go.Figure:
     fig = px.line(data, x="time", y="page", color="app_id", markers=True, color_discrete_map=SITE_COLORS,
                   labels={"time": "time (UTC)", "page": "", "app_id": "site"})
     return _layout(fig, height=max(HEIGHT, 20 * data["page"].nunique() + 100))
+
+
+# ------------------------------------------------------------------ history (the batch layer's daily tables)
+
+def navigation_sankey(labels: list[str], links: pd.DataFrame, color: str) -> go.Figure:
+    """The site's most taken page-to-page transitions (history_data.sankey_links)."""
+    fig = go.Figure(go.Sankey(node=dict(label=labels, pad=12, thickness=14, color=color),
+                              link=dict(source=links["source"], target=links["target"], value=links["value"])))
+    return _layout(fig, height=max(HEIGHT, 18 * len(labels) + 60))
+
+
+def country_map(per_country: pd.DataFrame) -> go.Figure:
+    """Page views per country (history_data.countries) on a world map. The browser fetches the countries' shapes
+    from Plotly's CDN: offline, the map stays empty (the bars next to it do not need them)."""
+    data = per_country[per_country["iso3"] != ""]
+    fig = px.choropleth(data, locations="iso3", color="page_views", hover_name="country",
+                        hover_data={"iso3": False, "events": True, "unique_users": True},
+                        color_continuous_scale="Blues", labels={"page_views": "page views"})
+    fig.update_geos(showframe=False, projection_type="natural earth")
+    return _layout(fig, height=380)
+
+
+def country_bars(per_country_site: pd.DataFrame) -> go.Figure:
+    """Page views per country (history_data.country_sites), stacked by site."""
+    fig = px.bar(per_country_site, x="country", y="page_views", color="app_id", color_discrete_map=SITE_COLORS,
+                 labels={"page_views": "page views", "app_id": "site"})
+    return _layout(fig)
+
+
+def section_bars(sections: pd.DataFrame) -> go.Figure:
+    data = sections.assign(label=sections["app_id"] + "  " + sections["section"]).sort_values("page_views")
+    fig = px.bar(data, x="page_views", y="label", color="app_id", orientation="h", color_discrete_map=SITE_COLORS,
+                 hover_data={"label": False, "unique_users": True, "avg_time_on_page_s": ":.1f"},
+                 labels={"label": "", "page_views": "page views", "app_id": "site"})
+    return _layout(fig, height=max(HEIGHT, 22 * len(data) + 80))
+
+
+def shop_funnel(steps: pd.DataFrame) -> go.Figure:
+    fig = px.funnel(steps, x="sessions", y="step", hover_data={"conversion": ":.1%"},
+                    color_discrete_sequence=[SITE_COLORS["shop"]])
+    return _layout(fig)

@@ -34,6 +34,9 @@ class Settings:
     admin_token: str = field(default="", repr=False)   # server side only: never rendered
     refresh_s: float = 3.0              # the live views
     topology_refresh_s: float = 10.0    # Nimbus: two Thrift calls per refresh
+    hive_host: str = "localhost"        # HiveServer2: the history page
+    hive_port: int = 10000
+    history_cache_s: float = 120.0      # a day's tables are read from Hive at most this often
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -54,4 +57,7 @@ class Settings:
                    site_urls=parse_site_urls(env.get("SITE_URLS") or DEFAULT_SITE_URLS),
                    admin_token=env.get("LAB_ADMIN_TOKEN", ""),
                    refresh_s=number("DASHBOARD_REFRESH_S", float, 3.0),
-                   topology_refresh_s=number("DASHBOARD_TOPOLOGY_REFRESH_S", float, 10.0))
+                   topology_refresh_s=number("DASHBOARD_TOPOLOGY_REFRESH_S", float, 10.0),
+                   hive_host=env.get("HIVESERVER2_HOST") or "localhost",
+                   hive_port=number("HIVESERVER2_PORT", int, 10000),
+                   history_cache_s=number("DASHBOARD_HISTORY_CACHE_S", float, 120.0))

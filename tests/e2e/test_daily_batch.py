@@ -9,9 +9,11 @@ Every table equals what tests/batch_oracle.py computes in plain Python from the 
 parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
 `user_profiles` (the run's Sqoop import) equals MariaDB's; Hive's own aggregates by plan and by country of signup
 (profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the
-test's computation; MariaDB's `page_stats_daily` (the Sqoop export) equals Hive's. The test then changes three
-profiles in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out
-identical, with no duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
+test's computation; MariaDB's `page_stats_daily` (the Sqoop export) equals Hive's; the dashboard's history page,
+in headless chromium, shows the day's busiest page with the views Hive holds. The test then changes three profiles
+in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those
+three changes, the tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the
+data-quality task fails the run, naming the mismatch and the file.
 """
 import csv
 import json
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 from lab_archive import hive_rows, wait_for
+from lab_browser import chromium, keep_screenshot
 from lab_logs import access_line, in_flume, wait_all_closed
 from lab_mariadb import mariadb, profiles
 
@@ -259,6 +262,25 @@ def assert_plan_view(by_profile):
     assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == {k: tuple(v[c] for c in columns) for k, v in want.items()}
 
 
+NEVER_BUILT = "2001-01-01"   # before any day the tests or the nightly runs build
+
+
+def assert_history_page(pages):
+    """The dashboard's history page for the day, in headless chromium: its busiest page is the one page_stats_daily
+    holds, with Hive's views; a day no batch run has built says so."""
+    (app, page), stats = min(pages.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1500, "height": 3000})
+        tab.goto(f"{endpoints.url('dashboard')}/history?day={DS}")
+        top = tab.locator('[data-testid="history-top-page"]')
+        top.wait_for(timeout=120_000)
+        keep_screenshot(tab, "history-page")
+        shown = (top.get_attribute("data-app"), top.get_attribute("data-page"), top.get_attribute("data-views"))
+        assert shown == (app, page, str(stats["views"])), (shown, app, page, stats)
+        tab.goto(f"{endpoints.url('dashboard')}/history?day={NEVER_BUILT}")
+        tab.get_by_text(f"No batch run for {NEVER_BUILT} yet.").wait_for(timeout=60_000)
+
+
 def run_day(client):
     run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
     state = client.wait(DAILY_BATCH, run_id, timeout=1500)
@@ -299,6 +321,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
+    assert_history_page(pages)
     seeded = assert_profiles_imported()
     assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded) | set(with_profile)
     by_profile = assert_profile_activity(events)

@@ -6,7 +6,6 @@ Debian's chromium (`make browser` installs it) driven by Playwright; no browser 
 screenshot of the page is kept in tests/artifacts/. The rows compared are the ones the Storm topology writes
 for shop, news and learn: this test writes nothing to HBase.
 """
-import os
 import time
 from datetime import datetime, timezone
 
@@ -16,14 +15,11 @@ import pytest
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.sites import SITE_PORTS, simulation
+from lab_browser import chromium, keep_screenshot
 from lab_sites import simulation_restored
 from activitylab import endpoints
 
 URL = endpoints.url("dashboard")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
 MATCH_TIMEOUT_S = 180  # a match takes seconds (recount every 2 s, refresh every 3 s); the rest: a topology starting
 LIVE_S = 120           # a matched count must be this fresh: the pipeline and the page are live
 
@@ -36,13 +32,8 @@ READ_CARDS = """() => Object.fromEntries(Array.from(document.querySelectorAll('[
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -52,8 +43,7 @@ def page(browser, request):
     tab.goto(URL)
     tab.locator('[data-testid="site-card-shop"]').wait_for(timeout=60_000)
     yield tab
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    tab.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}.png"))
+    keep_screenshot(tab, request.node.name)
     tab.close()
 
 

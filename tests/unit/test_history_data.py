@@ -1,0 +1,50 @@
+"""The history page's shaping of Hive's daily rows (dashboard/history_data.py), without Hive."""
+from datetime import date
+
+import pandas as pd
+
+from dashboard import history_data
+
+
+def test_batch_days_are_the_partitions_dates_newest_first():
+    assert history_data.batch_days(["dt=2025-01-02", "dt=2025-03-04", "dt=__HIVE_DEFAULT_PARTITION__",
+                                    "app=shop", "dt=2025-01-02"]) == [date(2025, 3, 4), date(2025, 1, 2)]
+    assert history_data.batch_days([]) == []
+
+
+def test_top_pages_ranks_by_views_then_site_and_page():
+    pages = pd.DataFrame([("news", "/b", 5, 2), ("shop", "/a", 9, 4), ("learn", "/z", 5, 5), ("news", "/a", 5, 1)],
+                         columns=["app_id", "page", "views", "unique_users"])
+    top = history_data.top_pages(pages, n=3)
+    assert list(zip(top["app_id"], top["page"])) == [("shop", "/a"), ("learn", "/z"), ("news", "/a")]
+
+
+def test_sankey_links_keep_the_sites_busiest_transitions_from_pages_left_to_pages_reached():
+    paths = pd.DataFrame([("shop", "/", "/p/1", 7), ("shop", "/p/1", "/cart", 3), ("shop", "/cart", "/", 2),
+                          ("shop", "/p/1", "/p/1", 1), ("news", "/", "/a", 50)],
+                         columns=["app_id", "from_page", "to_page", "transitions"])
+    labels, links = history_data.sankey_links(paths, "shop", n=3)
+    assert labels == ["/ →", "/cart →", "/p/1 →", "→ /", "→ /cart", "→ /p/1"]
+    assert [(labels[s], labels[t], v) for s, t, v in links.itertuples(index=False)] == [
+        ("/ →", "→ /p/1", 7), ("/p/1 →", "→ /cart", 3), ("/cart →", "→ /", 2)]
+
+
+def test_countries_sum_every_site_and_map_known_codes_to_iso3():
+    geo = pd.DataFrame([("shop", "DE", "Berlin", 10, 6, 2), ("news", "DE", "Munich", 4, 3, 1),
+                        ("shop", "XX", "Nowhere", 1, 1, 1), ("learn", "US", "Boston", 5, 4, 3)],
+                       columns=["app_id", "country", "city", "events", "page_views", "unique_users"])
+    per = history_data.countries(geo)
+    assert per.to_dict("records") == [
+        {"country": "DE", "iso3": "DEU", "page_views": 9, "events": 14, "unique_users": 3},
+        {"country": "US", "iso3": "USA", "page_views": 4, "events": 5, "unique_users": 3},
+        {"country": "XX", "iso3": "", "page_views": 1, "events": 1, "unique_users": 1}]
+    assert history_data.countries(geo.head(0)).empty
+    assert history_data.country_sites(geo).to_dict("records") == [
+        {"country": "DE", "app_id": "news", "page_views": 3}, {"country": "DE", "app_id": "shop", "page_views": 6},
+        {"country": "US", "app_id": "learn", "page_views": 4}, {"country": "XX", "app_id": "shop", "page_views": 1}]
+
+
+def test_funnel_in_step_order():
+    steps = pd.DataFrame([(3, "checkout", 2, 0.2), (1, "product", 10, 1.0), (4, "purchase", 1, 0.1),
+                          (2, "add_to_cart", 4, 0.4)], columns=["step_order", "step", "sessions", "conversion"])
+    assert list(history_data.funnel(steps)["step"]) == ["product", "add_to_cart", "checkout", "purchase"]
