@@ -4,11 +4,11 @@ Scheduled daily for the day just ended; `lab batch run --date D` (or a trigger w
 backfill) runs any past day. Each task replaces that day's partitions, so running a day again leaves the same rows.
 
     sqoop_import  MariaDB's user profiles changed since the last import into Hive `user_profiles`
-                  (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id)
-    spark_etl     the archive's day (Hive `events`) into the daily tables (spark_jobs/daily_etl.py, on YARN);
-                  skipped, with the tasks after it, for a day with no archive, no access lines and no daily
-                  partition: nothing to build or replace (the first nightly run of a new lab, a backfill of a
-                  day without events)
+                  (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id); skipped, with every
+                  task after it, for a day with no archive, no access lines and no daily partition: nothing to
+                  build or replace (the first nightly run of a new lab, a backfill of a day without events), and
+                  the next day with data imports every change since the last import
+    spark_etl     the archive's day (Hive `events`) into the daily tables (spark_jobs/daily_etl.py, on YARN)
     pig_access_logs  the day's access lines in /logs normalized by Pig into Hive `access_logs`, lines that do
                   not parse into `rejected_access_lines` (pig/access_logs.sh, on YARN)
     hive_aggregates  the day's events joined to the users' profiles (Hive view `events_enriched`) into
@@ -41,24 +41,25 @@ with DAG(
     default_args={"retries": 0, "execution_timeout": timedelta(minutes=45)},
     tags=["lab", "batch"],
 ) as dag:
+    # One glob for the day's archive folder, access logs and every daily table's partition. None found: exit 99,
+    # Airflow's "skipped", before any job starts (a new lab's first nightly run then takes seconds, not minutes of
+    # YARN while the lab starts); any other failure of the listing (HDFS down) fails the task with HDFS's message.
+    day_paths = f"{{{HDFS_RAW_EVENTS},{HDFS_LOGS}/*/access,{HDFS_WAREHOUSE}/*}}/dt={{{{ ds }}}}"
     sqoop_import = BashOperator(
         task_id="sqoop_import",
-        # The trailing space: a command ending in ".sh" would be read as a Jinja template file to render.
-        bash_command="/opt/lab/sqoop/import_profiles.sh ",
-    )
-    # One glob for the day's archive folder, access logs and every daily table's partition. None found: exit 99,
-    # Airflow's "skipped"; any other failure of the listing (HDFS down) fails the task with HDFS's message.
-    day_paths = f"{{{HDFS_RAW_EVENTS},{HDFS_LOGS}/*/access,{HDFS_WAREHOUSE}/*}}/dt={{{{ ds }}}}"
-    spark_etl = BashOperator(
-        task_id="spark_etl",
         bash_command=(
             f"if ! listing=$(hdfs dfs -ls -d '{day_paths}' 2>&1); then "
             "case $listing in "
             "*'No such file or directory'*) echo 'no archive and no daily partition for {{ ds }}: nothing to build';"
             " exit 99 ;; "
             "*) echo \"$listing\" >&2; exit 1 ;; esac; fi; "
-            "spark-submit /opt/lab/spark_jobs/daily_etl.py --date {{ ds }}"
+            # The trailing space: a command ending in ".sh" would be read as a Jinja template file to render.
+            "/opt/lab/sqoop/import_profiles.sh "
         ),
+    )
+    spark_etl = BashOperator(
+        task_id="spark_etl",
+        bash_command="spark-submit /opt/lab/spark_jobs/daily_etl.py --date {{ ds }}",
     )
     pig_access_logs = BashOperator(
         task_id="pig_access_logs",
