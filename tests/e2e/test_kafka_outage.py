@@ -17,7 +17,7 @@ from activitylab import endpoints
 OUTAGE_S = 30  # the scenario's length, not a wait for readiness
 
 
-def test_events_emitted_while_kafka_is_down_arrive_exactly_once():
+def test_events_emitted_while_kafka_is_down_arrive_exactly_once(running_simulation):   # the users browse on
     start = end_offsets(names.TOPIC_EVENTS)
     before = {app: counters(app)["sink"] for app in SITES}
     session = f"e2e-outage-{uuid.uuid4().hex}"
