@@ -53,7 +53,7 @@ EVENT_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSX"
 
 # Since this driver started; late_dropped: events past STREAM_LATENESS_S, in the archive but not the minute metrics.
 TOTALS: dict[str, int] = {"events": 0, "rejected": 0, "minute_rows": 0, "late_dropped": 0}
-_COUNTED_PROGRESS: set[tuple[str, int]] = set()
+_late_counted_batch = -1   # the newest minute-metrics batch whose late rows are in TOTALS (batch ids only grow)
 PENDING_PARTITIONS: dict[str, set[str]] = {"events": set(), "rejected_events": set(), "stream_metrics_minute": set()}
 
 
@@ -199,13 +199,14 @@ def count_late_rows(query, last: dict) -> None:
     """Adds the rows each new minute-metrics batch dropped as late. recentProgress renders up to 100 progress
     reports to JSON in the JVM on every call: read only when a batch finished since the last poll (polling it every
     10 s kept a fifth of a core busy with no traffic at all)."""
-    if query.name != "minute-metrics" or not last or (query.name, last["batchId"]) in _COUNTED_PROGRESS:
+    global _late_counted_batch
+    if query.name != "minute-metrics" or not last or last["batchId"] <= _late_counted_batch:
         return
     for progress in query.recentProgress:
-        if (query.name, progress["batchId"]) not in _COUNTED_PROGRESS:
-            _COUNTED_PROGRESS.add((query.name, progress["batchId"]))
+        if progress["batchId"] > _late_counted_batch:
             TOTALS["late_dropped"] += sum(op.get("numRowsDroppedByWatermark", 0)
                                           for op in progress.get("stateOperators", []))
+            _late_counted_batch = progress["batchId"]
 
 
 def write_status(queries) -> None:
