@@ -82,9 +82,18 @@ HDFS_REJECTED_EVENTS = "/data/raw/rejected"   # dt=YYYY-MM-DD/ Parquet: invalid 
 HDFS_MINUTE_METRICS = "/data/metrics/minute"
 HDFS_WAREHOUSE = "/data/warehouse"     # {table}/ : the batch layer's Hive tables (daily ones under dt=YYYY-MM-DD/)
 HDFS_EXPORT = "/data/export"           # {table}/dt=YYYY-MM-DD/ : a day's KPIs as text, for Sqoop's export to MariaDB
+HDFS_MAHOUT = "/data/mahout"           # dt=YYYY-MM-DD/{ratings,users,items,features}/ : a day's input to Mahout (and its work)
 
 # ---- Hive
 HIVE_DATABASE = "activity"
+
+# ---- Recommendations and segments (the batch layer's Mahout step)
+# The pages users are recommended: the sites' catalog items (a product, an article, a course or one of its lessons).
+RECOMMENDABLE_PAGE = r"^/(product|article|course)/[^?#]+$"
+# A user's preference for an item: the strongest of what they did with it that day.
+PREFERENCE = {"viewed": 1, "added_to_cart": 3, "bought": 5}
+RECOMMENDATIONS_PER_USER = 5
+USER_SEGMENTS = ("light", "regular", "heavy")   # k-means with k = 3; named by their centre's activity, lightest first
 
 # ---- Storm
 TOPOLOGY_NAME = "activity-speed"

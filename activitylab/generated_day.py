@@ -15,30 +15,41 @@ from activity_contract.events import build_event
 PLACES = (("DE", "Berlin"), ("FR", "Paris"), ("NL", "Utrecht"), ("US", "Boston"), ("IN", "Pune"), ("BR", "Recife"))
 DEVICES = (("desktop", "Linux", "Firefox"), ("mobile", "Android", "Chrome"), ("tablet", "iOS", "Safari"))
 NEWS_SECTIONS = ("world", "tech", "sport")
+PRODUCTS, ARTICLES, COURSES, LESSONS = 40, 24, 5, 4   # the sizes of the sites' catalogs (producers/catalog)
 OTHER_EVENTS = {"shop": ("click", "search", "scroll"), "news": ("scroll", "share", "click"),
                 "learn": ("video_play", "quiz_submit", "scroll")}
 
 
-def _next_page(app: str, rnd: random.Random, page: str) -> tuple[str, str]:
+def _item(rnd: random.Random, count: int, taste: int) -> int:
+    """An item number 1..count: three times in four one of the user's taste (numbers n with n % 3 == taste), else
+    any: users have interests, so items chosen together tell something (what item-based recommendations learn)."""
+    if rnd.random() < 0.75:
+        return rnd.choice([n for n in range(1, count + 1) if n % 3 == taste])
+    return rnd.randint(1, count)
+
+
+def _next_page(app: str, rnd: random.Random, page: str, taste: int) -> tuple[str, str]:
     """A (page, section) a user of this site goes to next."""
     if app == "shop":
         if page.startswith("/product/") and rnd.random() < 0.35:
             return "/cart", "cart"
         if page == "/cart":
             return ("/checkout", "checkout") if rnd.random() < 0.6 else ("/", "home")
-        return (f"/product/{rnd.randint(1, 12)}", "catalog") if rnd.random() < 0.8 else ("/", "home")
+        return (f"/product/{_item(rnd, PRODUCTS, taste)}", "catalog") if rnd.random() < 0.8 else ("/", "home")
     if app == "news":
-        section = rnd.choice(NEWS_SECTIONS)
-        return (f"/{section}/article-{rnd.randint(1, 15)}", section) if rnd.random() < 0.85 else ("/", "home")
-    return (f"/course/{rnd.randint(1, 5)}/lesson/{rnd.randint(1, 4)}", "courses") if rnd.random() < 0.85 \
+        article = _item(rnd, ARTICLES, taste)   # an article belongs to one desk, as on the news site
+        return (f"/article/{article}", NEWS_SECTIONS[article % 3]) if rnd.random() < 0.85 else ("/", "home")
+    return (f"/course/{_item(rnd, COURSES, taste)}/lesson/{rnd.randint(1, LESSONS)}", "courses") if rnd.random() < 0.85 \
         else ("/courses", "courses")
 
 
 class _Session:
     """One visit: events at increasing times from `start`, within the day."""
 
-    def __init__(self, rnd: random.Random, app: str, user: str, profile: tuple, start: datetime, end: datetime):
+    def __init__(self, rnd: random.Random, app: str, user: str, profile: tuple, taste: int, start: datetime,
+                 end: datetime):
         self.rnd, self.app, self.user, self.profile, self.t, self.end = rnd, app, user, profile, start, end
+        self.taste = taste
         self.sid = f"s-{uuid.UUID(int=rnd.getrandbits(128)).hex[:16]}"
         self.page, self.section, self.events = "/", "home", []
 
@@ -60,7 +71,7 @@ class _Session:
         return self.emit("page_view", status, round(self.rnd.lognormvariate(3.5, 0.6), 3))
 
     def browse(self, pages: int) -> list[dict]:
-        ok = self.view(*(("/", "home") if self.rnd.random() < 0.6 else _next_page(self.app, self.rnd, "/")))
+        ok = self.view(*(("/", "home") if self.rnd.random() < 0.6 else _next_page(self.app, self.rnd, "/", self.taste)))
         for _ in range(pages - 1):
             if not ok:
                 break
@@ -70,7 +81,7 @@ class _Session:
                 self.emit("add_to_cart", target=self.page.rsplit("/", 1)[1])
             if self.app == "shop" and self.page == "/checkout" and self.rnd.random() < 0.7:
                 self.emit("purchase", target=f"order-{self.rnd.randint(1000, 9999)}")
-            ok = self.view(*_next_page(self.app, self.rnd, self.page))
+            ok = self.view(*_next_page(self.app, self.rnd, self.page, self.taste))
         if ok and self.rnd.random() < 0.2:
             self.emit("logout")
         return self.events
@@ -78,15 +89,15 @@ class _Session:
 
 def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen") -> list[dict]:
     """About `events` events (whole sessions, so a few more) on `day` (UTC) by users `<prefix>-<app>-NNN`, in time
-    order. Each user keeps one country and device."""
+    order. Each user keeps one country, device and taste (which items they mostly choose)."""
     rnd = random.Random(seed)
     start = datetime.combine(day, time(), tzinfo=timezone.utc)
     end = start + timedelta(days=1)
-    users = [(app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)))
+    users = [(app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)), i % 3)
              for app in ("shop", "news", "learn") for i in range(users_per_app)]
     out: list[dict] = []
     while len(out) < events:
-        app, user, profile = rnd.choice(users)
+        app, user, profile, taste = rnd.choice(users)
         begin = start + timedelta(seconds=rnd.uniform(0, 86_000))
-        out += _Session(rnd, app, user, profile, begin, end).browse(rnd.randint(1, 8))
+        out += _Session(rnd, app, user, profile, taste, begin, end).browse(rnd.randint(1, 8))
     return sorted(out, key=lambda e: (e["event_time"], e["event_id"]))

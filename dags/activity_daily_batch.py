@@ -15,10 +15,16 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
                   `profile_activity_daily` (per site, plan and country of signup; the views
                   `activity_by_plan_daily` and `activity_by_signup_country_daily` sum it), by Hive itself (one
                   MapReduce job on YARN; hive/aggregates/profile_activity.sql)
+    mahout_recommendations  up to 5 catalog items per user active that day, none the user chose that day: Mahout's
+                  item-based RecommenderJob on the day's views, carts and purchases, topped up by the site's most
+                  popular items (mahout/recommend.py, on YARN) into Hive `recommendations`
+    mahout_segments  every active user in one of 3 behaviour segments by Mahout's k-means (mahout/segment.py, on
+                  YARN) into Hive `user_segments`
+    mahout_evaluation  precision@5 of the recommendations made without each user's latest choices, and of a
+                  most-popular baseline, into Hive `recommendation_quality` (mahout/evaluate.py); the three Mahout
+                  tasks run side by side (small inputs on MapReduce's local runner: compose/bin/mahout)
     sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py)
-
-The contract's other step, Mahout, joins this chain when it lands.
 """
 from datetime import datetime, timedelta, timezone
 
@@ -69,6 +75,11 @@ with DAG(
         task_id="hive_aggregates",
         bash_command="beeline --silent=true --hivevar day={{ ds }} -f /opt/lab/hive/aggregates/profile_activity.sql",
     )
+    # The Mahout step: three jobs side by side, each a script of mahout/ for the day.
+    mahout = [BashOperator(task_id=f"mahout_{name}",
+                           bash_command=f"python3 /opt/lab/mahout/{script}.py --date {{{{ ds }}}}")
+              for name, script in (("recommendations", "recommend"), ("segments", "segment"),
+                                   ("evaluation", "evaluate"))]
     sqoop_export = BashOperator(
         task_id="sqoop_export",
         bash_command="/opt/lab/sqoop/export_kpis.sh {{ ds }}",
@@ -77,4 +88,5 @@ with DAG(
         task_id="data_quality",
         bash_command="spark-submit /opt/lab/spark_jobs/daily_quality.py --date {{ ds }}",
     )
-    sqoop_import >> spark_etl >> pig_access_logs >> hive_aggregates >> sqoop_export >> data_quality
+    sqoop_import >> spark_etl >> pig_access_logs >> hive_aggregates
+    hive_aggregates >> mahout >> sqoop_export >> data_quality

@@ -57,7 +57,8 @@ with DAG(
         bash_command=(
             f"printf 'a,0,0\\nb,0,1\\nc,1,0\\nd,9,9\\ne,9,8\\nf,8,9\\n' | hdfs dfs -put -f - {RUN_DIR}/points.csv && "
             f"mahout vectors to-seq {RUN_DIR}/points.csv {RUN_DIR}/vectors/part-0 && "
-            f"mahout kmeans --input {RUN_DIR}/vectors --clusters {RUN_DIR}/seeds -k 2 --output {RUN_DIR}/kmeans "
+            # On YARN, however small the input (MAHOUT_LOCAL_BELOW=0): the smoke checks the engine on the cluster.
+            f"MAHOUT_LOCAL_BELOW=0 mahout kmeans --input {RUN_DIR}/vectors --clusters {RUN_DIR}/seeds -k 2 --output {RUN_DIR}/kmeans "
             "--maxIter 3 --clustering --overwrite "
             "--distanceMeasure org.apache.mahout.common.distance.EuclideanDistanceMeasure && "
             f"test \"$(mahout vectors points {RUN_DIR}/kmeans/clusteredPoints | grep -c '^[a-f]\t')\" = 6"

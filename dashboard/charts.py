@@ -104,3 +104,11 @@ def shop_funnel(steps: pd.DataFrame) -> go.Figure:
     fig = px.funnel(steps, x="sessions", y="step", hover_data={"conversion": ":.1%"},
                     color_discrete_sequence=[SITE_COLORS["shop"]])
     return _layout(fig)
+
+
+def segment_bars(sizes: pd.DataFrame) -> go.Figure:
+    """Users per segment (history_data.segment_sizes), lightest first, stacked by site."""
+    fig = px.bar(sizes, x="segment_name", y="users", color="app_id", color_discrete_map=SITE_COLORS,
+                 labels={"segment_name": "segment", "app_id": "site"})
+    fig.update_xaxes(categoryorder="array", categoryarray=list(dict.fromkeys(sizes["segment_name"])))
+    return _layout(fig)

@@ -37,6 +37,15 @@ def day_tables(day: date):
         conn.close()
 
 
+@st.cache_data(ttl=SETTINGS.history_cache_s, show_spinner=f"Reading the user's day from Hive ({WHERE})")
+def user_day(day: date, app: str, user: str):
+    conn = history_data.connect(SETTINGS.hive_host, SETTINGS.hive_port)
+    try:
+        return history_data.read_user_day(conn, day, app, user)
+    finally:
+        conn.close()
+
+
 FIRST_DAY = date(2000, 1, 1)   # the DAG's start date: no day before it can be built
 
 
@@ -112,6 +121,48 @@ def geography_section(geo):
     st.dataframe(per_country.drop(columns="iso3"), hide_index=True)
 
 
+def recommendations_section(day, recs, quality):
+    st.subheader("Recommendations")
+    if recs.empty:
+        st.info("No recommendations for this day: its run has not reached the Mahout step (`lab batch run`).")
+        return
+    if not quality.empty:
+        q = quality.iloc[0]
+        st.caption(f"precision@5 on the day's latest choices held out: **{q['precision_at_5']:.1%}** "
+                   f"(most popular items: {q['popular_precision_at_5']:.1%}), {int(q['users_evaluated'])} users, "
+                   f"{int(q['held_out_items'])} held-out items (docs/metrics.md)")
+    left, right = st.columns([1, 3])
+    with left:
+        apps = [a for a in names.APPS if a in set(recs["app_id"])]
+        app = st.radio("site", apps, horizontal=True, key="recs-site")
+        user = st.selectbox("user", sorted(set(recs.loc[recs["app_id"] == app, "user_id"])), key="recs-user")
+    mine = history_data.user_recommendations(recs, app, user)
+    with right:
+        rec_col, seen_col = st.columns(2)
+        rec_col.caption("recommended (Mahout's item-based first, then the site's popular items)")
+        rec_col.dataframe(mine, hide_index=True, key="history-recs")
+        seen_col.caption("chosen that day, so not recommended")
+        try:
+            seen_col.dataframe(history_data.chosen_items(user_day(day, app, user)), hide_index=True)
+        except Exception as exc:
+            seen_col.warning(f"Reading the user's events failed ({type(exc).__name__}: {exc}).")
+
+
+def segments_section(segments):
+    st.subheader("User segments")
+    if segments.empty:
+        st.info("No segments for this day: its run has not reached the Mahout step (`lab batch run`).")
+        return
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.segment_bars(history_data.segment_sizes(segments)), key="history-segments")
+    with right:
+        st.caption("k-means on each user's day (docs/metrics.md); mean per user of each segment")
+        st.dataframe(history_data.segment_summary(segments).drop(columns="segment"), hide_index=True,
+                     column_config={f: st.column_config.NumberColumn(format="%.1f")
+                                    for f in history_data.SEGMENT_FEATURES})
+
+
 st.title("Activity Lab: history")
 st.caption(f"The batch layer's daily tables in Hive ({WHERE}), built by the Airflow DAG `activity_daily_batch`. "
            "Days are UTC.")
@@ -157,3 +208,5 @@ with right:
         st.plotly_chart(charts.shop_funnel(steps), key="history-funnel")
 navigation_section(tables["navigation_paths_daily"])
 geography_section(tables["geo_traffic_daily"])
+recommendations_section(day, tables["recommendations"], tables["recommendation_quality"])
+segments_section(tables["user_segments"])

@@ -23,7 +23,13 @@ DAILY_COLUMNS = {
     "navigation_paths_daily": ("app_id", "from_page", "to_page", "transitions"),
     "geo_traffic_daily": ("app_id", "country", "city", "events", "page_views", "unique_users"),
     "shop_funnel_daily": ("step_order", "step", "sessions", "conversion"),
+    "recommendations": ("app_id", "user_id", "rank", "page", "score", "source"),
+    "recommendation_quality": ("users_evaluated", "held_out_items", "precision_at_5", "popular_precision_at_5"),
+    "user_segments": ("app_id", "user_id", "segment", "segment_name", "events", "page_views", "sessions", "purchases",
+                      "items"),
 }
+SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
+CHOICES = ("page_view", "add_to_cart", "purchase")   # what a user did with catalog items, next to their recommendations
 # ISO 3166 alpha-2 -> alpha-3 (what Plotly's maps take) for the countries the simulated users and the generated
 # days come from; another code still shows in the table, not on the map.
 ISO3 = {"AU": "AUS", "BR": "BRA", "CA": "CAN", "DE": "DEU", "ES": "ESP", "FR": "FRA", "GB": "GBR", "IN": "IND",
@@ -53,11 +59,25 @@ def read_day(conn, day: date) -> dict[str, pd.DataFrame]:
     frames, cur = {}, conn.cursor()
     try:
         for table, columns in DAILY_COLUMNS.items():
-            cur.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE dt = %(day)s", {"day": day.isoformat()})
+            cur.execute(f"SELECT {', '.join(f'`{c}`' for c in columns)} FROM {table} WHERE dt = %(day)s",
+                        {"day": day.isoformat()})
             frames[table] = pd.DataFrame(cur.fetchall(), columns=list(columns))
     finally:
         cur.close()
     return frames
+
+
+def read_user_day(conn, day: date, app: str, user: str) -> pd.DataFrame:
+    """The user's page views, carts and purchases of the day from the archive (Hive `events`), in time order."""
+    cur = conn.cursor()
+    try:
+        cur.execute("SELECT event_time, event_type, page FROM events WHERE dt = %(day)s AND app_id = %(app)s "
+                    f"AND user_id = %(user)s AND event_type IN ({', '.join(repr(c) for c in CHOICES)})",
+                    {"day": day.isoformat(), "app": app, "user": user})
+        return pd.DataFrame(cur.fetchall(), columns=["event_time", "event_type", "page"]).sort_values(
+            "event_time", kind="stable").reset_index(drop=True)
+    finally:
+        cur.close()
 
 
 # ------------------------------------------------------------------ shaping (no I/O)
@@ -117,3 +137,38 @@ def countries(geo: pd.DataFrame) -> pd.DataFrame:
 
 def funnel(steps: pd.DataFrame) -> pd.DataFrame:
     return steps.sort_values("step_order", kind="stable").reset_index(drop=True)
+
+
+def user_recommendations(recs: pd.DataFrame, app: str, user: str) -> pd.DataFrame:
+    """One user's recommendations, best first."""
+    mine = recs[(recs["app_id"] == app) & (recs["user_id"] == user)]
+    return mine.sort_values("rank", kind="stable")[["rank", "page", "score", "source"]].reset_index(drop=True)
+
+
+def chosen_items(day_events: pd.DataFrame) -> pd.DataFrame:
+    """The catalog items a user chose that day (names.RECOMMENDABLE_PAGE), with how often they viewed each and
+    whether they added it to the cart: what their recommendations leave out."""
+    items = day_events[day_events["page"].str.match(names.RECOMMENDABLE_PAGE)]
+    if items.empty:
+        return pd.DataFrame(columns=["page", "views", "added_to_cart"])
+    per = items.groupby("page", sort=False).agg(
+        views=("event_type", lambda t: int((t == "page_view").sum())),
+        added_to_cart=("event_type", lambda t: bool((t == "add_to_cart").any())))
+    return per.reset_index().sort_values(["views", "page"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
+    """Per segment, lightest first: its users and the mean of each feature."""
+    if segments.empty:
+        return pd.DataFrame(columns=["segment", "segment_name", "users", *SEGMENT_FEATURES])
+    per = segments.groupby(["segment", "segment_name"], as_index=False).agg(
+        users=("user_id", "size"), **{f: (f, "mean") for f in SEGMENT_FEATURES})
+    return per.sort_values("segment", kind="stable").reset_index(drop=True)
+
+
+def segment_sizes(segments: pd.DataFrame) -> pd.DataFrame:
+    """Users per segment and site, for a stacked bar."""
+    return (segments.groupby(["segment", "segment_name", "app_id"], as_index=False).size()
+            .rename(columns={"size": "users"}).sort_values(["segment", "app_id"], kind="stable")
+            .reset_index(drop=True))

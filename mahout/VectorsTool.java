@@ -1,12 +1,19 @@
 // Points in and out of Mahout's k-means, which reads and writes SequenceFiles only (mahout-mr 0.13.0 has no
 // converter: that one is in mahout-integration, which needs Lucene 4 and is not on the lab's classpath).
 //   mahout vectors to-seq POINTS.csv SEQ          "name,x1,x2,..." lines -> SequenceFile<Text, VectorWritable>
+//   mahout vectors to-seq POINTS.csv SEQ SEEDS NAME,NAME,...
+//                                                 also k-means' initial clusters: the named points, in that order
+//                                                 (kmeans --clusters SEEDS without -k; -k draws random ones)
 //   mahout vectors points OUT/clusteredPoints     "name<TAB>cluster id" for every clustered point
 //   mahout vectors clusters OUT/clusters-N-final  "cluster id<TAB>points<TAB>center" for every final cluster
 // Run as a single-file source program (java -cp CLASSPATH VectorsTool.java) by compose/bin/mahout.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +25,8 @@ import org.apache.hadoop.io.Writable;
 import org.apache.mahout.clustering.Cluster;
 import org.apache.mahout.clustering.classify.WeightedPropertyVectorWritable;
 import org.apache.mahout.clustering.iterator.ClusterWritable;
+import org.apache.mahout.clustering.kmeans.Kluster;
+import org.apache.mahout.common.distance.EuclideanDistanceMeasure;
 import org.apache.mahout.math.DenseVector;
 import org.apache.mahout.math.NamedVector;
 import org.apache.mahout.math.Vector;
@@ -26,21 +35,24 @@ import org.apache.mahout.math.VectorWritable;
 public class VectorsTool {
   public static void main(String[] args) throws Exception {
     Configuration conf = new Configuration();
-    if (args.length == 3 && args[0].equals("to-seq")) {
-      toSeq(conf, new Path(args[1]), new Path(args[2]));
+    if ((args.length == 3 || args.length == 5) && args[0].equals("to-seq")) {
+      Map<String, Vector> points = toSeq(conf, new Path(args[1]), new Path(args[2]));
+      if (args.length == 5) {
+        seeds(conf, points, Arrays.asList(args[4].split(",")), new Path(args[3]));
+      }
     } else if (args.length == 2 && args[0].equals("points")) {
       points(conf, new Path(args[1]));
     } else if (args.length == 2 && args[0].equals("clusters")) {
       clusters(conf, new Path(args[1]));
     } else {
-      System.err.println("usage: mahout vectors to-seq POINTS.csv SEQ | points CLUSTERED_POINTS | clusters CLUSTERS_FINAL");
+      System.err.println("usage: mahout vectors to-seq POINTS.csv SEQ [SEEDS NAME,...] | points CLUSTERED_POINTS | clusters CLUSTERS_FINAL");
       System.exit(64);
     }
   }
 
-  static void toSeq(Configuration conf, Path in, Path out) throws Exception {
+  static Map<String, Vector> toSeq(Configuration conf, Path in, Path out) throws Exception {
     FileSystem fs = in.getFileSystem(conf);
-    int count = 0;
+    Map<String, Vector> points = new LinkedHashMap<>();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(in), StandardCharsets.UTF_8));
          SequenceFile.Writer writer = SequenceFile.createWriter(conf, SequenceFile.Writer.file(out),
              SequenceFile.Writer.keyClass(Text.class), SequenceFile.Writer.valueClass(VectorWritable.class))) {
@@ -62,11 +74,32 @@ public class VectorsTool {
         }
         String name = fields[0].trim();
         // A NamedVector keeps the point's name through clustering (clusteredPoints carries the vector).
-        writer.append(new Text(name), new VectorWritable(new NamedVector(new DenseVector(values), name)));
-        count++;
+        Vector point = new NamedVector(new DenseVector(values), name);
+        writer.append(new Text(name), new VectorWritable(point));
+        points.put(name, point);
       }
     }
-    System.out.println("wrote " + count + " vectors to " + out);
+    System.out.println("wrote " + points.size() + " vectors to " + out);
+    return points;
+  }
+
+  // Initial clusters as Mahout's RandomSeedGenerator writes them (one Kluster per point, ids from 0), but chosen
+  // by the caller: the same seeds give the same clusters, so running a day again gives the same segments.
+  static void seeds(Configuration conf, Map<String, Vector> points, List<String> names, Path out) throws Exception {
+    try (SequenceFile.Writer writer = SequenceFile.createWriter(conf, SequenceFile.Writer.file(out),
+             SequenceFile.Writer.keyClass(Text.class), SequenceFile.Writer.valueClass(ClusterWritable.class))) {
+      int id = 0;
+      for (String name : names) {
+        Vector point = points.get(name);
+        if (point == null) {
+          throw new IllegalArgumentException("seed " + name + " is not a point of the input");
+        }
+        Kluster cluster = new Kluster(point, id++, new EuclideanDistanceMeasure());
+        cluster.observe(point, 1);
+        writer.append(new Text(name), new ClusterWritable(cluster));
+      }
+    }
+    System.out.println("wrote " + names.size() + " initial clusters to " + out);
   }
 
   static FileStatus[] parts(Configuration conf, Path dir) throws Exception {

@@ -2,7 +2,8 @@
 
     spark-submit spark_jobs/daily_etl.py --date 2026-12-01
 
-Each table's partition dt=D is overwritten whole, so running a day again leaves the same rows. Definitions:
+Each table's partition dt=D is overwritten whole, so running a day again leaves the same rows; the day's input to
+the Mahout step (users, items, ratings: spark_jobs/mahout_inputs.py) too. Definitions:
 docs/metrics.md; tests/batch_oracle.py computes the same in plain Python for the end-to-end tests.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pyspark.sql import functions as F
 
 from activity_contract import names
 from day_arg import parse_day
+from mahout_inputs import write_mahout_inputs
 
 DATABASE = names.HIVE_DATABASE
 EXPORTED = ("page_stats_daily",)   # tables whose day also goes to MariaDB (sqoop/export_kpis.sh)
@@ -166,6 +168,7 @@ def main(argv: list[str]) -> int:
         print(f"daily ETL {day}: {name} <- {overwrite_day(table, name, day)} rows")
         if name in EXPORTED:
             write_export(spark.table(f"{DATABASE}.{name}").where(F.col("dt") == day).drop("dt"), name, day)
+    print(f"daily ETL {day}: Mahout's input {write_mahout_inputs(sessions, day)}")
     spark.stop()
     return 0
 

@@ -6,10 +6,13 @@ like the Hive table.
 """
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from activity_contract import names
 from activity_contract.events import parse_event_time
 
 SESSION_GAP_S = 30 * 60
@@ -196,3 +199,62 @@ def profile_activity(events, profiles):
     return {k: {"active_users": len(r["users"]), "events": r["events"], "page_views": r["page_views"],
                 "purchases": r["purchases"], "buyers": len(r["buyers"]), "errors": r["errors"],
                 "events_abroad": r["events_abroad"]} for k, r in rows.items()}
+
+
+ITEM_PAGE = re.compile(names.RECOMMENDABLE_PAGE)
+
+
+def preferences(events, first_chosen=None):
+    """{(app_id, user_id): {page: preference}} over the catalog items: the strongest of viewed, added to the cart,
+    and bought (added to the cart in a session with a purchase at that time or later). `first_chosen`, a dict, gets
+    {(app_id, user_id, page): the time first chosen}."""
+    prefs = defaultdict(dict)
+    first = {} if first_chosen is None else first_chosen
+    for s in sessions(events):
+        purchases = [parse_event_time(e["event_time"]) for e in s.events if e["event_type"] == "purchase"]
+        for e in s.events:
+            if not ITEM_PAGE.match(e["page"]):
+                continue
+            if e["event_type"] == "page_view":
+                level = "viewed"
+            elif e["event_type"] == "add_to_cart":
+                t = parse_event_time(e["event_time"])
+                level = "bought" if any(p >= t for p in purchases) else "added_to_cart"
+            else:
+                continue
+            chosen = prefs[(s.app_id, s.user_id)]
+            chosen[e["page"]] = max(chosen.get(e["page"], 0), names.PREFERENCE[level])
+            t = parse_event_time(e["event_time"])
+            key = (s.app_id, s.user_id, e["page"])
+            first[key] = min(first.get(key, t), t)
+    return dict(prefs)
+
+
+def held_out_split(events, evaluated_from=5, share=0.2):
+    """The recommendations' held-out split: (the preferences without the held-out items, {(app_id, user_id): the
+    held-out pages}); a user with at least `evaluated_from` items has the latest `share` of them (rounded up, by the
+    time first chosen, ties: the larger page) held out."""
+    first = {}
+    prefs = preferences(events, first)
+    train, held = {}, {}
+    for (app, user), pages in prefs.items():
+        latest = sorted(pages, key=lambda p: (first[(app, user, p)], p), reverse=True)
+        out = set(latest[:math.ceil(len(pages) * share)]) if len(pages) >= evaluated_from else set()
+        train[(app, user)] = {p: v for p, v in pages.items() if p not in out}
+        if out:
+            held[(app, user)] = out
+    return train, held
+
+
+def user_features(events):
+    """{(app_id, user_id): {events, page_views, sessions, purchases, items}} of every user active that day."""
+    out = {}
+    for s in sessions(events):
+        f = out.setdefault((s.app_id, s.user_id), {"events": 0, "page_views": 0, "sessions": 0, "purchases": 0,
+                                                   "items": set()})
+        f["events"] += len(s.events)
+        f["page_views"] += len(s.views)
+        f["sessions"] += 1
+        f["purchases"] += sum(e["event_type"] == "purchase" for e in s.events)
+        f["items"] |= {e["page"] for e in s.views if ITEM_PAGE.match(e["page"])}
+    return {k: {**f, "items": len(f["items"])} for k, f in out.items()}

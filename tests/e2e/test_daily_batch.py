@@ -9,14 +9,18 @@ Every table equals what tests/batch_oracle.py computes in plain Python from the 
 parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
 `user_profiles` (the run's Sqoop import) equals MariaDB's; Hive's own aggregates by plan and by country of signup
 (profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the
-test's computation; MariaDB's `page_stats_daily` (the Sqoop export) equals Hive's; the dashboard's history page,
-in headless chromium, shows the day's busiest page with the views Hive holds. The test then changes three profiles
-in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those
+test's computation; the Mahout step gives every active user recommendations (catalog items of their site they did
+not choose, Mahout's first, popular ones after, as many as the site has left up to 5) and one of 3 k-means segments
+(the test's features; each user nearest their own segment's centre), and on a held-out split its precision@5 is at
+least a most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily` (the Sqoop export)
+equals Hive's; the dashboard's history page, in headless chromium, shows the day's busiest page with the views Hive
+holds. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those
 three changes, the tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the
 data-quality task fails the run, naming the mismatch and the file.
 """
 import csv
 import json
+import math
 import random
 import re
 import subprocess
@@ -281,6 +285,91 @@ def assert_history_page(pages):
         tab.get_by_text(f"No batch run for {NEVER_BUILT} yet.").wait_for(timeout=60_000)
 
 
+RECOMMENDATION_COLUMNS = ("app_id", "user_id", "rank", "page", "score", "source")
+SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
+
+
+def hive_recommendations():
+    rows = hive_rows(f"SELECT {', '.join(RECOMMENDATION_COLUMNS)} FROM recommendations WHERE dt = '{DS}'")
+    return sorted(tuple(r) for r in rows)
+
+
+def assert_recommendations(events):
+    """Every user active that day gets min(5, items of the site they did not choose) recommendations, ranked 1..n:
+    catalog items of their own site, none they viewed, carted or bought that day; Mahout's first (with a score),
+    then the site's most popular ones (by users who chose them, then page), without a score."""
+    rows = hive_recommendations()
+    chosen = oracle.preferences(events)
+    active = oracle.user_features(events)
+    popularity = Counter((app, page) for (app, _), pages in chosen.items() for page in pages)
+    items = defaultdict(list)   # site -> its items, the most popular first
+    for (app, page), n in sorted(popularity.items(), key=lambda kv: (-kv[1], kv[0][1])):
+        items[app].append(page)
+    by_user = defaultdict(list)
+    for r in rows:
+        by_user[(r[0], r[1])].append(r[2:])
+    assert set(by_user) == set(active), f"users without recommendations: {sorted(set(active) - set(by_user))[:5]}"
+    for (app, user), recs in by_user.items():
+        seen = set(chosen.get((app, user), {}))
+        unseen = [p for p in items[app] if p not in seen]
+        assert [r[0] for r in recs] == list(range(1, min(5, len(unseen)) + 1)), (user, recs)
+        assert {r[1] for r in recs} <= set(unseen), (user, recs, seen)
+        sources = [r[3] for r in recs]
+        assert sources == sorted(sources), (user, recs)   # 'mahout' ones before 'popular' ones
+        assert all((r[2] is None) == (r[3] == "popular") for r in recs), (user, recs)
+        popular = [r[1] for r in recs if r[3] == "popular"]
+        mahout = {r[1] for r in recs if r[3] == "mahout"}
+        assert popular == [p for p in unseen if p not in mahout][:len(popular)], (user, recs)
+    by_mahout = sum(r[5] == "mahout" for r in rows)
+    assert by_mahout > len(rows) / 2, f"only {by_mahout} of {len(rows)} recommendations by Mahout"
+    return rows
+
+
+def assert_recommendation_quality(events):
+    """recommendation_quality: the held-out split the test computes itself (users, items), the most-popular
+    baseline's precision@5 computed by the test, and the recommendations' own at least as high (both printed)."""
+    train, held = oracle.held_out_split(events)
+    popularity = Counter((app, page) for (app, _), pages in train.items() for page in pages)
+    hits = []
+    for (app, user), out in held.items():
+        ranked = sorted((p for (a, p) in popularity if a == app and p not in train[(app, user)]),
+                        key=lambda p: (-popularity[(app, p)], p))
+        hits.append(len(set(ranked[:5]) & out) / 5)
+    rows = hive_rows("SELECT users_evaluated, held_out_items, precision_at_5, popular_precision_at_5 "
+                     f"FROM recommendation_quality WHERE dt = '{DS}'")
+    assert len(rows) == 1, rows
+    users, items, precision, popular = rows[0]
+    assert (users, items) == (len(held), sum(map(len, held.values()))) and users >= 20, (rows, len(held))
+    assert popular == pytest.approx(sum(hits) / len(hits), abs=1e-8), (popular, sum(hits) / len(hits))
+    assert precision >= popular, f"precision@5: recommendations {precision}, most popular {popular}"
+    return rows[0]
+
+
+def assert_segments(events):
+    """Every active user in exactly one of 3 k-means segments, with the features the test computes; named by their
+    centre's activity, lightest first; and each user nearer to their own segment's centre (the mean of its members,
+    features scaled by the day's largest) than to any other: k-means' fixed point."""
+    columns = ("app_id", "user_id", "segment", "segment_name") + SEGMENT_FEATURES
+    rows = hive_rows(f"SELECT {', '.join(columns)} FROM user_segments WHERE dt = '{DS}'")
+    features = oracle.user_features(events)
+    got = {(r[0], r[1]): dict(zip(columns[2:], r[2:])) for r in rows}
+    assert len(rows) == len(got) and set(got) == set(features), sorted(set(got) ^ set(features))[:5]
+    assert {k: {f: v[f] for f in SEGMENT_FEATURES} for k, v in got.items()} == features
+    assert {(v["segment"], v["segment_name"]) for v in got.values()} == set(enumerate(names.USER_SEGMENTS))
+    top = {f: max(v[f] for v in features.values()) for f in SEGMENT_FEATURES}
+    point = {k: tuple(v[f] / top[f] if top[f] else 0.0 for f in SEGMENT_FEATURES) for k, v in features.items()}
+    members = defaultdict(list)
+    for k, v in got.items():
+        members[v["segment"]].append(point[k])
+    centre = {s: tuple(sum(c) / len(ps) for c in zip(*ps)) for s, ps in members.items()}
+    activity = [sum(centre[s]) for s in sorted(centre)]
+    assert activity == sorted(activity), activity
+    for k, v in got.items():
+        own = math.dist(point[k], centre[v["segment"]])
+        assert all(own <= math.dist(point[k], c) + 1e-9 for c in centre.values()), (k, v, centre)
+    return got
+
+
 def run_day(client):
     run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
     state = client.wait(DAILY_BATCH, run_id, timeout=1500)
@@ -291,7 +380,8 @@ def run_day(client):
     return run_id
 
 
-TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "sqoop_export", "data_quality")
+TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "mahout_recommendations", "mahout_segments",
+         "mahout_evaluation", "sqoop_export", "data_quality")
 
 
 def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
@@ -327,6 +417,13 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     by_profile = assert_profile_activity(events)
     assert {k[1] for k in by_profile} > {"unknown"} and sum(r["events"] for r in by_profile.values()) == len(events)
     assert_plan_view(by_profile)
+    recommendations = assert_recommendations(events)
+    segments = assert_segments(events)
+    quality = assert_recommendation_quality(events)
+    print(f"{DS}: precision@5 of the recommendations {quality[2]:.3f}, of the most popular items {quality[3]:.3f} "
+          f"({quality[0]} users, {quality[1]} held-out items)")
+    print(f"{DS}: {len(recommendations)} recommendations ({sum(r[5] == 'mahout' for r in recommendations)} by "
+          f"Mahout), segment sizes {Counter(v['segment_name'] for v in segments.values())}")
     changed = random.Random(RUN).sample(sorted(seeded), 3)
     change_profiles(changed)
 
@@ -355,6 +452,9 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
         got, rows = hive_table(table)
         assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
     assert mariadb_page_stats() == (pages, len(pages)), "MariaDB's exported rows differ after running the day again"
+    assert hive_recommendations() == recommendations, "recommendations differ after running the day again"
+    assert assert_segments(events) == segments
+    assert assert_recommendation_quality(events) == quality
     assert_profile_activity(events)   # with the changed profiles: a changed plan moves that user's activity
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(log, access)

@@ -91,3 +91,17 @@ def test_sessions_paths_sections_geo_and_funnel_equal_the_oracle(frames):
     funnel = {r["step"]: r["sessions"] for r in etl.shop_funnel(sessions).collect()}
     assert funnel == oracle.funnel(day)
     assert len(oracle.sessions(day)) > 20 and funnel["product"] > 0
+
+
+def test_mahout_inputs_equal_the_oracle(frames):
+    import mahout_inputs
+    day, _, sessions, _ = frames
+    prefs = {(r["app_id"], r["user_id"], r["page"]): r["preference"]
+             for r in mahout_inputs.preferences(sessions).collect()}
+    want = {(app, user, page): p for (app, user), pages in oracle.preferences(day).items() for page, p in pages.items()}
+    assert prefs == want and set(want.values()) == {1, 3, 5}   # viewed, added to the cart, bought
+    users = mahout_inputs.user_features(sessions).collect()
+    assert [r["user_no"] for r in users] == list(range(1, len(users) + 1))
+    assert [(r["app_id"], r["user_id"]) for r in users] == sorted(oracle.user_features(day))
+    assert {(r["app_id"], r["user_id"]): {f: r[f] for f in mahout_inputs.FEATURES} for r in users} == \
+        oracle.user_features(day)

@@ -48,3 +48,30 @@ def test_funnel_in_step_order():
     steps = pd.DataFrame([(3, "checkout", 2, 0.2), (1, "product", 10, 1.0), (4, "purchase", 1, 0.1),
                           (2, "add_to_cart", 4, 0.4)], columns=["step_order", "step", "sessions", "conversion"])
     assert list(history_data.funnel(steps)["step"]) == ["product", "add_to_cart", "checkout", "purchase"]
+
+
+def test_a_users_recommendations_best_first_and_the_items_they_chose():
+    recs = pd.DataFrame([("shop", "a", 2, "/product/2", None, "popular"), ("shop", "a", 1, "/product/9", 4.2, "mahout"),
+                         ("shop", "b", 1, "/product/1", None, "popular")],
+                        columns=["app_id", "user_id", "rank", "page", "score", "source"])
+    mine = history_data.user_recommendations(recs, "shop", "a")
+    assert list(mine["page"]) == ["/product/9", "/product/2"] and list(mine["rank"]) == [1, 2]
+    events = pd.DataFrame([("t1", "page_view", "/"), ("t2", "page_view", "/product/3"),
+                           ("t3", "add_to_cart", "/product/3"), ("t4", "page_view", "/product/4"),
+                           ("t5", "page_view", "/product/3")], columns=["event_time", "event_type", "page"])
+    chosen = history_data.chosen_items(events)
+    assert chosen.values.tolist() == [["/product/3", 2, True], ["/product/4", 1, False]]
+    assert history_data.chosen_items(events.head(1)).empty
+
+
+def test_segments_are_summarized_lightest_first_with_their_mean_features():
+    segments = pd.DataFrame([("shop", "a", 2, "heavy", 40, 30, 4, 2, 9), ("news", "b", 0, "light", 2, 1, 1, 0, 1),
+                             ("shop", "c", 0, "light", 4, 3, 1, 0, 1)],
+                            columns=["app_id", "user_id", "segment", "segment_name", *history_data.SEGMENT_FEATURES])
+    summary = history_data.segment_summary(segments)
+    assert summary[["segment_name", "users", "events", "page_views"]].values.tolist() == [
+        ["light", 2, 3.0, 2.0], ["heavy", 1, 40.0, 30.0]]
+    sizes = history_data.segment_sizes(segments)
+    assert sizes[["segment_name", "app_id", "users"]].values.tolist() == [
+        ["light", "news", 1], ["light", "shop", 1], ["heavy", "shop", 1]]
+    assert history_data.segment_summary(segments.head(0)).empty

@@ -1,0 +1,79 @@
+"""What the Mahout step's two jobs (recommend.py, segment.py) share: the day's input the daily ETL wrote
+(spark_jobs/mahout_inputs.py), commands run with their output in the task log, and a Hive partition replaced.
+Runs on the edge node and the Airflow services (hdfs, mahout and beeline on PATH)."""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+
+from activity_contract import names
+
+FEATURES = ("events", "page_views", "sessions", "purchases", "items")
+
+
+def parse_day(argv: list[str], description: str) -> str:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
+    day = parser.parse_args(argv).date
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        parser.error(f"not a date: {day}")
+    return day
+
+
+def base(day: str) -> str:
+    return f"{names.HDFS_MAHOUT}/dt={day}"
+
+
+def run(*command: str, capture: bool = False) -> str:
+    """Runs a command, echoing it; its errors go to the task log, a failure ends the job with its exit code."""
+    print("+", " ".join(command), flush=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE if capture else None, text=True)
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}")
+    return done.stdout or ""
+
+
+def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
+    """The rows of a folder of text part files the daily ETL wrote (none: the day had nothing of the kind)."""
+    text = run("sh", "-c", f"hdfs dfs -cat '{folder}/part-*' 2>/dev/null || true", capture=True)
+    return [line.split(sep) for line in text.splitlines() if line]
+
+
+def active_users(day: str) -> dict[int, dict]:
+    """user_no -> {app_id, user_id, the k-means features as ints} of every user active that day."""
+    users = {}
+    for no, app, user, *features in read_rows(f"{base(day)}/users"):
+        users[int(no)] = {"app_id": app, "user_id": user, **dict(zip(FEATURES, map(int, features)))}
+    return users
+
+
+def hive_text(value) -> str:
+    """A field of Hive's delimited text: NULL as \\N; no tab or newline can reach one (paths and ids)."""
+    return "\\N" if value is None else str(value)
+
+
+def put_text(path: str, text: str) -> None:
+    """A new HDFS file with this text (its folder made first)."""
+    print(f"+ hdfs dfs -put - {path}", flush=True)
+    folder = path.rsplit("/", 1)[0]
+    put = subprocess.run(["sh", "-c", f"hdfs dfs -mkdir -p '{folder}' && hdfs dfs -put -f - '{path}'"],
+                         input=text, text=True)
+    if put.returncode:
+        sys.exit(f"failed to write {path} ({put.returncode})")
+
+
+def replace_partition(table: str, day: str, rows: list[tuple]) -> None:
+    """The day's partition of an external text table (tab-separated) replaced whole by these rows; no rows: the
+    partition dropped, so a rerun of a day that lost its users leaves none of the old ones."""
+    folder = f"{names.HDFS_WAREHOUSE}/{table}/dt={day}"
+    text = "".join("\t".join(hive_text(v) for v in row) + "\n" for row in rows)
+    run("hdfs", "dfs", "-rm", "-r", "-f", "-skipTrash", folder)
+    qualified = f"{names.HIVE_DATABASE}.{table}"
+    ddl = f"ALTER TABLE {qualified} DROP IF EXISTS PARTITION (dt = '{day}')"
+    if rows:
+        put_text(f"{folder}/000000_0", text)
+        ddl = f"ALTER TABLE {qualified} ADD IF NOT EXISTS PARTITION (dt = '{day}')"
+    run("beeline", "--silent=true", "-e", ddl)
+    print(f"{table} {day}: {len(rows)} rows", flush=True)
