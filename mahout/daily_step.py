@@ -1,25 +1,22 @@
-"""What the Mahout step's two jobs (recommend.py, segment.py) share: the day's input the daily ETL wrote
+"""What the Mahout step's jobs (recommend.py, segment.py, evaluate.py) share: the day's input the daily ETL wrote
 (spark_jobs/mahout_inputs.py), commands run with their output in the task log, and a Hive partition replaced.
 Runs on the edge node and the Airflow services (hdfs, mahout and beeline on PATH)."""
 from __future__ import annotations
 
-import argparse
-import re
 import subprocess
 import sys
+from pathlib import Path
 
 from activity_contract import names
 
+# The daily jobs' one `--date D` check (a calendar day, YYYY-MM-DD), beside this folder in the repository and in
+# the image (/opt/lab/spark_jobs).
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "spark_jobs"))
+import day_arg  # noqa: E402
+
+parse_day = day_arg.parse_day
+
 FEATURES = ("events", "page_views", "sessions", "purchases", "items")
-
-
-def parse_day(argv: list[str], description: str) -> str:
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
-    day = parser.parse_args(argv).date
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        parser.error(f"not a date: {day}")
-    return day
 
 
 def base(day: str) -> str:
