@@ -41,6 +41,9 @@ def cmd_smoke(_args):
 
 def cmd_bench(args):
     from .bench import bench_replay, bench_startup
+    if args.what == "batch":
+        from .bench_batch import bench_batch
+        return bench_batch(args.events or [100_000, 1_000_000], direct_above=args.direct_above)
     if args.what == "speed":
         from .bench_speed import bench_speed
         return bench_speed(samples=args.samples, events=args.events)
@@ -282,6 +285,12 @@ def main(argv=None):
     b = bsub.add_parser("speed", help="event -> HBase counter latency of the speed layer (p50/p95/p99)")
     b.add_argument("--samples", type=int, default=100, help="latency samples")
     b.add_argument("--events", type=int, default=20000, help="backlog size of the throughput run")
+    b.set_defaults(func=cmd_bench)
+    b = bsub.add_parser("batch", help="the daily DAG over a generated day: time per task, peak memory")
+    b.add_argument("--events", type=int, action="append",
+                   help="events of the generated day; repeat for several runs (default: 100000, then 1000000)")
+    b.add_argument("--direct-above", type=int, default=100_000,
+                   help="a day of more events is written straight into the archive, not sent through Kafka")
     b.set_defaults(func=cmd_bench)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["beeline"] and not {"-h", "--help"} & set(argv[1:2]):

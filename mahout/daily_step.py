@@ -33,8 +33,14 @@ def run(*command: str, capture: bool = False) -> str:
 
 
 def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
-    """The rows of a folder of text part files the daily ETL wrote (none: the day had nothing of the kind)."""
-    text = run("sh", "-c", f"hdfs dfs -cat '{folder}/part-*' 2>/dev/null || true", capture=True)
+    """The rows of a folder of text part files the daily ETL wrote (no part file: the day had nothing of the kind).
+    No folder: the day's spark_etl has not run, which ends the job saying so rather than writing empty tables."""
+    listing = subprocess.run(["hdfs", "dfs", "-ls", "-C", folder], capture_output=True, text=True)
+    if listing.returncode:
+        sys.exit(f"{folder}: {listing.stderr.strip()[-300:]}\nno input from the daily ETL for this day: "
+                 "run its spark_etl task first (lab batch run --date D runs every task)")
+    parts = [p for p in listing.stdout.split() if p.rsplit("/", 1)[-1].startswith("part-")]
+    text = run("hdfs", "dfs", "-cat", *parts, capture=True) if parts else ""
     return [line.split(sep) for line in text.splitlines() if line]
 
 
