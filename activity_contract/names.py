@@ -6,7 +6,7 @@ all build a row key or name a column through here, so a rename happens in one pl
 from __future__ import annotations
 
 import struct
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 # ---- sites
 APPS = ("shop", "news", "learn")
@@ -35,6 +35,7 @@ LAST_SEEN_FAMILY = "u"
 
 # page_counts
 C_VIEWS = b"c:views"
+# (and day_views_column(day): the page's views of one UTC day, what the batch layer's drift compares with)
 # minute_stats
 C_EVENTS = b"c:events"
 C_PAGE_VIEWS = b"c:page_views"
@@ -52,6 +53,7 @@ C_HEALTH_AT = b"c:health_at"
 # user_recent_pages
 C_RECENT_PAGES = b"c:pages"            # JSON list, newest first: [{"page", "time", "app_id", "event_id"}]
 C_USER_SESSION = b"c:session"          # JSON {"key": sessions row key, "last_ms": int, "ended": "" | "logout" | "idle"}
+# (and day_active_column(day, app_id): empty, once the user had an event of that UTC day on that site)
 # sessions
 C_SESSION_USER = b"c:user_id"
 C_SESSION_APP = b"c:app_id"
@@ -135,3 +137,20 @@ def decode_counter(raw: bytes | None) -> int:
 
 def dedupe_column(event_id: str) -> bytes:
     return f"{DEDUPE_FAMILY}:{event_id}".encode()
+
+
+def day_key(day: date | datetime) -> str:
+    """yyyyMMdd of a day (a datetime: its UTC day), the suffix of the speed layer's per-day columns."""
+    if isinstance(day, datetime):
+        day = day.astimezone(timezone.utc).date()
+    return day.strftime("%Y%m%d")
+
+
+def day_views_column(day: date | datetime) -> bytes:
+    """page_counts' counter of one UTC day's page views of the page (`c:views` counts every day)."""
+    return f"{FAMILY}:views_{day_key(day)}".encode()
+
+
+def day_active_column(day: date | datetime, app_id: str) -> bytes:
+    """user_recent_pages' marker of a user active on a site that UTC day: the speed layer's daily active users."""
+    return f"{FAMILY}:active_{day_key(day)}_{app_id}".encode()

@@ -24,7 +24,9 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
                   most-popular baseline, into Hive `recommendation_quality` (mahout/evaluate.py); the three Mahout
                   tasks run side by side (small inputs on MapReduce's local runner: compose/bin/mahout)
     sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
-    data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py)
+    data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py);
+                  first it stores the speed layer's drift from the batch (page views per page, events per minute,
+                  active users; batch minus speed, with the reason for a gap) in Hive `speed_batch_drift`
 """
 from datetime import datetime, timedelta, timezone
 

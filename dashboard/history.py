@@ -163,6 +163,32 @@ def segments_section(segments):
                                     for f in history_data.SEGMENT_FEATURES})
 
 
+def drift_section(drift):
+    st.subheader("Speed vs batch")
+    if drift.empty:
+        st.info("No comparison for this day: its run has not reached `data_quality`, or HBase was unreachable "
+                "then (the task's log says).")
+        return
+    st.caption("The speed layer's counts (Storm, HBase) against the batch layer's (Hive `events`) for the same "
+               "day: page views per page, events per minute, active users; drift = batch − speed "
+               "(docs/metrics.md)")
+    summary, gaps = history_data.drift_summary(drift), history_data.drift_gaps(drift, n=len(drift))
+    # The largest gap as data attributes too: what the end-to-end test compares with Hive.
+    if gaps.empty:
+        st.html(f'<div data-testid="history-drift" data-gaps="0">The layers agree on all {len(drift):,} pages, '
+                'minutes and sites.</div>')
+    else:
+        first = gaps.iloc[0]
+        st.html(f'<div data-testid="history-drift" data-gaps="{len(gaps)}" data-app="{escape(first["app_id"])}" '
+                f'data-kpi="{escape(first["kpi"])}" data-item="{escape(first["item"])}" '
+                f'data-drift="{int(first["drift"])}">{len(gaps):,} of {len(drift):,} items differ. Largest: '
+                f'<b>{escape(first["app_id"])} {escape(first["kpi"])} {escape(first["item"])}</b>, batch '
+                f'{int(first["batch"]):,}, speed {int(first["speed"]):,}: {escape(first["reason"])}</div>')
+    st.dataframe(summary, hide_index=True, key="history-drift")
+    if not gaps.empty:
+        st.dataframe(gaps.head(50), hide_index=True, key="history-drift-gaps")
+
+
 st.title("Activity Lab: history")
 st.caption(f"The batch layer's daily tables in Hive ({WHERE}), built by the Airflow DAG `activity_daily_batch`. "
            "Days are UTC.")
@@ -210,3 +236,4 @@ navigation_section(tables["navigation_paths_daily"])
 geography_section(tables["geo_traffic_daily"])
 recommendations_section(day, tables["recommendations"], tables["recommendation_quality"])
 segments_section(tables["user_segments"])
+drift_section(tables["speed_batch_drift"])

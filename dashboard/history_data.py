@@ -27,7 +27,9 @@ DAILY_COLUMNS = {
     "recommendation_quality": ("users_evaluated", "held_out_items", "precision_at_5", "popular_precision_at_5"),
     "user_segments": ("app_id", "user_id", "segment", "segment_name", "events", "page_views", "sessions", "purchases",
                       "items"),
+    "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
 }
+DRIFT_KPIS = ("page_views", "events", "active_users")   # spark_jobs/speed_drift.py, in its order
 SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 CHOICES = ("page_view", "add_to_cart", "purchase")   # what a user did with catalog items, next to their recommendations
 # ISO 3166 alpha-2 -> alpha-3 (what Plotly's maps take) for the countries the simulated users and the generated
@@ -172,3 +174,24 @@ def segment_sizes(segments: pd.DataFrame) -> pd.DataFrame:
     return (segments.groupby(["segment", "segment_name", "app_id"], as_index=False).size()
             .rename(columns={"size": "users"}).sort_values(["segment", "app_id"], kind="stable")
             .reset_index(drop=True))
+
+
+def drift_summary(drift: pd.DataFrame) -> pd.DataFrame:
+    """Per KPI and site: both layers' totals, the drift, and how many items (pages, minutes) differ."""
+    cols = ["kpi", "app_id", "batch", "speed", "drift", "items", "differ"]
+    if drift.empty:
+        return pd.DataFrame(columns=cols)
+    per = drift.assign(differ=drift["drift"] != 0).groupby(["kpi", "app_id"], as_index=False).agg(
+        batch=("batch", "sum"), speed=("speed", "sum"), drift=("drift", "sum"), items=("item", "size"),
+        differ=("differ", "sum"))
+    per["order"] = per["kpi"].map({k: i for i, k in enumerate(DRIFT_KPIS)})
+    return per.sort_values(["order", "app_id"], kind="stable")[cols].reset_index(drop=True)
+
+
+def drift_gaps(drift: pd.DataFrame, n: int = 50) -> pd.DataFrame:
+    """The items where the layers differ, largest gap first, with the reason."""
+    cols = ["app_id", "kpi", "item", "batch", "speed", "drift", "reason"]
+    gaps = drift[drift["drift"] != 0] if not drift.empty else pd.DataFrame(columns=cols)
+    return (gaps.assign(size=gaps["drift"].abs()).sort_values(["size", "app_id", "kpi", "item"],
+                                                               ascending=[False, True, True, True], kind="stable")
+            [cols].head(n).reset_index(drop=True))

@@ -9,16 +9,23 @@ Checks (each prints expected, actual and, on a mismatch, what differs):
 - `page_views`: the sum of `views` in `page_stats_daily` for dt=D = the day's distinct `page_view` events.
 - `access_logs`: the day's access lines in HDFS /logs (every site's closed files, what Pig read) = the rows of
   `access_logs` for dt=D + the lines Pig rejected (`rejected_access_lines`, reported when there are any).
+
+Before the checks, the speed layer's drift for the day (speed_drift.py) into Hive `speed_batch_drift`: a report,
+not a check (the two layers may differ for good reasons, each row says which); HBase unreachable leaves the day
+without drift rows and says so, and the checks still run.
 """
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from activity_contract import names
+from daily_etl import overwrite_day
 from day_arg import parse_day
+from speed_drift import batch_numbers, drift_rows, hbase_address, speed_numbers, summary
 
 DATABASE = names.HIVE_DATABASE
 
@@ -67,12 +74,42 @@ def access_logs(spark, day: str) -> tuple[int, int, str]:
     return lines, rows + rejected, detail
 
 
+DRIFT_SCHEMA = ("app_id string, kpi string, item string, batch bigint, speed bigint, drift bigint, reason string")
+
+
+def store_drift(spark, day: str) -> None:
+    events = spark.table(f"{DATABASE}.events").where(F.col("dt") == day).dropDuplicates(["event_id"])
+    batch = batch_numbers(events)
+    import happybase
+    from thriftpy2.thrift import TException
+    host, port = hbase_address()
+    try:
+        conn = happybase.Connection(host, port, timeout=60000)
+        try:
+            speed = speed_numbers(conn, date.fromisoformat(day), set(names.APPS) | {app for app, _, _ in batch})
+        finally:
+            conn.close()
+    except (OSError, TException) as e:
+        print(f"speed vs batch {day}: not compared, the speed layer's HBase ({host}:{port}) failed: {e!r}", flush=True)
+        spark.sql(f"ALTER TABLE {DATABASE}.speed_batch_drift DROP IF EXISTS PARTITION (dt = '{day}')")
+        return
+    rows = drift_rows(batch, speed)
+    overwrite_day(spark.createDataFrame(rows, DRIFT_SCHEMA), "speed_batch_drift", day)
+    for line in summary(rows):
+        print(f"speed vs batch {day}: {line}", flush=True)
+    for r in [r for r in rows if r[5]][:10]:
+        print(f"speed vs batch {day}: {r[0]} {r[1]} {r[2]!r}: batch {r[3]} speed {r[4]}: {r[6]}", flush=True)
+
+
 CHECKS = {"archive_once": archive_once, "page_views": page_views, "access_logs": access_logs}
 
 
 def main(argv: list[str]) -> int:
     day = parse_day(argv, __doc__.splitlines()[0])
-    spark = SparkSession.builder.appName(f"activity data quality {day}").enableHiveSupport().getOrCreate()
+    spark = (SparkSession.builder.appName(f"activity data quality {day}").enableHiveSupport()
+             .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+             .config("hive.exec.dynamic.partition.mode", "nonstrict").getOrCreate())
+    store_drift(spark, day)
     failed = []
     for name, check in CHECKS.items():
         expected, actual, detail = check(spark, day)

@@ -36,15 +36,17 @@ def is_error(event: dict) -> bool:
 def counter_updates(event: dict) -> list[tuple[str, dict[str, int]]]:
     """(grouping key "table|row", {column: delta}) for page_counts and minute_stats.
 
-    page_counts counts page views per page; minute_stats counts every event, its page views and its
-    5xx, in the minute of its own event_time (UTC).
+    page_counts counts page views per page, in all (`views`) and per UTC day of the event (`views_yyyyMMdd`, what
+    the batch layer's drift compares with); minute_stats counts every event, its page views and its 5xx, in the
+    minute of its own event_time (UTC).
     """
     app, when = event["app_id"], parse_event_time(event["event_time"])
     page_view = event["event_type"] == "page_view"
     minute = {"events": 1, "page_views": int(page_view), "errors": int(is_error(event))}
     out = [(key_of(names.T_MINUTE_STATS, names.minute_row(app, when)), minute)]
     if page_view:
-        out.append((key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])), {"views": 1}))
+        day_views = names.day_views_column(when).decode().split(":", 1)[1]
+        out.append((key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])), {"views": 1, day_views: 1}))
     return out
 
 

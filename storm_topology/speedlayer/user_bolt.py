@@ -50,6 +50,7 @@ class UserBolt(MicroBatchBolt):
         state = json.loads(cells[names.C_USER_SESSION]) if names.C_USER_SESSION in cells else None
         touched: dict[str, dict] = {}   # session key -> {"row": decoded row, "seen": applied ids, "new": ids}
         last_seen: dict[str, int] = {}
+        active_days: set[bytes] = set()   # the user's (day, site) markers: the speed layer's daily active users
         for e in events:
             if e["event_id"] in done:
                 continue          # already applied to this user's row: a replay
@@ -69,6 +70,7 @@ class UserBolt(MicroBatchBolt):
                 s["row"] = session_update(s["row"], e, state)
             pages = push_recent(pages, e, ms)
             last_seen[e["app_id"]] = max(last_seen.get(e["app_id"], 0), ms)
+            active_days.add(names.day_active_column(datetime.fromtimestamp(ms / 1000, timezone.utc), e["app_id"]))
         # Session rows first, then the user row that points at them: after a crash in between, the replayed
         # events find their markers in the session rows (skipped there) and are applied to the user row.
         for key, s in touched.items():
@@ -79,7 +81,7 @@ class UserBolt(MicroBatchBolt):
         if state is not None:
             users.put(user_id.encode(), {names.C_RECENT_PAGES: json.dumps(pages).encode(),
                                          names.C_USER_SESSION: json.dumps(state).encode(),
-                                         **{m: b"" for m in markers}})
+                                         **{m: b"" for m in markers}, **dict.fromkeys(active_days, b"")})
             self.live[user_id] = state
         for app_id, ms in last_seen.items():
             col = f"{names.LAST_SEEN_FAMILY}:{user_id}".encode()

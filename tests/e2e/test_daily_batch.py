@@ -13,9 +13,12 @@ test's computation; the Mahout step gives every active user recommendations (cat
 not choose, Mahout's first, popular ones after, as many as the site has left up to 5) and one of 3 k-means segments
 (the test's features; each user nearest their own segment's centre), and on a held-out split its precision@5 is at
 least a most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily` (the Sqoop export)
-equals Hive's; the dashboard's history page, in headless chromium, shows the day's busiest page with the views Hive
-holds. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its archive files in place: the import takes exactly those
-three changes, the tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the
+equals Hive's; `speed_batch_drift` (written by the data-quality task) holds the test's own counts on both sides
+(page views per page, events per minute, active users per site: the speed layer counted every event), but for the
+one page whose day counter the test deleted from HBase before the run: batch minus speed is its views, with the
+reason; the dashboard's history page, in headless chromium, shows the day's busiest page with the views Hive holds
+and that gap. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its
+archive files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the
 data-quality task fails the run, naming the mismatch and the file.
 """
 import csv
@@ -36,6 +39,8 @@ from lab_archive import hive_rows, wait_for
 from lab_browser import chromium, keep_screenshot
 from lab_logs import access_line, in_flume, wait_all_closed
 from lab_mariadb import mariadb, profiles
+from lab_speed import hbase
+from speed_drift import MISSED
 
 import batch_oracle as oracle
 from activity_contract import names
@@ -269,9 +274,53 @@ def assert_plan_view(by_profile):
 NEVER_BUILT = "2001-01-01"   # before any day the tests or the nightly runs build
 
 
-def assert_history_page(pages):
+def speed_day_views(conn) -> dict[tuple[str, str], int]:
+    column = names.day_views_column(DAY)
+    return {tuple(row.decode().split("#", 1)): names.decode_counter(cells[column])
+            for row, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[column])}
+
+
+def make_speed_gap(events) -> tuple[str, str]:
+    """Waits until the speed layer holds the day's page views of every page as the test counts them, then deletes
+    the busiest page's counter of the day (as if the speed layer had missed them): a gap the drift must show."""
+    views = Counter((e["app_id"], e["page"]) for e in events if e["event_type"] == "page_view")
+    conn = hbase()
+    try:
+        wait_for(f"the speed layer's page views of {DS}, page by page, equal to the test's",
+                 lambda: speed_day_views(conn) == dict(views), timeout=300)
+        gap = min(views, key=lambda k: (-views[k], k))
+        conn.table(names.T_PAGE_COUNTS).delete(names.page_row(*gap), columns=[names.day_views_column(DAY)])
+    finally:
+        conn.close()
+    return gap
+
+
+def hive_drift():
+    rows = hive_rows(f"SELECT app_id, kpi, item, batch, speed, drift, reason FROM speed_batch_drift WHERE dt = '{DS}'")
+    assert len(rows) == len({tuple(r[:3]) for r in rows}), "speed_batch_drift: more than one row for a key"
+    return {tuple(r[:3]): tuple(r[3:]) for r in rows}
+
+
+def assert_drift(events, gap):
+    """speed_batch_drift = the test's own counts of its events on both sides (the speed layer counted them all),
+    but for the page whose day counter the test deleted: batch minus speed = its views, with the reason."""
+    counts = Counter((e["app_id"], "page_views", e["page"]) for e in events if e["event_type"] == "page_view")
+    counts.update((e["app_id"], "events", e["event_time"][11:16]) for e in events)
+    users = defaultdict(set)
+    for e in events:
+        users[e["app_id"]].add(e["user_id"])
+    counts.update({(app, "active_users", ""): len(u) for app, u in users.items()})
+    expected = {k: (n, n, 0, "") for k, n in counts.items()}
+    gap_key = (gap[0], "page_views", gap[1])
+    expected[gap_key] = (counts[gap_key], 0, counts[gap_key], MISSED)
+    got = hive_drift()
+    assert got == expected, {k: (got.get(k), v) for k, v in expected.items() if got.get(k) != v}
+    return got
+
+
+def assert_history_page(pages, drift):
     """The dashboard's history page for the day, in headless chromium: its busiest page is the one page_stats_daily
-    holds, with Hive's views; a day no batch run has built says so."""
+    holds, with Hive's views; the drift panel names the one gap; a day no batch run has built says so."""
     (app, page), stats = min(pages.items(), key=lambda kv: (-kv[1]["views"], kv[0]))
     with chromium() as browser:
         tab = browser.new_page(viewport={"width": 1500, "height": 3000})
@@ -281,6 +330,10 @@ def assert_history_page(pages):
         keep_screenshot(tab, "history-page")
         shown = (top.get_attribute("data-app"), top.get_attribute("data-page"), top.get_attribute("data-views"))
         assert shown == (app, page, str(stats["views"])), (shown, app, page, stats)
+        (gap_app, kpi, item), (_, _, gap, _) = next((k, v) for k, v in drift.items() if v[2])
+        marker = tab.locator('[data-testid="history-drift"]')
+        shown = tuple(marker.get_attribute(a) for a in ("data-gaps", "data-app", "data-kpi", "data-item", "data-drift"))
+        assert shown == ("1", gap_app, kpi, item, str(gap)), shown
         tab.goto(f"{endpoints.url('dashboard')}/history?day={NEVER_BUILT}")
         tab.get_by_text(f"No batch run for {NEVER_BUILT} yet.").wait_for(timeout=60_000)
 
@@ -392,6 +445,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     wait_for(f"the {len(events)} events of {DS} in Hive `events`",
              lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
     wait_access_logs_closed(access)
+    gap = make_speed_gap(events)
     client = Airflow()
 
     first_run = run_day(client)
@@ -411,7 +465,8 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
-    assert_history_page(pages)
+    drift = assert_drift(events, gap)
+    assert_history_page(pages, drift)
     seeded = assert_profiles_imported()
     assert len(seeded) >= 300 and {"shop-u01", "news-u10", "learn-u05"} <= set(seeded) | set(with_profile)
     by_profile = assert_profile_activity(events)
@@ -455,6 +510,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert hive_recommendations() == recommendations, "recommendations differ after running the day again"
     assert assert_segments(events) == segments
     assert assert_recommendation_quality(events) == quality
+    assert hive_drift() == drift, "speed_batch_drift differs after running the day again"
     assert_profile_activity(events)   # with the changed profiles: a changed plan moves that user's activity
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(log, access)

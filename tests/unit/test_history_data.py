@@ -75,3 +75,17 @@ def test_segments_are_summarized_lightest_first_with_their_mean_features():
     assert sizes[["segment_name", "app_id", "users"]].values.tolist() == [
         ["light", "news", 1], ["light", "shop", 1], ["heavy", "shop", 1]]
     assert history_data.segment_summary(segments.head(0)).empty
+
+
+def test_drift_is_summarized_per_kpi_and_site_and_its_gaps_listed_largest_first():
+    drift = pd.DataFrame([("shop", "events", "10:00", 5, 5, 0, ""), ("shop", "events", "10:01", 4, 1, 3, "missed"),
+                          ("news", "page_views", "/a", 2, 3, -1, "extra"), ("shop", "page_views", "/b", 7, 7, 0, ""),
+                          ("shop", "active_users", "", 2, 2, 0, "")], columns=list(
+                         history_data.DAILY_COLUMNS["speed_batch_drift"]))
+    summary = history_data.drift_summary(drift)
+    assert summary.values.tolist() == [["page_views", "news", 2, 3, -1, 1, 1], ["page_views", "shop", 7, 7, 0, 1, 0],
+                                       ["events", "shop", 9, 6, 3, 2, 1], ["active_users", "shop", 2, 2, 0, 1, 0]]
+    gaps = history_data.drift_gaps(drift)
+    assert gaps[["item", "drift", "reason"]].values.tolist() == [["10:01", 3, "missed"], ["/a", -1, "extra"]]
+    empty = drift.iloc[:0]
+    assert history_data.drift_summary(empty).empty and history_data.drift_gaps(empty).empty

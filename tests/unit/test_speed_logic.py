@@ -5,7 +5,7 @@ No Storm, Kafka or HBase: each module is plain functions over dicts and bytes.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -141,10 +141,18 @@ def test_page_view_counts_its_minute_and_its_page():
     e = ev(page="/product/3", t="2026-12-01T10:07:59.999Z", app_id="shop")
     updates = counter_updates(e)
     assert updates == [("activity:minute_stats|shop#202612011007", {"events": 1, "page_views": 1, "errors": 0}),
-                       ("activity:page_counts|shop#/product/3", {"views": 1})]
+                       ("activity:page_counts|shop#/product/3", {"views": 1, "views_20261201": 1})]
     assert [split_key(k) for k, _ in updates] == [
         (names.T_MINUTE_STATS, names.minute_row("shop", datetime(2026, 12, 1, 10, 7, tzinfo=timezone.utc))),
         (names.T_PAGE_COUNTS, names.page_row("shop", "/product/3"))]
+
+
+def test_a_page_view_counts_in_its_own_utc_day_too():
+    e = ev(t="2026-12-01T23:59:59.999Z")
+    assert counter_updates(e)[1][1] == {"views": 1, "views_20261201": 1}
+    assert names.day_views_column(datetime(2026, 12, 2, 0, 30, tzinfo=timezone(timedelta(hours=2)))) == \
+        b"c:views_20261201"   # 00:30 at UTC+2 is still the 1st in UTC
+    assert names.day_active_column(date(2026, 12, 1), "news") == b"c:active_20261201_news"
 
 
 def test_click_counts_only_its_minute():
