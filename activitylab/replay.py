@@ -169,13 +169,19 @@ def _print_report(report: ReplayReport, app: str, rejects: Path | None, out) -> 
         out(f"  unparseable lines kept in {rejects}")
 
 
+# Flume rewrites the positions file in place (truncate, then write): read mid-write it is empty or cut short,
+# which means "no position known this moment", as before the first write; the caller polls again.
+POSITION_SCRIPT = ("import json, os, sys\n"
+                   "try:\n"
+                   "    pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == sys.argv[1]), None)\n"
+                   "except (OSError, ValueError):\n"
+                   "    pos = None\n"
+                   "print(json.dumps([os.path.getsize(sys.argv[1]), pos]))\n")
+
+
 def _read_position(container: str, target: str) -> tuple[int, int | None]:
     """(file size, TAILDIR's saved position in it, or None before it saved one)."""
-    script = ("import json, os, sys\n"
-              "pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == sys.argv[1]), None) "
-              "if os.path.exists(sys.argv[2]) else None\n"
-              "print(json.dumps([os.path.getsize(sys.argv[1]), pos]))\n")
-    proc = subprocess.run(["docker", "exec", container, "python3", "-c", script, target, POSITIONS],
+    proc = subprocess.run(["docker", "exec", container, "python3", "-c", POSITION_SCRIPT, target, POSITIONS],
                           capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         raise RuntimeError(f"reading Flume's position in {target} failed: {proc.stderr.strip()[-300:]}")

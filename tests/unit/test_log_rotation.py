@@ -79,3 +79,26 @@ def test_the_janitor_deletes_a_rotated_file_only_once_flume_read_all_of_it(tmp_p
     deleted = janitor.sweep(mtime + janitor.IDLE_S + 1)
     assert deleted == [f"{logs / names['done']} (11 bytes, shipped)"]
     assert sorted(p.name for p in logs.iterdir()) == sorted(v for k, v in names.items() if k != "done")
+
+
+def test_replay_reads_a_positions_file_caught_mid_rewrite_as_no_position_yet(tmp_path):
+    """Flume rewrites its positions file in place; lab replay's wait polls it and must not fail on a torn read."""
+    import subprocess
+    import sys
+    from activitylab.replay import POSITION_SCRIPT
+    log = tmp_path / "access.log"
+    log.write_text("x" * 123)
+    positions = tmp_path / "access.json"
+    whole = json.dumps([{"inode": 1, "pos": 100, "file": str(log)}])
+
+    def read():
+        out = subprocess.run([sys.executable, "-c", POSITION_SCRIPT, str(log), str(positions)],
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)
+
+    assert read() == [123, None]                    # not written yet
+    for torn in ("", whole[:len(whole) // 2]):      # truncated, then partly written
+        positions.write_text(torn)
+        assert read() == [123, None]
+    positions.write_text(whole)
+    assert read() == [123, 100]
