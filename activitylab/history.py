@@ -44,14 +44,15 @@ class ClockedBrowser:
             self.events.append(event)
         self.sink.events.clear()
 
-    def visit(self, path: str, referrer: str | None) -> int:
+    def visit(self, path: str, referrer: str | None, form: dict[str, str] | None = None) -> int:
         headers = dict(self.headers, **{H_SESSION: self.session_id})
         if referrer:
             # Same host as the test client's requests: the site records its own pages as paths.
             headers["Referer"] = f"http://localhost{referrer}" if referrer.startswith("/") else referrer
         if self.rng.random() < self.error_rate:
             headers["X-Lab-Fault"] = "error"
-        response = self.client.get(path, headers=headers)
+        response = (self.client.get(path, headers=headers) if form is None
+                    else self.client.post(path, data=form, headers=headers))
         latency = round(self.rng.lognormvariate(4.0, 0.6) * (8 if response.status_code >= 500 else 1), 3)
         self._collect(latency)
         self.page = self.events[-1] if self.events and self.events[-1]["event_type"] == "page_view" else None

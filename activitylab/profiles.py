@@ -11,12 +11,12 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from activity_contract.names import APPS
+from producers.accounts import PLAN_WEIGHTS, PLANS
 from producers.simulator.users import make_user
 
 TABLE = "activity.user_profiles"
 SIM_USERS_PER_APP = 10   # the sites' default SIM_USERS
 MEMBERS = 270
-PLANS = (("free", 6), ("plus", 3), ("pro", 1))
 AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 COUNTRIES = ("US", "GB", "DE", "FR", "IN", "BR", "JP", "CA", "AU", "NL", "ES", "NG", "MX", "KR")
 FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Luis", "Mara",
@@ -50,7 +50,7 @@ def _profile(user_id: str, country: str) -> dict:
         "full_name": f"{first} {last}",
         "email": f"{first.lower()}.{last.lower()}.{user_id}@example.com",
         "signup_date": signup,
-        "plan": rnd.choices([p for p, _ in PLANS], weights=[w for _, w in PLANS])[0],
+        "plan": rnd.choices(PLANS, weights=PLAN_WEIGHTS)[0],
         "country": country,
         "age_band": rnd.choice(AGE_BANDS),
         "marketing_opt_in": rnd.random() < 0.4,

@@ -23,7 +23,7 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
     mahout_evaluation  precision@5 of the recommendations made without each user's latest choices, and of a
                   most-popular baseline, into Hive `recommendation_quality` (mahout/evaluate.py); the three Mahout
                   tasks run side by side (small inputs on MapReduce's local runner: compose/bin/mahout)
-    sqoop_export  the day's KPIs (page_stats_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
+    sqoop_export  the day's KPIs (page_stats_daily, sessions_daily, shop_funnel_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py);
                   first it stores the speed layer's drift from the batch (page views per page, events per minute,
                   active users; batch minus speed, with the reason for a gap) in Hive `speed_batch_drift`

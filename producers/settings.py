@@ -37,6 +37,10 @@ class Settings:
     latency_scale: float = 1.0
     fault_seed: int | None = None
     session_idle_s: float = 1800.0
+    profiles_db_host: str = ""   # MariaDB of the account pages; "": the account page says it is not configured
+    profiles_db_port: int = 3306
+    profiles_db_user: str = "site"
+    profiles_db_password: str = ""
     sim_enabled: bool = True
     sim_base_url: str = ""  # "" = http://127.0.0.1:{port}
     sim_users: int = 10
@@ -111,6 +115,10 @@ class Settings:
             latency_scale=r.float("SITE_LATENCY_SCALE", 1.0),
             fault_seed=r.opt_int("SITE_FAULT_SEED"),
             session_idle_s=r.float("SESSION_IDLE_S", 1800.0),
+            profiles_db_host=r.str("PROFILES_DB_HOST", ""),
+            profiles_db_port=r.int("PROFILES_DB_PORT", 3306),
+            profiles_db_user=r.str("PROFILES_DB_USER", "site"),
+            profiles_db_password=r.str("PROFILES_DB_PASSWORD", ""),
             sim_enabled=r.bool("SIM_ENABLED", True),
             sim_base_url=r.str("SIM_BASE_URL", ""),
             sim_users=r.int("SIM_USERS", 10),

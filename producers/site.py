@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, g, make_response, render_template, request
 
+from producers.accounts import PLANS, ProfilesUnavailable, ProfileStore, parse_change
 from producers.api import COLLECT_MAX_BYTES, register_api
 from producers.catalog import get_site, search
 from producers.control import SimulationControl
@@ -33,6 +34,8 @@ class SiteState:
         self.control = SimulationControl(settings.app_state_dir(), {
             "paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users})
         self.rng = random.Random(settings.fault_seed)
+        self.profiles = ProfileStore(settings.profiles_db_host, settings.profiles_db_port, settings.profiles_db_user,
+                                     settings.profiles_db_password)
         self.started = time.time()
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
@@ -85,10 +88,39 @@ def _register_common_pages(app: Flask, state: SiteState) -> None:
         g.session_ended = True
         return response
 
-    @app.get("/account", endpoint="account")
+    @app.route("/account", methods=["GET", "POST"], endpoint="account")
     def account():
-        return render_template("message.html", heading="Your account",
-                               text=f"Signed in as {g.identity.user_id}." if g.get("identity") else "")
+        """The signed-in user's profile (MariaDB user_profiles); the form changes the plan and the opt-in."""
+        identity: Identity | None = g.get("identity")
+        user_id = identity.user_id if identity else ""
+        if not user_id or user_id.startswith("anon-"):
+            return render_template("message.html", heading="Your account", text="Log in to see your account.",
+                                   form="login"), (401 if request.method == "POST" else 200)
+        if not state.profiles.configured:   # a site without the profile database: the page, no profile
+            return render_template("message.html", heading="Your account", text=f"Signed in as {user_id}.")
+        notice, status = None, 200
+        try:
+            if request.method == "POST":
+                change, problem = parse_change(request.form)
+                if problem:
+                    state.count("account_rejects")
+                    notice, status = f"Not saved: {problem}.", 400
+                else:
+                    saved = state.profiles.update(user_id, **change)
+                    if saved is not None:
+                        state.count("account_changes" if saved else "account_saves_unchanged")
+                        notice = "Saved." if saved else "Nothing to change."
+            profile = state.profiles.get(user_id)
+        except ProfilesUnavailable as e:
+            state.count("account_db_errors")
+            state.logs.error(f"{request.method} /account for {user_id}: {e}")
+            return render_template("message.html", heading="Your account",
+                                   text="Your profile cannot be shown right now; please try again later."), 503
+        if profile is None:
+            return render_template("message.html", heading="Your account",
+                                   text=f"Signed in as {user_id}; there is no profile on record."), \
+                (404 if request.method == "POST" else 200)
+        return render_template("account.html", profile=profile, plans=PLANS, notice=notice), status
 
     @app.context_processor
     def layout_context():

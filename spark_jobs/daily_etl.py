@@ -18,7 +18,7 @@ from day_arg import parse_day
 from mahout_inputs import write_mahout_inputs
 
 DATABASE = names.HIVE_DATABASE
-EXPORTED = ("page_stats_daily",)   # tables whose day also goes to MariaDB (sqoop/export_kpis.sh)
+EXPORTED = ("page_stats_daily", "sessions_daily", "shop_funnel_daily")   # also to MariaDB (sqoop/export_kpis.sh)
 SESSION_GAP_S = 30 * 60
 FUNNEL_STEPS = ("product", "add_to_cart", "checkout", "purchase")
 

@@ -29,6 +29,7 @@ class Context:
 
 PathPicker = Callable[[random.Random, Context], str]
 EventPicker = Callable[[random.Random, Context], "tuple[str, str | None] | None"]
+FormPicker = Callable[[random.Random, Context], "dict[str, str]"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class PageKind:
     activities: tuple[Activity, ...] = ()
     before: EventPicker | None = None  # event sent on the current page when navigating here (add_to_cart, ...)
     terminal: bool = False  # the session ends after this page (logout)
+    form: FormPicker | None = None  # a form posted to the path (the account form) instead of a GET
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ class SiteModel:
 
 
 class Browser(Protocol):
-    def visit(self, path: str, referrer: str | None) -> int | None:
-        """GET the path (referrer: previous path, external URL or None); HTTP status, None if unreachable."""
+    def visit(self, path: str, referrer: str | None, form: dict[str, str] | None = None) -> int | None:
+        """GET the path, or POST the form to it (referrer: previous path, external URL or None); HTTP status,
+        None if unreachable."""
 
     def emit(self, event_type: str, target: str | None) -> None:
         """Send a client-side event about the current page."""
@@ -146,7 +149,8 @@ def run_session(model: SiteModel, rng: random.Random, browser: Browser, ctx: Con
     summary = SessionSummary()
     kind_name = weighted_choice(rng, model.entry)
     path = model.kinds[kind_name].pick(rng, ctx)
-    status = _visit(browser, summary, kind_name, path, entry_referrer(model, rng))
+    status = _visit(browser, summary, kind_name, path, entry_referrer(model, rng),
+                    _form(model.kinds[kind_name], rng, ctx))
     while True:
         kind = model.kinds[kind_name]
         if status is None:
@@ -178,12 +182,17 @@ def run_session(model: SiteModel, rng: random.Random, browser: Browser, ctx: Con
                 _emit(browser, summary, ctx, *event)
         if rng.random() < model.click_rate:
             _emit(browser, summary, ctx, "click", f"link:{next_path.split('?')[0]}")
-        status = _visit(browser, summary, nxt, next_path, path)
+        status = _visit(browser, summary, nxt, next_path, path, _form(model.kinds[nxt], rng, ctx))
         kind_name, path = nxt, next_path
 
 
-def _visit(browser: Browser, summary: SessionSummary, kind: str, path: str, referrer: str | None) -> int | None:
-    status = browser.visit(path, referrer)
+def _form(kind: PageKind, rng: random.Random, ctx: Context) -> dict[str, str] | None:
+    return kind.form(rng, ctx) if kind.form is not None else None
+
+
+def _visit(browser: Browser, summary: SessionSummary, kind: str, path: str, referrer: str | None,
+           form: dict[str, str] | None = None) -> int | None:
+    status = browser.visit(path, referrer, form)
     summary.pages.append((path, status))
     summary.kinds.append(kind)
     return status

@@ -89,7 +89,7 @@ class PageState:
 
 
 class HttpBrowser:
-    """model.Browser over HTTP for one user: pages with GET, client events with POST /collect."""
+    """model.Browser over HTTP for one user: pages with GET (a form with POST), client events with POST /collect."""
 
     def __init__(self, user: SimUser, settings: Settings, view: ControlView, stats: Stats, stop: threading.Event):
         self.user, self.settings, self.view, self.stats, self.stop = user, settings, view, stats, stop
@@ -107,16 +107,18 @@ class HttpBrowser:
 
     # --- model.Browser
 
-    def visit(self, path: str, referrer: str | None) -> int | None:
+    def visit(self, path: str, referrer: str | None, form: dict[str, str] | None = None) -> int | None:
         self._gate()
         headers = {H_SESSION: self.session_id}
         if referrer:
             headers["Referer"] = self.base_url + referrer if referrer.startswith("/") else referrer
+        method = "GET" if form is None else "POST"
         try:
-            response = self.http.get(self.base_url + path, headers=headers, timeout=(3, 15), allow_redirects=False)
+            response = self.http.request(method, self.base_url + path, data=form, headers=headers, timeout=(3, 15),
+                                         allow_redirects=False)
         except requests.RequestException as exc:
             self.stats.add("connection_errors")
-            log.warning("%s: GET %s failed: %s", self.user.user_id, path, exc)
+            log.warning("%s: %s %s failed: %s", self.user.user_id, method, path, exc)
             self._sleep_real(2.0)
             return None
         self.last_activity = time.monotonic()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from urllib.parse import quote_plus
 
+from producers.accounts import PLAN_WEIGHTS, PLANS
 from producers.catalog import learn, news, shop
 from producers.simulator.model import EXIT, Activity, Context, PageKind, SiteModel
 
@@ -28,10 +29,20 @@ def _search_kind(terms: tuple[str, ...]) -> PageKind:
     return PageKind("search", pick, 15, (_scroll(0.3),), before=lambda rng, ctx: ("search", ctx.values["query"]))
 
 
+def _profile_change(rng: random.Random, ctx: Context) -> dict[str, str]:
+    """The account form as a user saves it: a plan, the newsletter box ticked or not (absent when unticked)."""
+    form = {"plan": rng.choices(PLANS, weights=PLAN_WEIGHTS)[0]}
+    if rng.random() < 0.4:
+        form["marketing_opt_in"] = "on"
+    return form
+
+
 def _account_kinds() -> dict[str, PageKind]:
     return {
         "login": PageKind("login", _fixed("/login"), 20, (Activity("login", 0.9, lambda rng, ctx: "password"),)),
         "account": PageKind("account", _fixed("/account"), 15),
+        # The account form posted: MariaDB's user_profiles changes (producers/accounts.py), Sqoop imports it.
+        "account_save": PageKind("account_save", _fixed("/account"), 8, form=_profile_change),
         "logout": PageKind("logout", _fixed("/logout"), 5, before=lambda rng, ctx: ("logout", "nav:logout"),
                            terminal=True),
     }
@@ -105,7 +116,8 @@ SHOP = SiteModel(
         "complete": {"home": .35, "product": .10, "logout": .10, "account": .05, EXIT: .40},
         "search": {"product": .55, "search": .15, "category": .08, "home": .04, EXIT: .18},
         "login": {"account": .30, "home": .35, "product": .10, EXIT: .25},
-        "account": {"home": .35, "product": .10, "logout": .20, "catalog": .10, EXIT: .25},
+        "account": {"home": .35, "product": .10, "logout": .20, "catalog": .10, "account_save": .05, EXIT: .25},
+        "account_save": {"home": .40, "product": .10, "logout": .20, EXIT: .30},
     },
     broken_links=shop.BROKEN_LINKS,
     search_terms=shop.SEARCH_TERMS,
@@ -147,7 +159,8 @@ NEWS = SiteModel(
         "article": {"article": .35, "desk": .12, "home": .10, "search": .05, "logout": .02, EXIT: .36},
         "search": {"article": .60, "search": .10, "home": .05, EXIT: .25},
         "login": {"home": .50, "article": .20, "account": .10, EXIT: .20},
-        "account": {"home": .40, "logout": .25, "article": .10, EXIT: .25},
+        "account": {"home": .40, "logout": .25, "article": .10, "account_save": .05, EXIT: .25},
+        "account_save": {"home": .40, "logout": .25, "article": .10, EXIT: .25},
     },
     broken_links=news.BROKEN_LINKS,
     search_terms=news.SEARCH_TERMS,
@@ -212,7 +225,8 @@ LEARN = SiteModel(
         "thread": {"thread": .30, "forum": .25, "lesson": .05, "logout": .05, EXIT: .35},
         "search": {"course": .40, "lesson": .25, "thread": .10, EXIT: .25},
         "login": {"account": .30, "home": .30, "course": .20, EXIT: .20},
-        "account": {"course": .40, "home": .15, "logout": .20, EXIT: .25},
+        "account": {"course": .40, "home": .15, "logout": .20, "account_save": .05, EXIT: .25},
+        "account_save": {"course": .40, "home": .15, "logout": .20, EXIT: .25},
     },
     broken_links=learn.BROKEN_LINKS,
     search_terms=learn.SEARCH_TERMS,

@@ -12,14 +12,16 @@ parser (activitylab/clf.py) reads it, and the one line that is no access line is
 test's computation; the Mahout step gives every active user recommendations (catalog items of their site they did
 not choose, Mahout's first, popular ones after, as many as the site has left up to 5) and one of 3 k-means segments
 (the test's features; each user nearest their own segment's centre), and on a held-out split its precision@5 is at
-least a most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily` (the Sqoop export)
+least a most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily`, `sessions_daily`
+and `shop_funnel_daily` (the Sqoop export)
 equals Hive's; `speed_batch_drift` (written by the data-quality task) holds the test's own counts on both sides
 (page views per page, events per minute, active users per site: the speed layer counted every event), but for the
 one page whose day counter the test deleted from HBase before the run: batch minus speed is its views, with the
 reason; the dashboard's history page, in headless chromium, shows the day's busiest page with the views Hive holds
-and that gap. The test then changes three profiles in MariaDB and runs the day again with a copy of one of its
-archive files in place: the import takes exactly those three changes, the tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the
-data-quality task fails the run, naming the mismatch and the file.
+and that gap. The test then changes three profiles through the sites' account pages (MariaDB changes) and runs the
+day again with a copy of one of its archive files in place: the import takes exactly those three changes, the
+tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the data-quality task fails
+the run, naming the mismatch and the file.
 """
 import csv
 import json
@@ -34,6 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import requests
 from kafka import KafkaProducer
 from lab_archive import hive_rows, wait_for
 from lab_browser import chromium, keep_screenshot
@@ -49,6 +52,7 @@ from activitylab.airflow import DAILY_BATCH, Airflow
 from activitylab.clf import PATTERNS, parse_line
 from activitylab.generated_day import generate_day
 from activitylab.replay import LOG_ROOT, replay, wait_shipped
+from activitylab.sites import site_url
 from activitylab.topic_reader import end_offsets, read_range
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,13 +126,20 @@ def assert_profiles_imported():
     return want
 
 
-def mariadb_page_stats():
-    """MariaDB page_stats_daily for the day (the DAG's Sqoop export), keyed like hive_table('page_stats_daily')."""
-    _, values, _ = TABLES["page_stats_daily"]
+EXPORTED = ("page_stats_daily", "sessions_daily", "shop_funnel_daily")   # spark_jobs/daily_etl.EXPORTED
+
+
+def mariadb_exported():
+    """MariaDB's rows of the day (the DAG's Sqoop export) of every exported table, keyed like hive_table(table)."""
+    got = {}
     with mariadb() as db, db.cursor() as cur:
-        cur.execute(f"SELECT app_id, page, {', '.join(values)} FROM page_stats_daily WHERE dt = %s", (DS,))
-        rows = cur.fetchall()
-    return {(r[0], r[1]): dict(zip(values, r[2:])) for r in rows}, len(rows)
+        for table in EXPORTED:
+            keys, values, _ = TABLES[table]
+            cur.execute(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = %s", (DS,))
+            rows = cur.fetchall()
+            got[table] = ({tuple(r[:len(keys)]) if len(keys) > 1 else r[0]: dict(zip(values, r[len(keys):]))
+                           for r in rows}, len(rows))
+    return got
 
 
 def add_profiles(events):
@@ -158,12 +169,26 @@ def assert_profile_activity(events):
 
 
 def change_profiles(users):
-    """What a user's account page does: a new plan, the opt-in flipped, updated_at now (MariaDB's clock)."""
-    with mariadb() as db, db.cursor() as cur:
-        for user in users:
-            cur.execute("UPDATE user_profiles SET plan = IF(plan = 'pro', 'free', 'pro'), "
-                        "marketing_opt_in = NOT marketing_opt_in, updated_at = NOW(6) WHERE user_id = %s", (user,))
-            assert cur.rowcount == 1, user
+    """Each user saves their account page (a POST over HTTP to the site, which writes MariaDB as user `site`) with
+    a new plan and the newsletter box flipped: the page shows the change, MariaDB holds it with updated_at now."""
+    before = profiles()
+    for user in users:
+        plan, opt_in = plan_flip(before[user][3]), not before[user][6]
+        app = user.split("-")[0] if user.split("-")[0] in names.APPS else "shop"   # members use the shop
+        form = {"plan": plan, **({"marketing_opt_in": "on"} if opt_in else {})}
+        page = requests.post(f"{site_url(app)}/account", data=form, timeout=30,
+                             headers={"X-Lab-User": user, "X-Lab-Session": f"e2e{RUN}-account", "X-Lab-Fault": "none"})
+        assert page.status_code == 200 and "Saved." in page.text, (user, page.status_code, page.text[:500])
+        assert f'data-plan="{plan}" data-opt-in="{"yes" if opt_in else "no"}"' in page.text, page.text[:1000]
+    after = profiles()
+    for user in users:
+        assert (after[user][3], after[user][6]) == (plan_flip(before[user][3]), not before[user][6])
+        assert after[user][7] > before[user][7], (user, before[user][7], after[user][7])
+    assert {u for u in after if after[u] != before[u]} == set(users)
+
+
+def plan_flip(plan):
+    return "free" if plan == "pro" else "pro"
 
 
 def send_day(events):
@@ -461,7 +486,8 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     print(f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
           f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
 
-    assert mariadb_page_stats() == (pages, len(pages))   # the export: Hive's rows, value for value
+    exported = {t: (first[t], len(first[t])) for t in EXPORTED}
+    assert mariadb_exported() == exported   # the export: Hive's rows, value for value
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
@@ -506,7 +532,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     for table in TABLES:
         got, rows = hive_table(table)
         assert (got, rows) == (first[table], len(first[table])), f"{table} differs after running {DS} again"
-    assert mariadb_page_stats() == (pages, len(pages)), "MariaDB's exported rows differ after running the day again"
+    assert mariadb_exported() == exported, "MariaDB's exported rows differ after running the day again"
     assert hive_recommendations() == recommendations, "recommendations differ after running the day again"
     assert assert_segments(events) == segments
     assert assert_recommendation_quality(events) == quality

@@ -22,9 +22,9 @@ class RecordingBrowser:
         self.broken = set(broken)
         self.log: list[tuple] = []
 
-    def visit(self, path, referrer):
+    def visit(self, path, referrer, form=None):
         status = 404 if path.split("?")[0] in self.broken else 200
-        self.log.append(("visit", path, referrer, status))
+        self.log.append(("visit", path, referrer, status) + ((form,) if form is not None else ()))
         return status
 
     def emit(self, event_type, target):

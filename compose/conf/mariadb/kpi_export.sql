@@ -13,3 +13,24 @@ CREATE TABLE IF NOT EXISTS activity.page_stats_daily (
   exits           BIGINT       NOT NULL,
   PRIMARY KEY (dt, app_id, page)
 );
+
+CREATE TABLE IF NOT EXISTS activity.sessions_daily (
+  dt                 DATE         NOT NULL,
+  app_id             VARCHAR(16)  NOT NULL,
+  sessions           BIGINT       NOT NULL,
+  bounce_rate        DOUBLE,
+  avg_duration_s     DOUBLE,
+  pages_per_session  DOUBLE,
+  top_entry_page     VARCHAR(255),
+  top_exit_page      VARCHAR(255),
+  PRIMARY KEY (dt, app_id)
+);
+
+CREATE TABLE IF NOT EXISTS activity.shop_funnel_daily (
+  dt          DATE         NOT NULL,
+  step_order  INT          NOT NULL,
+  step        VARCHAR(32)  NOT NULL,
+  sessions    BIGINT       NOT NULL,
+  conversion  DOUBLE,
+  PRIMARY KEY (dt, step_order)
+);
