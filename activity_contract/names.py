@@ -88,6 +88,8 @@ HDFS_MAHOUT = "/data/mahout"           # dt=YYYY-MM-DD/{ratings,users,items,feat
 
 # ---- Hive
 HIVE_DATABASE = "activity"
+# The KPIs both layers compute, in the order the drift table (speed_batch_drift.kpi) and the dashboard list them.
+DRIFT_KPIS = ("page_views", "events", "active_users")
 
 # ---- Recommendations and segments (the batch layer's Mahout step)
 # The pages users are recommended: the sites' catalog items (a product, an article, a course or one of its lessons).
@@ -146,9 +148,14 @@ def day_key(day: date | datetime) -> str:
     return day.strftime("%Y%m%d")
 
 
+def day_views_qualifier(day: date | datetime) -> str:
+    """The qualifier (without the family) of page_counts' counter of one UTC day's page views of the page."""
+    return f"views_{day_key(day)}"
+
+
 def day_views_column(day: date | datetime) -> bytes:
     """page_counts' counter of one UTC day's page views of the page (`c:views` counts every day)."""
-    return f"{FAMILY}:views_{day_key(day)}".encode()
+    return f"{FAMILY}:{day_views_qualifier(day)}".encode()
 
 
 def day_active_column(day: date | datetime, app_id: str) -> bytes:

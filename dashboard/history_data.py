@@ -29,7 +29,6 @@ DAILY_COLUMNS = {
                       "items"),
     "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
 }
-DRIFT_KPIS = ("page_views", "events", "active_users")   # spark_jobs/speed_drift.py, in its order
 SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 CHOICES = ("page_view", "add_to_cart", "purchase")   # what a user did with catalog items, next to their recommendations
 # ISO 3166 alpha-2 -> alpha-3 (what Plotly's maps take) for the countries the simulated users and the generated
@@ -184,7 +183,7 @@ def drift_summary(drift: pd.DataFrame) -> pd.DataFrame:
     per = drift.assign(differ=drift["drift"] != 0).groupby(["kpi", "app_id"], as_index=False).agg(
         batch=("batch", "sum"), speed=("speed", "sum"), drift=("drift", "sum"), items=("item", "size"),
         differ=("differ", "sum"))
-    per["order"] = per["kpi"].map({k: i for i, k in enumerate(DRIFT_KPIS)})
+    per["order"] = per["kpi"].map({k: i for i, k in enumerate(names.DRIFT_KPIS)})
     return per.sort_values(["order", "app_id"], kind="stable")[cols].reset_index(drop=True)
 
 

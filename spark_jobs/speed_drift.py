@@ -18,8 +18,6 @@ from datetime import date
 
 from activity_contract import names
 
-KPIS = ("page_views", "events", "active_users")
-
 # Why a (site, kpi, item) can differ: the speed layer holds less, holds more, or saw none of the site's day.
 MISSED = ("the speed layer counted less: it was behind or stopped when these events arrived and they left Kafka "
           "before it read them, or its HBase tables were emptied since")
@@ -54,7 +52,7 @@ def drift_rows(batch: dict[Key, int], speed: dict[Key, int]) -> list[tuple[str, 
 def summary(rows) -> list[str]:
     """One line per KPI: totals of both layers and how many items differ."""
     out = []
-    for kpi in KPIS:
+    for kpi in names.DRIFT_KPIS:
         mine = [r for r in rows if r[1] == kpi]
         differ = [r for r in mine if r[5]]
         out.append(f"{kpi:<12} batch {sum(r[3] for r in mine):>9} speed {sum(r[4] for r in mine):>9} "

@@ -45,8 +45,8 @@ def counter_updates(event: dict) -> list[tuple[str, dict[str, int]]]:
     minute = {"events": 1, "page_views": int(page_view), "errors": int(is_error(event))}
     out = [(key_of(names.T_MINUTE_STATS, names.minute_row(app, when)), minute)]
     if page_view:
-        day_views = names.day_views_column(when).decode().split(":", 1)[1]
-        out.append((key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])), {"views": 1, day_views: 1}))
+        out.append((key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])),
+                    {"views": 1, names.day_views_qualifier(when): 1}))
     return out
 
 
