@@ -6,6 +6,7 @@ and `updated_at` (compose/bin/start-mariadb). A save that changes nothing leaves
 incremental import takes exactly the profiles users changed."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -55,43 +56,37 @@ class ProfileStore:
         """False for a site run without the lab's MariaDB (unit tests, `lab backfill`'s in-process sites)."""
         return bool(self.host and self.password)
 
-    def _connect(self):
+    @contextmanager
+    def _cursor(self, doing: str):
+        """A cursor on a fresh connection, closed after; any MariaDB failure (connecting included) becomes
+        ProfilesUnavailable naming what was being done."""
         import pymysql
         try:
-            return pymysql.connect(host=self.host, port=self.port, user=self.user, password=self.password,
+            conn = pymysql.connect(host=self.host, port=self.port, user=self.user, password=self.password,
                                    database=self.database, connect_timeout=self.timeout_s,
                                    read_timeout=self.timeout_s, write_timeout=self.timeout_s, autocommit=True)
         except pymysql.MySQLError as e:
             raise ProfilesUnavailable(f"MariaDB at {self.host}:{self.port}: {e}") from e
-
-    def get(self, user_id: str) -> Profile | None:
-        import pymysql
-        conn = self._connect()
         try:
             with conn.cursor() as cur:
-                cur.execute(f"SELECT {', '.join(FIELDS)} FROM user_profiles WHERE user_id = %s", (user_id,))
-                row = cur.fetchone()
+                yield cur
         except pymysql.MySQLError as e:
-            raise ProfilesUnavailable(f"reading {user_id}'s profile: {e}") from e
+            raise ProfilesUnavailable(f"{doing}: {e}") from e
         finally:
             conn.close()
+
+    def get(self, user_id: str) -> Profile | None:
+        with self._cursor(f"reading {user_id}'s profile") as cur:
+            cur.execute(f"SELECT {', '.join(FIELDS)} FROM user_profiles WHERE user_id = %s", (user_id,))
+            row = cur.fetchone()
         return None if row is None else Profile(*row[:6], bool(row[6]), row[7])
 
     def update(self, user_id: str, plan: str, marketing_opt_in: bool) -> bool | None:
         """True: changed (updated_at now); False: saved as it was; None: no such profile."""
-        import pymysql
-        conn = self._connect()
-        try:
-            with conn.cursor() as cur:
-                changed = cur.execute(
-                    "UPDATE user_profiles SET plan = %s, marketing_opt_in = %s, updated_at = NOW(6) "
-                    "WHERE user_id = %s AND (plan <> %s OR marketing_opt_in <> %s)",
-                    (plan, marketing_opt_in, user_id, plan, marketing_opt_in))
-                if changed:
-                    return True
-                cur.execute("SELECT 1 FROM user_profiles WHERE user_id = %s", (user_id,))
-                return False if cur.fetchone() else None
-        except pymysql.MySQLError as e:
-            raise ProfilesUnavailable(f"updating {user_id}'s profile: {e}") from e
-        finally:
-            conn.close()
+        with self._cursor(f"updating {user_id}'s profile") as cur:
+            if cur.execute("UPDATE user_profiles SET plan = %s, marketing_opt_in = %s, updated_at = NOW(6) "
+                           "WHERE user_id = %s AND (plan <> %s OR marketing_opt_in <> %s)",
+                           (plan, marketing_opt_in, user_id, plan, marketing_opt_in)):
+                return True
+            cur.execute("SELECT 1 FROM user_profiles WHERE user_id = %s", (user_id,))
+            return False if cur.fetchone() else None

@@ -85,7 +85,11 @@ def hive_table(table, keys=None, values=None):
     keys and values: those of TABLES unless given."""
     if keys is None:
         keys, values, _ = TABLES[table]
-    rows = hive_rows(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = '{DS}'")
+    return keyed(hive_rows(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = '{DS}'"), keys, values)
+
+
+def keyed(rows, keys, values):
+    """({key: {column: value}}, number of rows) of rows selected as keys + values; a one-column key is bare."""
     out = {(r[0] if len(keys) == 1 else tuple(r[:len(keys)])): dict(zip(values, r[len(keys):])) for r in rows}
     return out, len(rows)
 
@@ -136,9 +140,7 @@ def mariadb_exported():
         for table in EXPORTED:
             keys, values, _ = TABLES[table]
             cur.execute(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = %s", (DS,))
-            rows = cur.fetchall()
-            got[table] = ({tuple(r[:len(keys)]) if len(keys) > 1 else r[0]: dict(zip(values, r[len(keys):]))
-                           for r in rows}, len(rows))
+            got[table] = keyed(cur.fetchall(), keys, values)
     return got
 
 
@@ -172,8 +174,8 @@ def change_profiles(users):
     """Each user saves their account page (a POST over HTTP to the site, which writes MariaDB as user `site`) with
     a new plan and the newsletter box flipped: the page shows the change, MariaDB holds it with updated_at now."""
     before = profiles()
-    for user in users:
-        plan, opt_in = plan_flip(before[user][3]), not before[user][6]
+    want = {u: ("free" if before[u][3] == "pro" else "pro", not before[u][6]) for u in users}   # (plan, opt-in)
+    for user, (plan, opt_in) in want.items():
         app = user.split("-")[0] if user.split("-")[0] in names.APPS else "shop"   # members use the shop
         form = {"plan": plan, **({"marketing_opt_in": "on"} if opt_in else {})}
         page = requests.post(f"{site_url(app)}/account", data=form, timeout=30,
@@ -182,13 +184,9 @@ def change_profiles(users):
         assert f'data-plan="{plan}" data-opt-in="{"yes" if opt_in else "no"}"' in page.text, page.text[:1000]
     after = profiles()
     for user in users:
-        assert (after[user][3], after[user][6]) == (plan_flip(before[user][3]), not before[user][6])
+        assert (after[user][3], after[user][6]) == want[user]
         assert after[user][7] > before[user][7], (user, before[user][7], after[user][7])
     assert {u for u in after if after[u] != before[u]} == set(users)
-
-
-def plan_flip(plan):
-    return "free" if plan == "pro" else "pro"
 
 
 def send_day(events):
