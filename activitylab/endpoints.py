@@ -35,7 +35,7 @@ PORTS = {
 }
 
 
-def _env() -> dict[str, str]:
+def published_env() -> dict[str, str]:
     """As docker compose sees them: the environment first, then .env (when `make env` has written it); the
     defaults above are .env.example's."""
     path = os.path.join(ROOT, ".env")
@@ -47,13 +47,13 @@ def _env() -> dict[str, str]:
 def host(env: dict[str, str] | None = None) -> str:
     """The address to connect to: LAB_BIND, or the loopback address when the ports are published on every
     interface (0.0.0.0)."""
-    bind = (env if env is not None else _env()).get("LAB_BIND", "127.0.0.1").strip() or "127.0.0.1"
+    bind = (env if env is not None else published_env()).get("LAB_BIND", "127.0.0.1").strip() or "127.0.0.1"
     return "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
 
 
 def port(service: str, env: dict[str, str] | None = None) -> int:
     key, default = PORTS[service]
-    value = (env if env is not None else _env()).get(key, "").strip()
+    value = (env if env is not None else published_env()).get(key, "").strip()
     if not value:
         return default
     if not value.isdigit() or not 0 < int(value) < 65536:
@@ -62,7 +62,7 @@ def port(service: str, env: dict[str, str] | None = None) -> int:
 
 
 def host_port(service: str, env: dict[str, str] | None = None) -> tuple[str, int]:
-    env = env if env is not None else _env()   # .env read once for both
+    env = env if env is not None else published_env()   # .env read once for both
     return host(env), port(service, env)
 
 

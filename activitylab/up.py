@@ -16,6 +16,8 @@
   comes good (seen: the RegionServer while the HBase Master restarted). Docker keeps probing, so `lab up` waits,
   within the same deadline, for X to be healthy again and runs compose again (at most twice); X still unhealthy at
   the deadline: it says so and exits non-zero.
+- Before all that, the published ports (activitylab/host_ports.py): those in the kernel's ephemeral range are reserved,
+  and a port another program holds, for a service not running yet, stops `lab up` at once, naming the `.env` key.
 - Then `lab wait` (every service healthy) and `lab urls`.
 """
 from __future__ import annotations
@@ -30,7 +32,9 @@ import time
 
 import requests
 
-from .compose import ROOT, containers, read_env
+from .compose import ROOT, compose, containers, read_env
+from .endpoints import published_env
+from .host_ports import reserve, taken
 from .jmx import namenode_bean
 from .wait import classify, wait
 
@@ -165,11 +169,27 @@ def wait_healthy_again(names: list[str], timeout: float, out=print) -> bool:
         time.sleep(2)
 
 
+def ports_free(services: list[str], out=print) -> bool:
+    """Reserves the ephemeral-range ports, then checks that the services about to start can publish theirs."""
+    env = published_env()
+    reserve(env, out)
+    active = set(compose("config", "--services").stdout.split())   # the services of the active profiles
+    running = {c.service for c in containers() if c.state == "running"}
+    held = taken(env, (set(services) & active if services else active) - running)
+    if held:
+        out("lab up: these host ports are taken by something other than the lab, so Docker cannot publish them:")
+        for line in held:
+            out(line)
+    return not held
+
+
 CONVERGE_TRIES = 3
 
 
 def up(services: list[str] | None = None, timeout: float = 900, out=print) -> int:
     env = read_env()
+    if not ports_free(services or [], out):
+        return 1
     started = time.monotonic()
     for attempt in range(1, CONVERGE_TRIES + 1):
         begun = time.monotonic()

@@ -1,6 +1,14 @@
 """`lab up`'s decisions without containers: how many DataNodes to start, and what it says while it waits."""
+import pytest
+
 from activitylab import up
 from activitylab.compose import Container
+
+
+@pytest.fixture(autouse=True)
+def ports_are_free(monkeypatch):
+    """up.up's port check needs the engine; tests/unit/test_host_ports.py covers it."""
+    monkeypatch.setattr(up, "ports_free", lambda services, out: True)
 
 
 def test_no_fewer_datanodes_than_slots_holding_data(monkeypatch):
