@@ -4,7 +4,8 @@ Scheduled daily for the day just ended; `lab batch run --date D` (or a trigger w
 backfill) runs any past day. Each task replaces that day's partitions, so running a day again leaves the same rows.
 
     sqoop_import  MariaDB's user profiles changed since the last import into Hive `user_profiles`
-                  (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id); skipped, with every
+                  (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id, on MapReduce's local
+                  runner: a few thousand rows); skipped, with every
                   task after it, for a day with no archive, no access lines and no daily partition: nothing to
                   build or replace (the first nightly run of a new lab, a backfill of a day without events), and
                   the next day with data imports every change since the last import
@@ -23,7 +24,8 @@ backfill) runs any past day. Each task replaces that day's partitions, so runnin
     mahout_evaluation  precision@5 of the recommendations made without each user's latest choices, and of a
                   most-popular baseline, into Hive `recommendation_quality` (mahout/evaluate.py); the three Mahout
                   tasks run side by side (small inputs on MapReduce's local runner: compose/bin/mahout)
-    sqoop_export  the day's KPIs (page_stats_daily, sessions_daily, shop_funnel_daily) into MariaDB, the day's rows replaced (sqoop/export_kpis.sh)
+    sqoop_export  the day's KPIs (page_stats_daily, sessions_daily, shop_funnel_daily) into MariaDB, the day's rows
+                  replaced (sqoop/export_kpis.sh, the three side by side on MapReduce's local runner)
     data_quality  counts reconciled across layers; a mismatch fails the run, naming it (spark_jobs/daily_quality.py);
                   first it stores the speed layer's drift from the batch (page views per page, events per minute,
                   active users; batch minus speed, with the reason for a gap) in Hive `speed_batch_drift`

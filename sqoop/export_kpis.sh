@@ -5,7 +5,8 @@
 # The daily ETL leaves each exported table's day as text in /data/export/<table>/dt=<day>/ (Sqoop cannot read the
 # Parquet files; spark_jobs/daily_etl.py EXPORTED). Per table, the day's old rows are deleted first, then the new
 # ones inserted (Sqoop's generic JDBC manager has neither upsert nor staging tables). The tables go side by side
-# (one small MapReduce job each on YARN); any failure fails the task, and running the day again repairs it.
+# (one small MapReduce job each, in Sqoop's own JVM on MapReduce's local runner: a day's few hundred rows, where a
+# YARN job spends ~30 s starting containers); any failure fails the task, and running the day again repairs it.
 set -euo pipefail
 day=${1:?usage: export_kpis.sh YYYY-MM-DD}
 [[ $day =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || { echo "export_kpis.sh: not a date: $day" >&2; exit 2; }
@@ -21,7 +22,7 @@ declare -A COLUMNS=(
 export_table() {   # its log ends with "Exported N records"
   local table=$1
   sqoop eval "${CONNECT[@]}" --query "DELETE FROM $table WHERE dt = '$day'"
-  sqoop export "${CONNECT[@]}" --table "$table" --columns "${COLUMNS[$table]}" -m 1 \
+  sqoop export -D mapreduce.framework.name=local "${CONNECT[@]}" --table "$table" --columns "${COLUMNS[$table]}" -m 1 \
     --export-dir "/data/export/$table/dt=$day" --input-fields-terminated-by '\t' \
     --input-null-string '\\N' --input-null-non-string '\\N'
 }

@@ -21,8 +21,9 @@ else
   echo "user_profiles: no import on record ($STATE): importing every profile"
 fi
 
-# \001 and \N: Hive's text defaults (field separator, NULL). -m 1: a few thousand rows, one map.
-sqoop import --connect jdbc:mariadb://mariadb:3306/activity --driver org.mariadb.jdbc.Driver \
+# \001 and \N: Hive's text defaults (field separator, NULL). -m 1: a few thousand rows, one map, run in Sqoop's own
+# JVM on MapReduce's local runner (as the merge job that follows): on YARN, container starts took most of the task.
+sqoop import -D mapreduce.framework.name=local --connect jdbc:mariadb://mariadb:3306/activity --driver org.mariadb.jdbc.Driver \
   --username lab --password-file file:///etc/lab/sqoop/mariadb.password \
   --table user_profiles -m 1 --target-dir "$TARGET" \
   --incremental lastmodified --check-column updated_at --merge-key user_id "${window[@]}" \
