@@ -44,10 +44,15 @@ def published_env() -> dict[str, str]:
     return {**values, **{k: os.environ[k] for k in keys if os.environ.get(k)}}
 
 
+def bind_address(env: dict[str, str] | None = None) -> str:
+    """The address compose.yaml publishes the ports on: LAB_BIND, 127.0.0.1 when unset."""
+    return (env if env is not None else published_env()).get("LAB_BIND", "127.0.0.1").strip() or "127.0.0.1"
+
+
 def host(env: dict[str, str] | None = None) -> str:
     """The address to connect to: LAB_BIND, or the loopback address when the ports are published on every
     interface (0.0.0.0)."""
-    bind = (env if env is not None else published_env()).get("LAB_BIND", "127.0.0.1").strip() or "127.0.0.1"
+    bind = bind_address(env)
     return "127.0.0.1" if bind in ("0.0.0.0", "::") else bind
 
 

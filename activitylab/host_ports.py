@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import socket
 
-from .endpoints import PORTS, port
+from .endpoints import PORTS, bind_address, port
 
 RANGE_FILE = "/proc/sys/net/ipv4/ip_local_port_range"
 RESERVED_FILE = "/proc/sys/net/ipv4/ip_local_reserved_ports"
@@ -103,7 +103,7 @@ def in_use(host: str, number: int) -> bool:
 
 def taken(env: dict[str, str], services: set[str]) -> list[str]:
     """One line per published port of the SERVICES (those about to start) that something already holds."""
-    bind = env.get("LAB_BIND", "127.0.0.1").strip() or "127.0.0.1"
+    bind = bind_address(env)
     lines = []
     for service, (key, _default) in PORTS.items():
         number = port(service, env)
