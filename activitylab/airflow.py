@@ -1,4 +1,5 @@
-"""Airflow 3 from the host through its REST API (AIRFLOW_PORT, 8080): `lab airflow status|trigger`.
+"""Airflow 3 from the host through its REST API (AIRFLOW_PORT, 8080): `lab airflow status|trigger`, and the runs
+and backfills behind `lab batch run|backfill`.
 
 The simple auth manager's user `admin` signs in with AIRFLOW_ADMIN_PASSWORD from .env (POST /auth/token gives a
 JWT for /api/v2). Health needs no token.
@@ -67,6 +68,51 @@ class Airflow:
         self.api("POST", f"/dags/{dag_id}/dagRuns/{run_id}/clear", json={"dry_run": False})
         return run_id
 
+    def backfill_days(self, dag_id: str, first: datetime, last: datetime, reprocess: str = "none") -> list[str]:
+        """The logical dates (YYYY-MM-DD) a backfill of first..last would run: those without a run, and those
+        `reprocess` names (failed ones, or every finished one); a day whose run is in flight is never among them."""
+        body = self.api("POST", "/backfills/dry_run", json=self._backfill_body(dag_id, first, last, reprocess))
+        return [b["logical_date"][:10] for b in body["backfills"]]
+
+    def backfill(self, dag_id: str, first: datetime, last: datetime, reprocess: str = "none") -> dict:
+        """Airflow's own backfill (POST /backfills) of the logical dates first..last, oldest first, one run at a
+        time (a backfill's own limit: the DAG's max_active_runs does not bound it, and two days side by side would
+        overcommit the NodeManager). Unpauses the DAG first: a paused DAG's backfill runs wait. Returns the
+        backfill (its id, completed_at once every run finished)."""
+        self.unpause(dag_id)
+        return self.api("POST", "/backfills", json=self._backfill_body(dag_id, first, last, reprocess))
+
+    @staticmethod
+    def _backfill_body(dag_id: str, first: datetime, last: datetime, reprocess: str) -> dict:
+        return {"dag_id": dag_id, "from_date": first.isoformat(), "to_date": last.isoformat(),
+                "reprocess_behavior": reprocess, "max_active_runs": 1, "run_backwards": False}
+
+    def day_runs(self, dag_id: str, first: datetime, last: datetime) -> dict[str, dict]:
+        """{YYYY-MM-DD: run} of the logical dates first..last that have a run (Airflow keeps one per date)."""
+        runs = self.api("GET", f"/dags/{dag_id}/dagRuns",
+                        params={"logical_date_gte": first.isoformat(), "logical_date_lte": last.isoformat(),
+                                "order_by": "logical_date", "limit": 1000})["dag_runs"]
+        return {r["logical_date"][:10]: r for r in runs}
+
+    def wait_backfill(self, backfill: dict, days: list[str], timeout: float = 7200, poll: float = 5,
+                      out=sys.stdout) -> dict[str, dict] | None:
+        """Polls until the run of each of the backfill's days (backfill_days: queued by the time POST /backfills
+        answered) has finished, printing each day's state as it changes; returns the days' runs, or None on
+        timeout. (The scheduler marks the backfill itself complete up to half a minute later.)"""
+        dag_id = backfill["dag_id"]
+        first, last = (datetime.fromisoformat(backfill[k]) for k in ("from_date", "to_date"))
+        start, seen = time.monotonic(), {}
+        while time.monotonic() - start < timeout:
+            runs = self.day_runs(dag_id, first, last)
+            for day, run in runs.items():
+                if day in days and seen.get(day) != run["state"]:
+                    seen[day] = run["state"]
+                    print(f"  {time.monotonic() - start:6.0f} s  {day}  {run['state']}", file=out, flush=True)
+            if all(runs.get(day, {}).get("state") in FINISHED for day in days):
+                return runs
+            time.sleep(poll)
+        return None
+
     def task_log(self, dag_id: str, run_id: str, task_id: str) -> str:
         """The text of the task's latest try's log."""
         try_number = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}")["try_number"]
@@ -130,8 +176,49 @@ def trigger(dag_id: str, wait: bool, timeout: float, logical_date: datetime | No
     if state == "success" and not states:   # a logical date before the DAG's start_date: nothing ran
         print(f"{dag_id} {run_id}: no task ran for this logical date (before the DAG's start_date?)")
         return 1
+    print_failed_tasks(client, dag_id, run_id, states)
+    return 0 if state == "success" else 1
+
+
+def print_failed_tasks(client: Airflow, dag_id: str, run_id: str, states: dict[str, str | None]) -> None:
+    """The end of each failed task's log: why, without a trip to the UI."""
     for task, task_state in states.items():
-        if task_state == "failed":   # say why without a trip to the UI
+        if task_state == "failed":
             tail = client.task_log(dag_id, run_id, task).strip().splitlines()[-15:]
             print(f"--- {task} failed; the end of its log:\n" + "\n".join(tail))
-    return 0 if state == "success" else 1
+
+
+def backfill(dag_id: str, first: datetime, last: datetime, reprocess: str, wait: bool, timeout: float) -> int:
+    """Airflow's own backfill of the days first..last: which days it runs, then (wait) each day's state and, per
+    day, success, nothing to build (every task skipped: no data), or the failed task's log."""
+    client = Airflow()
+    days = client.backfill_days(dag_id, first, last, reprocess)
+    span = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    if not days:
+        hint = "" if reprocess == "completed" else " (--reprocess completed runs them again)"
+        print(f"{dag_id}: every day from {span} has a run, finished or in flight: none to backfill{hint}")
+        return 0
+    created = client.backfill(dag_id, first, last, reprocess)
+    print(f"backfill {created['id']} of {dag_id}, {span}: {len(days)} day(s) to run, one at a time: "
+          f"{', '.join(days)} (UI: {BASE}/dags/{dag_id})")
+    if not wait:
+        return 0
+    runs = client.wait_backfill(created, days, timeout=timeout)
+    if runs is None:
+        print(f"backfill {created['id']}: not complete after {timeout:.0f} s; it goes on in Airflow")
+        return 1
+    ok = True
+    for day in days:
+        run = runs.get(day)
+        states = client.task_states(dag_id, run["dag_run_id"]) if run else {}
+        if run and run["state"] == "success":
+            built = "nothing to build (no data for the day)" if set(states.values()) == {"skipped"} else "built"
+            print(f"{day}: success, {built} (run {run['dag_run_id']})")
+            continue
+        ok = False
+        if not run:
+            print(f"{day}: no run")
+            continue
+        print(f"{day}: {run['state']} (run {run['dag_run_id']})")
+        print_failed_tasks(client, dag_id, run["dag_run_id"], states)
+    return 0 if ok else 1

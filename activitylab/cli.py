@@ -93,25 +93,42 @@ def cmd_airflow(args):
         return 1
 
 
-def cmd_batch(args):
+def past_day(text: str, option: str, command: str):
+    """The UTC day of YYYY-MM-DD text that is over; else ValueError with the message for the user."""
     import re
     from datetime import datetime, timezone
-    from . import airflow
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):   # strptime takes 2025-1-1 too
-            raise ValueError(args.date)
-        day = datetime.strptime(args.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):   # strptime takes 2025-1-1 too
+            raise ValueError(text)
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
     except ValueError:
-        print(f"lab batch run: --date must be YYYY-MM-DD, not {args.date!r}")
-        return 2
+        raise ValueError(f"lab batch {command}: {option} must be YYYY-MM-DD, not {text!r}") from None
     if day.date() >= datetime.now(timezone.utc).date():
         # Airflow keeps one run per logical date: a run now would also stand in for the nightly run of that day.
-        print(f"lab batch run: {args.date} (UTC) is not over yet; the DAG runs it by itself after midnight UTC. "
-              "For a look at the day so far: lab shell -- spark-submit /opt/lab/spark_jobs/daily_etl.py "
-              f"--date {args.date}")
+        raise ValueError(f"lab batch {command}: {text} (UTC) is not over yet; the DAG runs it by itself after "
+                         "midnight UTC. For a look at the day so far: lab shell -- spark-submit "
+                         f"/opt/lab/spark_jobs/daily_etl.py --date {text}")
+    return day
+
+
+def cmd_batch(args):
+    from . import airflow
+    try:
+        if args.action == "run":
+            day = past_day(args.date, "--date", "run")
+        else:
+            first, last = past_day(args.first, "--from", "backfill"), past_day(args.last, "--to", "backfill")
+            if first > last:
+                raise ValueError(f"lab batch backfill: --from {args.first} is after --to {args.last}")
+    except ValueError as exc:
+        print(exc)
         return 2
     try:
-        return airflow.trigger(airflow.DAILY_BATCH, wait=not args.no_wait, timeout=args.timeout, logical_date=day)
+        if args.action == "run":
+            return airflow.trigger(airflow.DAILY_BATCH, wait=not args.no_wait, timeout=args.timeout,
+                                   logical_date=day)
+        return airflow.backfill(airflow.DAILY_BATCH, first, last, args.reprocess, wait=not args.no_wait,
+                                timeout=args.timeout)
     except (RuntimeError, OSError) as exc:
         print(f"lab batch: {exc}")
         return 1
@@ -237,14 +254,26 @@ def main(argv=None):
     p.add_argument("--wait", action="store_true", help="trigger: wait for the run, printing each task's state")
     p.add_argument("--timeout", type=float, default=1800, help="seconds to wait with --wait")
     p.set_defaults(func=cmd_airflow)
-    p = sub.add_parser("batch", help="the daily batch DAG for a day: run --date D",
-                       description="Triggers activity_daily_batch through Airflow's REST API for the day (its "
-                                   "logical date) and follows each task; a failed task's log ends the output. "
-                                   "Running a day again replaces its partitions.")
-    p.add_argument("action", choices=["run"])
-    p.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
-    p.add_argument("--no-wait", action="store_true", help="trigger only")
-    p.add_argument("--timeout", type=float, default=7200, help="seconds to wait for the run")
+    p = sub.add_parser("batch", help="the daily batch DAG: run --date D, backfill --from A --to B",
+                       description="The DAG activity_daily_batch through Airflow's REST API, following each task; "
+                                   "a failed task's log ends the output. Running a day again replaces its "
+                                   "partitions; a day without data skips its tasks.")
+    bsub = p.add_subparsers(dest="action", required=True)
+    b = bsub.add_parser("run", help="one day: a new run, or that day's run cleared to run again",
+                        description="Triggers the DAG for the day (its logical date), or clears that day's run.")
+    b.add_argument("--date", required=True, help="the day, YYYY-MM-DD (UTC)")
+    b = bsub.add_parser("backfill", help="Airflow's own backfill of the days --from A --to B, one at a time",
+                        description="Creates an Airflow backfill (POST /api/v2/backfills) of the logical dates A "
+                                    "to B, oldest first, one run at a time. Days that have a run are kept unless "
+                                    "--reprocess says otherwise.")
+    b.add_argument("--from", dest="first", required=True, metavar="A", help="the first day, YYYY-MM-DD (UTC)")
+    b.add_argument("--to", dest="last", required=True, metavar="B", help="the last day, YYYY-MM-DD (UTC)")
+    b.add_argument("--reprocess", choices=("none", "failed", "completed"), default="none",
+                   help="days that have a run: none (keep them, the default), failed (run the failed ones "
+                        "again), completed (run every one again)")
+    for b in bsub.choices.values():
+        b.add_argument("--no-wait", action="store_true", help="start only")
+        b.add_argument("--timeout", type=float, default=7200, help="seconds to wait for the runs")
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("replay", help="stream a web server access log through Flume into HDFS",
                        description="Appends the file's parseable lines to a new access log of the site; Flume "

@@ -1,7 +1,7 @@
 """activity_daily_batch: the batch layer for one day, the run's logical date (`{{ ds }}`, UTC).
 
-Scheduled daily for the day just ended; `lab batch run --date D` (or a trigger with logical_date D, or Airflow's
-backfill) runs any past day. Each task replaces that day's partitions, so running a day again leaves the same rows.
+Scheduled daily for the day just ended; `lab batch run --date D` (or a trigger with logical_date D) runs any past
+day, `lab batch backfill --from A --to B` (Airflow's own backfill) a range of them. Each task replaces that day's partitions, so running a day again leaves the same rows.
 
     sqoop_import  MariaDB's user profiles changed since the last import into Hive `user_profiles`
                   (sqoop/import_profiles.sh: incremental on updated_at, merged by user_id, on MapReduce's local

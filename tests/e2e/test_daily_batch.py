@@ -1,27 +1,27 @@
-"""The daily batch DAG `activity_daily_batch`, triggered through Airflow's REST API for a day only this test writes
-to: a generated day of ~1 200 events of 30 users (sessions, paths, the shop's funnel, errors, six places) sent to
-Kafka, archived by the streaming job, then turned into the daily Hive tables by the DAG's Spark ETL on YARN; the
-day's page views as access lines (one log format per site) replayed through Flume into /logs, normalized by the
-DAG's Pig step.
+"""The daily batch DAG `activity_daily_batch`, run through Airflow's REST API for a day only this test writes to (first
+by Airflow's own backfill, `lab batch backfill`, of that day and the day before, which has no data and skips its
+tasks; then again by `lab batch run`, the day's run cleared): a generated day of ~1 200 events of 30 users (sessions,
+paths, the shop's funnel, errors, six places) sent to Kafka, archived by the streaming job, then turned into the
+daily Hive tables by the DAG's Spark ETL on YARN; the day's page views as access lines (one log format per site)
+replayed through Flume into /logs, normalized by the DAG's Pig step.
 
 Every table equals what tests/batch_oracle.py computes in plain Python from the events read back from Kafka; Hive
-`access_logs` holds every access line of the day once, each row equal field by field to the line as the lab's
-parser (activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
+`access_logs` holds every access line of the day once, each row equal field by field to the line as the lab's parser
+(activitylab/clf.py) reads it, and the one line that is no access line is in `rejected_access_lines`; Hive
 `user_profiles` (the run's Sqoop import) equals MariaDB's; Hive's own aggregates by plan and by country of signup
-(profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the
-test's computation; the Mahout step gives every active user recommendations (catalog items of their site they did
-not choose, Mahout's first, popular ones after, as many as the site has left up to 5) and one of 3 k-means segments
-(the test's features; each user nearest their own segment's centre), and on a held-out split its precision@5 is at
-least a most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily`, `sessions_daily`
-and `shop_funnel_daily` (the Sqoop export)
-equals Hive's; `speed_batch_drift` (written by the data-quality task) holds the test's own counts on both sides
-(page views per page, events per minute, active users per site: the speed layer counted every event), but for the
-one page whose day counter the test deleted from HBase before the run: batch minus speed is its views, with the
-reason; the dashboard's history page, in headless chromium, shows the day's busiest page with the views Hive holds
-and that gap. The test then changes three profiles through the sites' account pages (MariaDB changes) and runs the
-day again with a copy of one of its archive files in place: the import takes exactly those three changes, the
-tables (Hive's and the exported ones) come out identical, with no duplicate rows, and the data-quality task fails
-the run, naming the mismatch and the file.
+(profile_activity_daily: the events joined to the profiles the test gives 7 of each site's 10 users) equal the test's
+computation; the Mahout step gives every active user recommendations (catalog items of their site they did not
+choose, Mahout's first, popular ones after, as many as the site has left up to 5) and one of 3 k-means segments (the
+test's features; each user nearest their own segment's centre), and on a held-out split its precision@5 is at least a
+most-popular baseline's (which the test computes itself); MariaDB's `page_stats_daily`, `sessions_daily` and
+`shop_funnel_daily` (the Sqoop export) equals Hive's; `speed_batch_drift` (written by the data-quality task) holds
+the test's own counts on both sides (page views per page, events per minute, active users per site: the speed layer
+counted every event), but for the one page whose day counter the test deleted from HBase before the run: batch minus
+speed is its views, with the reason; the dashboard's history page, in headless chromium, shows the day's busiest page
+with the views Hive holds and that gap. The test then changes three profiles through the sites' account pages
+(MariaDB changes) and runs the day again (`lab batch run`'s path) with a copy of one of its archive files in place:
+the import takes exactly those three changes, the tables (Hive's and the exported ones) come out identical, with no
+duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
 import csv
 import json
@@ -446,14 +446,24 @@ def assert_segments(events):
     return got
 
 
-def run_day(client):
-    run_id = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
-    state = client.wait(DAILY_BATCH, run_id, timeout=1500)
-    tasks = client.task_states(DAILY_BATCH, run_id)
-    failed = {t: client.task_log(DAILY_BATCH, run_id, t)[-3000:] for t, s in tasks.items() if s == "failed"}
-    assert state == "success", f"run {run_id} of {DS}: {state}; failed: {failed}"
-    assert tasks == dict.fromkeys(TASKS, "success"), tasks
-    return run_id
+def backfill_the_day(client):
+    """Airflow's own backfill (`lab batch backfill`: POST /api/v2/backfills) of the day before DS and DS, one run
+    at a time: the day before has no data, each of its tasks skipped; DS's run builds every table. Returns DS's
+    run id."""
+    before = (DAY - timedelta(days=1)).isoformat()
+    cli = subprocess.run([sys.executable, "-m", "activitylab.cli", "batch", "backfill", "--from", before, "--to", DS],
+                         cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    runs = client.day_runs(DAILY_BATCH, LOGICAL_DATE - timedelta(days=1), LOGICAL_DATE)
+    tasks = {day: client.task_states(DAILY_BATCH, run["dag_run_id"]) for day, run in runs.items()}
+    failed = {(day, t): client.task_log(DAILY_BATCH, runs[day]["dag_run_id"], t)[-3000:]
+              for day, states in tasks.items() for t, s in states.items() if s == "failed"}
+    assert cli.returncode == 0, f"{cli.stdout}{cli.stderr}\nfailed: {failed}"
+    assert {day: (run["run_type"], run["state"]) for day, run in runs.items()} == {
+        before: ("backfill", "success"), DS: ("backfill", "success")}, runs
+    assert tasks == {before: dict.fromkeys(TASKS, "skipped"), DS: dict.fromkeys(TASKS, "success")}, tasks
+    assert f"{before}: success, nothing to build (no data for the day)" in cli.stdout, cli.stdout
+    assert f"{DS}: success, built" in cli.stdout, cli.stdout
+    return runs[DS]["dag_run_id"]
 
 
 TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "mahout_recommendations", "mahout_segments",
@@ -471,7 +481,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     gap = make_speed_gap(events)
     client = Airflow()
 
-    first_run = run_day(client)
+    first_run = backfill_the_day(client)
     first = {}
     for table in TABLES:
         got, rows = hive_table(table)

@@ -1,5 +1,5 @@
-"""`lab batch run`'s command line: a malformed day, or one not over yet, is refused before Airflow is asked
-anything."""
+"""`lab batch run` and `lab batch backfill` command lines: a malformed day, a range backwards, or a day not over yet
+is refused before Airflow is asked anything."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -24,3 +24,25 @@ def test_the_day_is_required(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["batch", "run"])
     assert stop.value.code == 2 and "--date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("first, last, message", [
+    ("2025-1-1", "2025-01-02", "--from must be YYYY-MM-DD, not '2025-1-1'"),
+    ("2025-01-01", "2025-02-30", "--to must be YYYY-MM-DD, not '2025-02-30'"),
+    ("2025-01-03", "2025-01-02", "--from 2025-01-03 is after --to 2025-01-02"),
+])
+def test_a_backfill_of_a_bad_range_is_refused(first, last, message, capsys):
+    assert main(["batch", "backfill", "--from", first, "--to", last]) == 2
+    assert f"lab batch backfill: {message}" in capsys.readouterr().out
+
+
+def test_a_backfill_up_to_a_day_not_over_yet_is_refused(capsys):
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    assert main(["batch", "backfill", "--from", "2025-01-01", "--to", today]) == 2
+    assert f"lab batch backfill: {today} (UTC) is not over yet" in capsys.readouterr().out
+
+
+def test_a_backfill_reprocesses_only_what_airflow_knows(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["batch", "backfill", "--from", "2025-01-01", "--to", "2025-01-02", "--reprocess", "all"])
+    assert stop.value.code == 2 and "invalid choice: 'all'" in capsys.readouterr().err
