@@ -89,10 +89,16 @@ class Airflow:
 
     def day_runs(self, dag_id: str, first: datetime, last: datetime) -> dict[str, dict]:
         """{YYYY-MM-DD: run} of the logical dates first..last that have a run (Airflow keeps one per date)."""
-        runs = self.api("GET", f"/dags/{dag_id}/dagRuns",
-                        params={"logical_date_gte": first.isoformat(), "logical_date_lte": last.isoformat(),
-                                "order_by": "logical_date", "limit": 1000})["dag_runs"]
-        return {r["logical_date"][:10]: r for r in runs}
+        params = {"logical_date_gte": first.isoformat(), "logical_date_lte": last.isoformat(),
+                  "order_by": "logical_date", "limit": 100, "offset": 0}   # 100: the API's largest page
+        runs = {}
+        while True:   # page by page: a backfill can span years
+            body = self.api("GET", f"/dags/{dag_id}/dagRuns", params=params)
+            page = list(body["dag_runs"])
+            runs.update((r["logical_date"][:10], r) for r in page)
+            params["offset"] += len(page)
+            if not page or params["offset"] >= (body.get("total_entries") or 0):
+                return runs
 
     def wait_backfill(self, backfill: dict, days: list[str], timeout: float = 7200, poll: float = 5,
                       out=sys.stdout) -> dict[str, dict] | None:
@@ -199,8 +205,9 @@ def backfill(dag_id: str, first: datetime, last: datetime, reprocess: str, wait:
         print(f"{dag_id}: every day from {span} has a run, finished or in flight: none to backfill{hint}")
         return 0
     created = client.backfill(dag_id, first, last, reprocess)
-    print(f"backfill {created['id']} of {dag_id}, {span}: {len(days)} day(s) to run, one at a time: "
-          f"{', '.join(days)} (UI: {BASE}/dags/{dag_id})")
+    listed = ", ".join(days) if len(days) <= 7 else f"{days[0]}, {days[1]} ... {days[-1]}"
+    print(f"backfill {created['id']} of {dag_id}, {span}: {len(days)} day(s) to run, one at a time: {listed} "
+          f"(UI: {BASE}/dags/{dag_id})")
     if not wait:
         return 0
     runs = client.wait_backfill(created, days, timeout=timeout)

@@ -46,3 +46,22 @@ def test_a_backfill_reprocesses_only_what_airflow_knows(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["batch", "backfill", "--from", "2025-01-01", "--to", "2025-01-02", "--reprocess", "all"])
     assert stop.value.code == 2 and "invalid choice: 'all'" in capsys.readouterr().err
+
+
+def test_the_days_runs_are_read_page_by_page():
+    """A backfill can span more days than the API's largest page (100 runs): day_runs reads every page."""
+    from activitylab.airflow import Airflow
+    days = [datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(days=i) for i in range(250)]
+    runs = [{"logical_date": d.strftime("%Y-%m-%dT00:00:00Z"), "state": "success"} for d in days]
+    asked = []
+
+    def api(method, path, params):
+        asked.append((params["offset"], params["limit"]))
+        page = runs[params["offset"]:params["offset"] + params["limit"]]
+        return {"dag_runs": page, "total_entries": len(runs)}
+
+    client = object.__new__(Airflow)   # no sign-in: the API answers above
+    client.api = api
+    got = client.day_runs("activity_daily_batch", days[0], days[-1])
+    assert list(got) == [d.strftime("%Y-%m-%d") for d in days]
+    assert asked == [(0, 100), (100, 100), (200, 100)]
