@@ -90,6 +90,8 @@ HDFS_MAHOUT = "/data/mahout"           # dt=YYYY-MM-DD/{ratings,users,items,feat
 HIVE_DATABASE = "activity"
 # The KPIs both layers compute, in the order the drift table (speed_batch_drift.kpi) and the dashboard list them.
 DRIFT_KPIS = ("page_views", "events", "active_users")
+# The daily tables Sqoop also exports to MariaDB's `activity` database (sqoop/export_kpis.sh names their columns).
+EXPORTED_KPI_TABLES = ("page_stats_daily", "sessions_daily", "shop_funnel_daily")
 
 # ---- Recommendations and segments (the batch layer's Mahout step)
 # The pages users are recommended: the sites' catalog items (a product, an article, a course or one of its lessons).

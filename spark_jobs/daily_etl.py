@@ -18,7 +18,6 @@ from day_arg import parse_day
 from mahout_inputs import write_mahout_inputs
 
 DATABASE = names.HIVE_DATABASE
-EXPORTED = ("page_stats_daily", "sessions_daily", "shop_funnel_daily")   # also to MariaDB (sqoop/export_kpis.sh)
 SESSION_GAP_S = 30 * 60
 FUNNEL_STEPS = ("product", "add_to_cart", "checkout", "purchase")
 
@@ -166,7 +165,7 @@ def main(argv: list[str]) -> int:
               "shop_funnel_daily": shop_funnel(sessions)}
     for name, table in tables.items():
         print(f"daily ETL {day}: {name} <- {overwrite_day(table, name, day)} rows")
-        if name in EXPORTED:
+        if name in names.EXPORTED_KPI_TABLES:
             write_export(spark.table(f"{DATABASE}.{name}").where(F.col("dt") == day).drop("dt"), name, day)
     print(f"daily ETL {day}: Mahout's input {write_mahout_inputs(sessions, day)}")
     spark.stop()

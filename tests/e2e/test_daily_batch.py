@@ -130,14 +130,11 @@ def assert_profiles_imported():
     return want
 
 
-EXPORTED = ("page_stats_daily", "sessions_daily", "shop_funnel_daily")   # spark_jobs/daily_etl.EXPORTED
-
-
 def mariadb_exported():
     """MariaDB's rows of the day (the DAG's Sqoop export) of every exported table, keyed like hive_table(table)."""
     got = {}
     with mariadb() as db, db.cursor() as cur:
-        for table in EXPORTED:
+        for table in names.EXPORTED_KPI_TABLES:
             keys, values, _ = TABLES[table]
             cur.execute(f"SELECT {', '.join(keys + values)} FROM {table} WHERE dt = %s", (DS,))
             got[table] = keyed(cur.fetchall(), keys, values)
@@ -494,7 +491,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     print(f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
           f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
 
-    exported = {t: (first[t], len(first[t])) for t in EXPORTED}
+    exported = {t: (first[t], len(first[t])) for t in names.EXPORTED_KPI_TABLES}
     assert mariadb_exported() == exported   # the export: Hive's rows, value for value
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)

@@ -1,8 +1,10 @@
-"""The Sqoop export's three places agree: the tables the ETL writes for it (spark_jobs/daily_etl.EXPORTED), the
+"""The Sqoop export's three places agree: the tables the ETL writes for it (names.EXPORTED_KPI_TABLES), the
 columns the export names (sqoop/export_kpis.sh), and MariaDB's tables (compose/conf/mariadb/kpi_export.sql), with
 the columns in the order the ETL writes them (dt, then the Hive table's, hive/ddl/20-daily-tables.sql)."""
 import re
 from pathlib import Path
+
+from activity_contract import names
 
 ROOT = Path(__file__).parents[2]
 
@@ -16,8 +18,7 @@ def table_columns(sql: str, create: str) -> dict[str, list[str]]:
 
 
 def test_the_exported_tables_and_columns_agree_everywhere():
-    etl = (ROOT / "spark_jobs/daily_etl.py").read_text()
-    exported = re.findall(r'"(\w+)"', re.search(r"^EXPORTED = \((.*?)\)", etl, flags=re.M).group(1))
+    exported = list(names.EXPORTED_KPI_TABLES)
     script = (ROOT / "sqoop/export_kpis.sh").read_text()
     named = dict(re.findall(r"^  \[(\w+)\]=([\w,]+)$", script, flags=re.M))
     hive = table_columns((ROOT / "hive/ddl/20-daily-tables.sql").read_text(), "CREATE EXTERNAL TABLE IF NOT EXISTS ")
