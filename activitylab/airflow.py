@@ -58,12 +58,10 @@ class Airflow:
     def run_for_day(self, dag_id: str, day: datetime) -> str:
         """Runs the DAG for the logical date `day`: a new run, or, if the day has one (a logical date has one run
         in Airflow), that run cleared so every task runs again. Returns the run id."""
-        stamp = day.isoformat()
-        runs = self.api("GET", f"/dags/{dag_id}/dagRuns",
-                        params={"logical_date_gte": stamp, "logical_date_lte": stamp})["dag_runs"]
+        runs = self.day_runs(dag_id, day, day)
         if not runs:
             return self.trigger(dag_id, logical_date=day)
-        run_id = runs[0]["dag_run_id"]
+        run_id = next(iter(runs.values()))["dag_run_id"]
         self.unpause(dag_id)
         self.api("POST", f"/dags/{dag_id}/dagRuns/{run_id}/clear", json={"dry_run": False})
         return run_id
