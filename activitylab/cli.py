@@ -49,6 +49,9 @@ def cmd_bench(args):
         return bench_speed(samples=args.samples, events=args.events)
     if args.what == "replay":
         return bench_replay(lines=args.lines)
+    if args.what == "idle":
+        from .bench_idle import bench_idle
+        return bench_idle(seconds=args.seconds, settle=args.settle, json_out=args.json, note=args.note)
     return bench_startup(skip_up=args.skip_up, light=args.light)
 
 
@@ -307,6 +310,16 @@ def main(argv=None):
     b = bsub.add_parser("startup", help="time from `make up` to all healthy, and memory per service")
     b.add_argument("--skip-up", action="store_true", help="measure memory only, of the running lab")
     b.add_argument("--light", action="store_true", help="the light lab (make up LIGHT=1), without the batch engines")
+    b.set_defaults(func=cmd_bench)
+    b = bsub.add_parser("idle", help="each container's CPU at rest (users browsing, then paused) and memory",
+                        description="Each running container's CPU time from its cgroup over --seconds with the "
+                                    "simulated users browsing at speed 1, then paused (their settings restored "
+                                    "after), its memory (RSS and as docker stats shows it), and the host's busy "
+                                    "cores; sorted, summed, prepended to docs/benchmarks.md.")
+    b.add_argument("--seconds", type=float, default=60, help="length of each measured window (default 60)")
+    b.add_argument("--settle", type=float, default=20, help="seconds to wait after changing the users (default 20)")
+    b.add_argument("--json", metavar="FILE", help="also write the figures to FILE (to compare two runs)")
+    b.add_argument("--note", default="", help="a line written under the heading (what changed)")
     b.set_defaults(func=cmd_bench)
     b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
     b.add_argument("--lines", type=int, default=200_000)

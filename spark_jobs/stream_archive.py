@@ -19,9 +19,10 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.streaming import StreamingQueryListener
 
 import archive_paths as paths
 from activity_contract import names
@@ -53,8 +54,11 @@ EVENT_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSX"
 
 # Since this driver started; late_dropped: events past STREAM_LATENESS_S, in the archive but not the minute metrics.
 TOTALS: dict[str, int] = {"events": 0, "rejected": 0, "minute_rows": 0, "late_dropped": 0}
-_late_counted_batch = -1   # the newest minute-metrics batch whose late rows are in TOTALS (batch ids only grow)
 PENDING_PARTITIONS: dict[str, set[str]] = {"events": set(), "rejected_events": set(), "stream_metrics_minute": set()}
+# The partitions this driver added: a day's folder gets its partition once, not at every batch (each ADD IF NOT
+# EXISTS is a statement planned by Spark and two calls to the metastore). A partition dropped by hand while the driver
+# runs comes back at its next start.
+REGISTERED_PARTITIONS: dict[str, set[str]] = {table: set() for table in PENDING_PARTITIONS}
 
 
 def log(message: str) -> None:
@@ -113,14 +117,16 @@ def _fs(spark: SparkSession):
     return jvm, jvm.org.apache.hadoop.fs.Path("/").getFileSystem(conf)
 
 
-def publish(batch: DataFrame, query: str, batch_id: int, root: str) -> None:
-    """Writes `batch` (with a `dt` column) as one Parquet file per dt, then renames each into root/dt=.../."""
+def publish(batch: DataFrame, query: str, batch_id: int, root: str) -> set[str]:
+    """Writes `batch` (with a `dt` column) as one Parquet file per dt, then renames each into root/dt=.../; returns
+    the days it published."""
     spark = batch.sparkSession
     jvm, fs = _fs(spark)
     Path = jvm.org.apache.hadoop.fs.Path
     staging = paths.staging_dir(query, batch_id)
     fs.delete(Path(staging), True)
     batch.coalesce(1).write.partitionBy("dt").parquet(staging)
+    days = set()
     for folder in fs.listStatus(Path(staging)):
         dt = paths.dt_of_folder(folder.getPath().getName())
         if dt is None:
@@ -135,18 +141,21 @@ def publish(batch: DataFrame, query: str, batch_id: int, root: str) -> None:
         for index, name in enumerate(files):
             if not fs.rename(Path(name), Path(target, paths.published_name(batch_id, index))):
                 raise RuntimeError(f"could not rename {name} into {target}")
+        days.add(dt)
     fs.delete(Path(staging), True)
+    return days
 
 
 def register_partitions(spark: SparkSession, table: str, dts: set[str]) -> None:
     """Makes new dt folders visible in Hive; a metastore that does not answer is retried at the next batch."""
-    pending = PENDING_PARTITIONS[table] | dts
+    pending = PENDING_PARTITIONS[table] | (dts - REGISTERED_PARTITIONS[table])
     for dt in sorted(pending):
         try:
             if not spark.catalog.tableExists(table, names.HIVE_DATABASE):
                 raise LookupError(f"no table {names.HIVE_DATABASE}.{table} (hive-init applies hive/ddl)")
             spark.sql(f"ALTER TABLE {names.HIVE_DATABASE}.{table} ADD IF NOT EXISTS PARTITION (dt='{dt}')")
             pending.discard(dt)
+            REGISTERED_PARTITIONS[table].add(dt)
         except Exception as exc:  # the metastore down or the table not created yet: the data is safe on HDFS
             log(f"partition dt={dt} of {table} not registered yet ({type(exc).__name__}: {str(exc)[:200]})")
             break
@@ -154,72 +163,85 @@ def register_partitions(spark: SparkSession, table: str, dts: set[str]) -> None:
 
 
 def archive_batch(batch: DataFrame, batch_id: int) -> None:
-    # An event's day is its event time's; a rejected message's, the time Kafka received it.
+    # An event's day is its event time's; a rejected message's, the time Kafka received it. The batch is counted by
+    # an Observation while its events are written (one Spark job, not a count first): every job of a micro-batch
+    # costs about a second of CPU here, whatever its size.
     batch = batch.withColumn("dt", F.date_format(F.coalesce("event_ts", "kafka_ts"), "yyyy-MM-dd")).persist()
     try:
-        counts = batch.groupBy(F.col("error").isNull().alias("valid"), "dt").count().collect()   # one job for both
-        by_dt = {row["dt"]: row["count"] for row in counts if row["valid"]}
-        rejected_by_dt = {row["dt"]: row["count"] for row in counts if not row["valid"]}
-        events = batch.where("error IS NULL").select("event.*", "event_ts", "kafka_partition", "kafka_offset",
-                                                     "kafka_ts", "dt")
-        rejected = batch.where("error IS NOT NULL").select(F.col("value").cast("string").alias("raw"), "error",
-                                                           "kafka_partition", "kafka_offset", "kafka_ts", "dt")
-        if by_dt:
-            publish(events, "archive", batch_id, names.HDFS_RAW_EVENTS)
-        if rejected_by_dt:
-            publish(rejected, "rejected", batch_id, names.HDFS_REJECTED_EVENTS)
-            log(f"archive batch {batch_id}: {sum(rejected_by_dt.values())} invalid messages put aside "
+        counted = Observation(f"archive-{batch_id}")
+        observed = batch.observe(counted, F.count_if(F.col("error").isNull()).alias("valid"),
+                                 F.count_if(F.col("error").isNotNull()).alias("rejected"))
+        events = observed.where("error IS NULL").select("event.*", "event_ts", "kafka_partition", "kafka_offset",
+                                                        "kafka_ts", "dt")
+        days = publish(events, "archive", batch_id, names.HDFS_RAW_EVENTS)
+        valid, rejected = counted.get["valid"], counted.get["rejected"]
+        rejected_days = set()
+        if rejected:   # read from the cached batch: the messages as Kafka held them
+            rejected_days = publish(batch.where("error IS NOT NULL").select(
+                F.col("value").cast("string").alias("raw"), "error", "kafka_partition", "kafka_offset", "kafka_ts",
+                "dt"), "rejected", batch_id, names.HDFS_REJECTED_EVENTS)
+            log(f"archive batch {batch_id}: {rejected} invalid messages put aside "
                 f"(Hive rejected_events, {names.HDFS_REJECTED_EVENTS})")
-        register_partitions(batch.sparkSession, "events", set(by_dt))
-        register_partitions(batch.sparkSession, "rejected_events", set(rejected_by_dt))
-        TOTALS["events"] += sum(by_dt.values())
-        TOTALS["rejected"] += sum(rejected_by_dt.values())
-        if by_dt:
-            days = ", ".join(f"{dt}: {n}" for dt, n in sorted(by_dt.items()))
-            log(f"archive batch {batch_id}: {sum(by_dt.values())} events ({days})")
+        register_partitions(batch.sparkSession, "events", days)
+        register_partitions(batch.sparkSession, "rejected_events", rejected_days)
+        TOTALS["events"] += valid
+        TOTALS["rejected"] += rejected
+        if valid:
+            log(f"archive batch {batch_id}: {valid} events (days {', '.join(sorted(days))})")
     finally:
         batch.unpersist()
 
 
 def metrics_batch(batch: DataFrame, batch_id: int) -> None:
-    batch = batch.persist()
-    try:
-        by_dt = {row["dt"]: row["count"] for row in batch.groupBy("dt").count().collect()}
-        if by_dt:
-            rows = sum(by_dt.values())
-            publish(batch, "minute-metrics", batch_id, names.HDFS_MINUTE_METRICS)
-            register_partitions(batch.sparkSession, "stream_metrics_minute", set(by_dt))
-            TOTALS["minute_rows"] += rows
-            log(f"minute-metrics batch {batch_id}: {rows} site-minutes final")
-    finally:
-        batch.unpersist()
+    counted = Observation(f"minute-metrics-{batch_id}")
+    days = publish(batch.observe(counted, F.count(F.lit(1)).alias("rows")), "minute-metrics", batch_id,
+                   names.HDFS_MINUTE_METRICS)
+    rows = counted.get["rows"]
+    if rows:
+        register_partitions(batch.sparkSession, "stream_metrics_minute", days)
+        TOTALS["minute_rows"] += rows
+        log(f"minute-metrics batch {batch_id}: {rows} site-minutes final")
 
 
-def count_late_rows(query, last: dict) -> None:
-    """Adds the rows each new minute-metrics batch dropped as late. recentProgress renders up to 100 progress
-    reports to JSON in the JVM on every call: read only when a batch finished since the last poll (polling it every
-    10 s kept a fifth of a core busy with no traffic at all)."""
-    global _late_counted_batch
-    if query.name != "minute-metrics" or not last or last["batchId"] <= _late_counted_batch:
-        return
-    for progress in query.recentProgress:
-        if progress["batchId"] > _late_counted_batch:
-            TOTALS["late_dropped"] += sum(op.get("numRowsDroppedByWatermark", 0)
-                                          for op in progress.get("stateOperators", []))
-            _late_counted_batch = progress["batchId"]
+class Progress(StreamingQueryListener):
+    """Each query's latest progress, as Spark reports it to listeners (after every batch, and every 10 s while a
+    query has no new data), kept in memory for the status file. Asking the queries instead (lastProgress, status,
+    recentProgress) renders each report to JSON in the JVM and parses it here at every look: 0.03 of a core at a
+    look every 10 s."""
+
+    def __init__(self):
+        self.latest: dict[str, dict] = {}
+        self.late_counted_batch = -1   # the newest minute-metrics batch whose late rows are in TOTALS
+
+    def onQueryStarted(self, event) -> None:
+        pass
+
+    def onQueryProgress(self, event) -> None:
+        p = event.progress
+        self.latest[p.name] = {"batch": p.batchId, "progress_at": p.timestamp, "input_rows": p.numInputRows}
+        if p.numInputRows:   # where a batch's time went (Spark's own phases), for whoever tunes the trigger
+            phases = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in sorted(p.durationMs.items(), key=lambda kv: -kv[1])
+                               if k != "triggerExecution" and v >= 100)
+            log(f"{p.name} batch {p.batchId}: {p.numInputRows} rows in {p.durationMs.get('triggerExecution', 0) / 1000:.1f} s"
+                f" ({phases})")
+        if p.name == "minute-metrics" and p.batchId > self.late_counted_batch:
+            TOTALS["late_dropped"] += sum(op.numRowsDroppedByWatermark for op in p.stateOperators)
+            self.late_counted_batch = p.batchId
+
+    def onQueryIdle(self, event) -> None:
+        pass
+
+    def onQueryTerminated(self, event) -> None:
+        pass
 
 
-def write_status(queries) -> None:
+def write_status(queries, progress: Progress) -> None:
     """What the health probe and `lab status` read: each query's state and last progress, the totals."""
     status = {"written_at": time.time(), "totals": TOTALS,
               "pending_partitions": {t: sorted(d) for t, d in PENDING_PARTITIONS.items()}, "queries": {}}
     for q in queries:
-        progress = q.lastProgress or {}
-        count_late_rows(q, progress)
-        status["queries"][q.name] = {"active": q.isActive, "batch": progress.get("batchId"),
-                                     "progress_at": progress.get("timestamp"),
-                                     "input_rows": progress.get("numInputRows"),
-                                     "message": q.status.get("message")}
+        latest = progress.latest.get(q.name, {"batch": None, "progress_at": None, "input_rows": None})
+        status["queries"][q.name] = {"active": q.isActive, **latest}
     tmp = STATUS_FILE + ".tmp"
     os.makedirs(os.path.dirname(STATUS_FILE), exist_ok=True)
     with open(tmp, "w", encoding="utf-8") as f:
@@ -229,6 +251,8 @@ def write_status(queries) -> None:
 
 def main() -> int:
     spark = SparkSession.builder.appName("activity-stream-archive").enableHiveSupport().getOrCreate()
+    progress = Progress()
+    spark.streams.addListener(progress)
     rows = kafka_rows(spark)
     queries = [
         archive_input(rows).writeStream.queryName("archive").foreachBatch(archive_batch)
@@ -239,7 +263,7 @@ def main() -> int:
     log(f"archiving {names.TOPIC_EVENTS} from {BOOTSTRAP} every {TRIGGER} into {names.HDFS_RAW_EVENTS} and "
         f"{names.HDFS_MINUTE_METRICS} (checkpoints under {paths.CHECKPOINT_ROOT})")
     while True:
-        write_status(queries)
+        write_status(queries, progress)
         # Raises the failed query's error: the driver exits and Docker restarts it from the checkpoints.
         if spark.streams.awaitAnyTermination(10):
             log("a query stopped; exiting so the service restarts")

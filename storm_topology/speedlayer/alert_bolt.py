@@ -45,7 +45,11 @@ class AlertBolt(MicroBatchBolt):
                 names.C_ERROR_RATE_1M: f"{health['error_rate']:.4f}".encode(),
                 names.C_P95_LATENCY_1M: f"{health['p95_latency_ms']:.1f}".encode(),
                 names.C_HEALTH_AT: stamp.encode()})
-            for alert in evaluate(app_id, health, self._baseline(app_id, now_ms), self.settings, now_ms):
+            # The baseline (ten rows of minute_stats) only matters to the error-spike check, which needs at least
+            # ALERT_SPIKE_MIN_ERRORS errors in the window: read only then, not three times a second.
+            spiking = health["all_errors"] >= self.settings.alert_spike_min_errors
+            baseline = self._baseline(app_id, now_ms) if spiking else []
+            for alert in evaluate(app_id, health, baseline, self.settings, now_ms):
                 if self.cooldown.allow(alert):
                     self._raise(alert)
 

@@ -22,6 +22,10 @@ from .microbatch import task_index
 from .offsets import OffsetTracker
 from .settings import Settings
 
+# How long next_tuple waits for records when there are none (it returns at once when some arrive): acks and
+# replays wait for it, and the spout's process wakes up about 1000 / POLL_MS times a second when idle.
+POLL_MS = 250
+
 
 class EventSpout(Spout):
     outputs = ["raw", "reason"]
@@ -51,7 +55,7 @@ class EventSpout(Spout):
             if tup_id in self.in_flight:
                 self.emit(self.in_flight[tup_id], tup_id=tup_id)
         if self.tracker.in_flight() < self.settings.max_pending:
-            for tp, records in self.consumer.poll(timeout_ms=100, max_records=500).items():
+            for tp, records in self.consumer.poll(timeout_ms=POLL_MS, max_records=500).items():
                 for r in records:
                     tup_id = f"{r.partition}:{r.offset}"
                     values = list(decode_message(r.value))
