@@ -39,7 +39,8 @@ build: provision env  ## build the images (slow layers cached), then delete the 
 	@$(COMPOSE) build
 	@docker image prune -f --filter label=org.activitylab.project=activity-lab >/dev/null
 
-up: build venv  ## start the whole lab and wait until every service is healthy (LIGHT=1: no batch engines)
+up:  ## start the whole lab and wait until every service is healthy (LIGHT=1: no batch engines)
+	@$(MAKE) --no-print-directory -j2 build venv   # the host's venv installs while the images build
 	@$(LAB) up
 
 down:  ## stop the lab, keep its data

@@ -324,9 +324,10 @@ def main(argv=None):
     b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
     b.add_argument("--lines", type=int, default=200_000)
     b.set_defaults(func=cmd_bench)
-    b = bsub.add_parser("speed", help="event -> HBase counter latency of the speed layer (p50/p95/p99)")
-    b.add_argument("--samples", type=int, default=100, help="latency samples")
-    b.add_argument("--events", type=int, default=20000, help="backlog size of the throughput run")
+    b = bsub.add_parser("speed", help="event -> HBase counter latency of the speed layer (p50/p95/p99/max)")
+    b.add_argument("--samples", type=int, default=200, help="latency samples (default 200)")
+    b.add_argument("--events", type=int, default=20000,
+                   help="backlog size of the throughput run (0: latency only, the users browsing throughout)")
     b.set_defaults(func=cmd_bench)
     b = bsub.add_parser("batch", help="the daily DAG over a generated day: time per task, peak memory")
     b.add_argument("--events", type=int, action="append",

@@ -46,11 +46,11 @@ def _next_page(app: str, rnd: random.Random, page: str, taste: int) -> tuple[str
 class _Session:
     """One visit: events at increasing times from `start`, within the day."""
 
-    def __init__(self, rnd: random.Random, app: str, user: str, profile: tuple, taste: int, start: datetime,
-                 end: datetime):
-        self.rnd, self.app, self.user, self.profile, self.t, self.end = rnd, app, user, profile, start, end
+    def __init__(self, rnd: random.Random, ids: random.Random, app: str, user: str, profile: tuple, taste: int,
+                 start: datetime, end: datetime):
+        self.rnd, self.ids, self.app, self.user, self.profile, self.t, self.end = rnd, ids, app, user, profile, start, end
         self.taste = taste
-        self.sid = f"s-{uuid.UUID(int=rnd.getrandbits(128)).hex[:16]}"
+        self.sid = f"s-{uuid.UUID(int=ids.getrandbits(128)).hex[:16]}"
         self.page, self.section, self.events = "/", "home", []
 
     def emit(self, event_type: str, status: int = 200, latency: float = 0.0, target: str | None = None) -> bool:
@@ -61,7 +61,7 @@ class _Session:
             event_type=event_type, app_id=self.app, user_id=self.user, session_id=self.sid, page=self.page,
             section=self.section, http_status=status, latency_ms=latency, target=target, country=country, city=city,
             device_type=device, os=os_name, browser=browser, user_agent=f"activity-lab-generated {browser}",
-            event_time=self.t, event_id=str(uuid.UUID(int=self.rnd.getrandbits(128), version=4)), validate=False))
+            event_time=self.t, event_id=str(uuid.UUID(int=self.ids.getrandbits(128), version=4)), validate=False))
         self.t += timedelta(seconds=self.rnd.uniform(2, 240))
         return True
 
@@ -87,10 +87,12 @@ class _Session:
         return self.events
 
 
-def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen") -> list[dict]:
+def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen",
+                 ids_seed: int | None = None) -> list[dict]:
     """About `events` events (whole sessions, so a few more) on `day` (UTC) by users `<prefix>-<app>-NNN`, in time
-    order. Each user keeps one country, device and taste (which items they mostly choose)."""
-    rnd = random.Random(seed)
+    order. Each user keeps one country, device and taste (which items they mostly choose). `seed` draws what the users
+    do, `ids_seed` (default: seed) the event and session ids: the same behaviour can be sent again with new ids."""
+    rnd, ids = random.Random(seed), random.Random(seed if ids_seed is None else ids_seed)
     start = datetime.combine(day, time(), tzinfo=timezone.utc)
     end = start + timedelta(days=1)
     users = [(app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)), i % 3)
@@ -99,5 +101,5 @@ def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10,
     while len(out) < events:
         app, user, profile, taste = rnd.choice(users)
         begin = start + timedelta(seconds=rnd.uniform(0, 86_000))
-        out += _Session(rnd, app, user, profile, taste, begin, end).browse(rnd.randint(1, 8))
+        out += _Session(rnd, ids, app, user, profile, taste, begin, end).browse(rnd.randint(1, 8))
     return sorted(out, key=lambda e: (e["event_time"], e["event_id"]))

@@ -57,6 +57,10 @@ from activitylab.topic_reader import end_offsets, read_range
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = uuid.uuid4().hex[:8]
+# What the generated users do is the same every run (their ids, the day and the prefix are new): Mahout's
+# recommendations and the held-out evaluation are then the same too, so precision@5 against the most-popular baseline
+# is a fixed comparison, not a draw that item-based recommendations on 30 users lose now and then.
+BEHAVIOUR_SEED = 20250101
 # A day of 2025 nothing else writes to (the lab's users write today and recent days).
 DAY = date(2025, 1, 1) + timedelta(days=random.Random(RUN).randrange(330))
 DS = DAY.isoformat()
@@ -468,7 +472,7 @@ TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "mah
 
 
 def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
-    generated = generate_day(DAY, 1200, seed=int(RUN, 16), prefix=f"e2e{RUN}")
+    generated = generate_day(DAY, 1200, seed=BEHAVIOUR_SEED, ids_seed=int(RUN, 16), prefix=f"e2e{RUN}")
     access, bad_line = ship_access_logs(generated, tmp_path)   # first: Flume closes the files while the archive works
     events = send_day(generated)
     with_profile = add_profiles(events)

@@ -35,3 +35,12 @@ def test_a_day_has_sessions_errors_funnel_and_places_for_every_table():
     funnel = oracle.funnel(events)
     assert funnel["product"] > funnel["add_to_cart"] > funnel["checkout"] >= funnel["purchase"] > 0
     assert len(oracle.sessions(events)) > 100   # users come back after idle gaps and logouts
+
+
+def test_ids_seed_changes_the_ids_only():
+    """The batch layer's test sends the same behaviour every run (deterministic Mahout results) with new ids."""
+    one, two = generate_day(DAY, 300, seed=5, ids_seed=1), generate_day(DAY, 300, seed=5, ids_seed=2)
+    strip = [{k: v for k, v in e.items() if k not in ("event_id", "session_id")} for e in one]
+    assert strip == [{k: v for k, v in e.items() if k not in ("event_id", "session_id")} for e in two]
+    assert not {e["event_id"] for e in one} & {e["event_id"] for e in two}
+    assert generate_day(DAY, 300, seed=5) == generate_day(DAY, 300, seed=5, ids_seed=5)
