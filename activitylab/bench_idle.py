@@ -125,7 +125,40 @@ def short(name: str) -> str:
     return name.removeprefix("activity-lab-")
 
 
-def bench_idle(seconds: float = 60, settle: float = 20, json_out: str | None = None, note: str = "") -> int:
+def figures(browsing: Window, paused: Window, memory: dict[str, tuple[float, float]], seconds: float) -> dict:
+    """What `--json` writes and `--before` reads back: the host's busy cores and each container's figures."""
+    return {"date": datetime.date.today().isoformat(), "machine": machine(), "seconds": seconds,
+            "host_busy": {"browsing": browsing.host_busy, "paused": paused.host_busy},
+            "containers": {short(n): {"browsing": browsing.cores[n], "paused": paused.cores[n],
+                                      "rss_mib": memory[n][0], "docker_stats_mib": memory[n][1]}
+                           for n in browsing.cores}}
+
+
+def comparison_lines(before: dict, after: dict) -> list[str]:
+    """A before -> after table of two runs' figures, container by container (the busiest now first), with the sums
+    and the host's busy cores."""
+    rows = sorted(set(before["containers"]) | set(after["containers"]),
+                  key=lambda n: (-after["containers"].get(n, {}).get("browsing", 0), n))
+    keys = ("browsing", "paused", "rss_mib", "docker_stats_mib")
+
+    def pair(b, a, key):
+        digits = 3 if key in ("browsing", "paused") else 0
+        return " -> ".join(f"{d[key]:.{digits}f}" if d else "-" for d in (b, a))
+
+    lines = [f"| container (before {before['date']}, after {after['date']}) | CPU, users browsing | CPU, users paused "
+             "| RSS MiB | docker stats MiB |", "|---|---:|---:|---:|---:|"]
+    for n in rows:
+        b, a = before["containers"].get(n), after["containers"].get(n)
+        lines.append(f"| {n} | " + " | ".join(pair(b, a, k) for k in keys) + " |")
+    total_b, total_a = ({k: sum(c[k] for c in d["containers"].values()) for k in keys} for d in (before, after))
+    lines.append("| **all containers** | " + " | ".join(f"**{pair(total_b, total_a, k)}**" for k in keys) + " |")
+    lines.append("| **host busy** (/proc/stat) | " + " | ".join(
+        f"**{before['host_busy'][k]:.2f} -> {after['host_busy'][k]:.2f}**" for k in ("browsing", "paused")) + " | | |")
+    return lines
+
+
+def bench_idle(seconds: float = 60, settle: float = 20, json_out: str | None = None, note: str = "",
+               before: str | None = None) -> int:
     groups = lab_cgroups()
     where = "on the host" if all(g.dirs for g in groups.values()) else "through docker exec"
     print(f"lab bench idle: {len(groups)} containers, cgroups read {where}")
@@ -144,13 +177,10 @@ def bench_idle(seconds: float = 60, settle: float = 20, json_out: str | None = N
         for app, state in found.items():
             simulation(app, paused=state["paused"], speed=state["speed"])
     rows = sorted(groups, key=lambda n: (-browsing.cores[n], n))
+    now = figures(browsing, paused, memory, seconds)
     if json_out:
         with open(json_out, "w") as f:
-            json.dump({"date": datetime.date.today().isoformat(), "machine": machine(), "seconds": seconds,
-                       "host_busy": {"browsing": browsing.host_busy, "paused": paused.host_busy},
-                       "containers": {short(n): {"browsing": browsing.cores[n], "paused": paused.cores[n],
-                                                 "rss_mib": memory[n][0], "docker_stats_mib": memory[n][1]}
-                                      for n in rows}}, f, indent=1)
+            json.dump(now, f, indent=1)
     total = {k: sum(w.cores.values()) for k, w in (("browsing", browsing), ("paused", paused))}
     rss, stats = sum(m[0] for m in memory.values()), sum(m[1] for m in memory.values())
     lines = [f"## The lab at rest, per container, {datetime.date.today()} ({machine()})", "",
@@ -171,4 +201,7 @@ def bench_idle(seconds: float = 60, settle: float = 20, json_out: str | None = N
               f"**{stats:.0f}** |",
               f"| outside them (engine, shims, this bench) | {browsing.host_busy - total['browsing']:.2f} | "
               f"{paused.host_busy - total['paused']:.2f} | | |", ""]
+    if before:
+        with open(before) as f:
+            lines += [f"Against `{before}`:", ""] + comparison_lines(json.load(f), now) + [""]
     return write_report(lines)

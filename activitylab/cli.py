@@ -51,7 +51,8 @@ def cmd_bench(args):
         return bench_replay(lines=args.lines)
     if args.what == "idle":
         from .bench_idle import bench_idle
-        return bench_idle(seconds=args.seconds, settle=args.settle, json_out=args.json, note=args.note)
+        return bench_idle(seconds=args.seconds, settle=args.settle, json_out=args.json, note=args.note,
+                          before=args.before)
     return bench_startup(skip_up=args.skip_up, light=args.light)
 
 
@@ -320,6 +321,7 @@ def main(argv=None):
     b.add_argument("--settle", type=float, default=20, help="seconds to wait after changing the users (default 20)")
     b.add_argument("--json", metavar="FILE", help="also write the figures to FILE (to compare two runs)")
     b.add_argument("--note", default="", help="a line written under the heading (what changed)")
+    b.add_argument("--before", metavar="FILE", help="an earlier run's --json: adds a before -> after table")
     b.set_defaults(func=cmd_bench)
     b = bsub.add_parser("replay", help="lines per second of lab replay, file to HDFS through Flume")
     b.add_argument("--lines", type=int, default=200_000)

@@ -1,12 +1,13 @@
 """What the Mahout step's jobs (recommend.py, segment.py, evaluate.py) share: the day's input the daily ETL wrote
 (spark_jobs/mahout_inputs.py), commands run with their output in the task log, and a Hive partition replaced.
-Runs on the edge node and the Airflow services (hdfs, mahout and beeline on PATH)."""
+Runs on the edge node and the Airflow services (mahout and beeline on PATH, HttpFS at `httpfs:14000`)."""
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
 
+import httpfs
 from activity_contract import names
 
 # The daily jobs' one `--date D` check (a calendar day, YYYY-MM-DD), beside this folder in the repository and in
@@ -33,15 +34,23 @@ def run(*command: str, capture: bool = False) -> str:
 
 
 def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
-    """The rows of a folder of text part files the daily ETL wrote (no part file: the day had nothing of the kind).
-    No folder: the day's spark_etl has not run, which ends the job saying so rather than writing empty tables."""
-    listing = subprocess.run(["hdfs", "dfs", "-ls", "-C", folder], capture_output=True, text=True)
-    if listing.returncode:
-        sys.exit(f"{folder}: {listing.stderr.strip()[-300:]}\nno input from the daily ETL for this day: "
+    """The rows of a folder of text part files the daily ETL (or Mahout) wrote (no part file: the day had nothing of
+    the kind). No folder: the day's spark_etl has not run, which ends the job saying so rather than writing empty
+    tables. Read through HttpFS (httpfs.py), not a JVM per `hdfs dfs` call."""
+    print(f"+ read {folder}/part-*", flush=True)
+    names = httpfs.list_names(folder)
+    if names is None:
+        sys.exit(f"{folder}: no such folder\nno input from the daily ETL for this day: "
                  "run its spark_etl task first (lab batch run --date D runs every task)")
-    parts = [p for p in listing.stdout.split() if p.rsplit("/", 1)[-1].startswith("part-")]
-    text = run("hdfs", "dfs", "-cat", *parts, capture=True) if parts else ""
+    text = "".join(httpfs.read(f"{folder}/{name}").decode() for name in sorted(names) if name.startswith("part-"))
     return [line.split(sep) for line in text.splitlines() if line]
+
+
+def remove(*paths: str) -> None:
+    """Deletes files or folders with all they hold, if there (`hdfs dfs -rm -r -f`)."""
+    for path in paths:
+        print(f"+ remove {path}", flush=True)
+        httpfs.delete(path)
 
 
 def active_users(day: str) -> dict[int, dict]:
@@ -58,13 +67,9 @@ def hive_text(value) -> str:
 
 
 def put_text(path: str, text: str) -> None:
-    """A new HDFS file with this text (its folder made first)."""
-    print(f"+ hdfs dfs -put - {path}", flush=True)
-    folder = path.rsplit("/", 1)[0]
-    put = subprocess.run(["sh", "-c", f"hdfs dfs -mkdir -p '{folder}' && hdfs dfs -put -f - '{path}'"],
-                         input=text, text=True)
-    if put.returncode:
-        sys.exit(f"failed to write {path} ({put.returncode})")
+    """A new HDFS file with this text (its folder made as needed)."""
+    print(f"+ write {path}", flush=True)
+    httpfs.write(path, text.encode())
 
 
 def replace_partition(table: str, day: str, rows: list[tuple]) -> None:
@@ -72,7 +77,7 @@ def replace_partition(table: str, day: str, rows: list[tuple]) -> None:
     partition dropped, so a rerun of a day that lost its users leaves none of the old ones."""
     folder = f"{names.HDFS_WAREHOUSE}/{table}/dt={day}"
     text = "".join("\t".join(hive_text(v) for v in row) + "\n" for row in rows)
-    run("hdfs", "dfs", "-rm", "-r", "-f", "-skipTrash", folder)
+    remove(folder)
     qualified = f"{names.HIVE_DATABASE}.{table}"
     ddl = f"ALTER TABLE {qualified} DROP IF EXISTS PARTITION (dt = '{day}')"
     if rows:

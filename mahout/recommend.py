@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 
-from daily_step import active_users, base, parse_day, read_rows, replace_partition, run
+from daily_step import active_users, base, parse_day, read_rows, remove, replace_partition, run
 
 from activity_contract import names
 
@@ -73,7 +73,7 @@ def read_chosen(folder: str) -> dict[int, set[int]]:
 def run_recommender(day: str, ratings: str, name: str) -> dict[int, list[tuple[int, float]]]:
     """Mahout's RecommenderJob on a ratings folder of the day; its output (and work) in HDFS_MAHOUT/dt=D/<name>."""
     out, tmp = f"{base(day)}/{name}", f"{base(day)}/{name}-tmp"
-    run("hdfs", "dfs", "-rm", "-r", "-f", "-skipTrash", out, tmp)
+    remove(out, tmp)
     run("mahout", "recommenditembased", "--input", ratings, "--output", out, "--tempDir", tmp,
         "--numRecommendations", str(names.RECOMMENDATIONS_PER_USER),
         "--similarityClassname", "SIMILARITY_LOGLIKELIHOOD")

@@ -15,7 +15,7 @@ import math
 import re
 import sys
 
-from daily_step import FEATURES, active_users, base, parse_day, put_text, replace_partition, run
+from daily_step import FEATURES, active_users, base, parse_day, put_text, remove, replace_partition, run
 
 from activity_contract import names
 
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     clusters = {}
     if seeds:
         work = f"{base(day)}/segments"
-        run("hdfs", "dfs", "-rm", "-r", "-f", "-skipTrash", work)
+        remove(work)
         csv = "".join(f"{no}," + ",".join(repr(x) for x in p) + "\n" for no, p in sorted(points.items()))
         put_text(f"{work}/points.csv", csv)
         run("mahout", "vectors", "to-seq", f"{work}/points.csv", f"{work}/vectors/part-0", f"{work}/seeds/part-0",

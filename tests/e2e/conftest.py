@@ -13,14 +13,33 @@ from lab_sites import simulation_restored
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-RUN_LAST = ("test_speed_recovery.py", "test_kafka_outage.py", "test_flume_restart.py", "test_restart.py", "test_scale.py")  # they stop services or start a second lab
+# `make test-e2e` runs the end-to-end tests in two steps (tests/README.md):
+# 1. side by side, in two lanes (pytest-xdist, `-n 2 --dist loadgroup`): the daily DAG's test, which mostly waits
+#    for Airflow, and every test that neither changes the simulated users nor stops a service of the lab;
+# 2. one at a time: the tests that start the simulated users (the DAG's test compares MariaDB's profiles, which they
+#    change, with Hive's), kill the archive's driver, or stop services, the latter last, in this order.
+LANE_DAG = "test_daily_batch.py"
+CHANGE_USERS_OR_KILL = ("test_dashboard.py", "test_ingestion.py", "test_speed_alerts.py", "test_stream_archive.py")
+RUN_LAST = ("test_speed_recovery.py", "test_kafka_outage.py", "test_flume_restart.py", "test_restart.py")  # they stop services
+ONE_AT_A_TIME = CHANGE_USERS_OR_KILL + RUN_LAST
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "one_at_a_time: not beside other tests (make test-e2e's second step)")
+    if not hasattr(config, "workerinput"):   # the run's main process (with or without xdist's workers)
+        _pause_the_simulated_users(config)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    items.sort(key=lambda item: RUN_LAST.index(item.fspath.basename) + 1 if item.fspath.basename in RUN_LAST else 0)
+        name = item.fspath.basename
+        if name in ONE_AT_A_TIME:
+            item.add_marker(pytest.mark.one_at_a_time)
+        else:   # the lanes of the first step: the DAG's test alone in one, the others in the other
+            item.add_marker(pytest.mark.xdist_group("dag" if name == LANE_DAG else "lab"))
+    items.sort(key=lambda item: (item.fspath.basename in RUN_LAST) and RUN_LAST.index(item.fspath.basename) + 1)
 
 
 _STARTED = time.monotonic()
@@ -59,16 +78,18 @@ def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None, inpu
     return proc
 
 
-@pytest.fixture(scope="session", autouse=True)
-def quiet_sites(lab_env):
+def _pause_the_simulated_users(config):
     """The 30 simulated users are paused for the run, their settings restored at its end: a test that needs their
     traffic starts it (running_simulation, or simulation_restored itself), the others count only their own
-    events, and the batch tests get the CPU the users' pipeline takes when busy (measured with the lab idle: all
-    containers 147 % of a core with the users browsing, 99 % paused)."""
-    with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]):
-        for app in SITE_PORTS:
-            simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=True)
-        yield
+    events, and the batch tests get the CPU the users' pipeline takes when busy. Done once, by the run's main
+    process: xdist's workers each run a session of their own, and one ending must not start the users while the
+    other lane's test still runs."""
+    token = read_env()["LAB_ADMIN_TOKEN"]
+    restored = simulation_restored(token)
+    restored.__enter__()
+    config.add_cleanup(lambda: restored.__exit__(None, None, None))
+    for app in SITE_PORTS:
+        simulation(app, token, paused=True)
 
 
 @pytest.fixture

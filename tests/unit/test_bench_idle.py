@@ -1,6 +1,6 @@
 """`lab bench idle` reads each container's CPU and memory from its cgroup files: v2's one folder or v1's folder per
 hierarchy, found from the process' /proc/PID/cgroup."""
-from activitylab.bench_idle import Cgroup, host_cgroup_dirs
+from activitylab.bench_idle import Cgroup, comparison_lines, host_cgroup_dirs
 
 
 def write(path, text):
@@ -38,3 +38,21 @@ def test_the_folders_of_a_process_on_this_host(tmp_path):
     write(tmp_path / "fs" / "system.slice" / "docker-abc.scope" / "cpu.stat", "usage_usec 1\n")
     assert host_cgroup_dirs(proc, root=str(tmp_path / "fs")) == {"": f"{tmp_path}/fs/system.slice/docker-abc.scope"}
     assert host_cgroup_dirs(tmp_path / "no-such-process") is None
+
+
+def run(date, browsing, paused, containers):
+    return {"date": date, "host_busy": {"browsing": browsing, "paused": paused},
+            "containers": {n: dict(zip(("browsing", "paused", "rss_mib", "docker_stats_mib"), v))
+                           for n, v in containers.items()}}
+
+
+def test_the_before_after_table_lists_every_container_busiest_first_with_sums():
+    before = run("d1", 1.7, 1.0, {"supervisor-1": (0.432, 0.079, 496, 514), "kafka-1": (0.065, 0.039, 420, 429),
+                                  "gone-1": (0.01, 0.01, 10, 10)})
+    after = run("d2", 0.66, 0.42, {"supervisor-1": (0.091, 0.05, 399, 420), "kafka-1": (0.034, 0.022, 300, 314)})
+    lines = comparison_lines(before, after)
+    assert lines[2] == "| supervisor-1 | 0.432 -> 0.091 | 0.079 -> 0.050 | 496 -> 399 | 514 -> 420 |"
+    assert lines[3] == "| kafka-1 | 0.065 -> 0.034 | 0.039 -> 0.022 | 420 -> 300 | 429 -> 314 |"
+    assert lines[4] == "| gone-1 | 0.010 -> - | 0.010 -> - | 10 -> - | 10 -> - |"
+    assert lines[5] == "| **all containers** | **0.507 -> 0.125** | **0.128 -> 0.072** | **926 -> 699** | **953 -> 734** |"
+    assert lines[6] == "| **host busy** (/proc/stat) | **1.70 -> 0.66** | **1.00 -> 0.42** | | |"
