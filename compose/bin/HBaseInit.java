@@ -1,8 +1,11 @@
 // Creates the lab's HBase namespace and tables, idempotently, through the HBase Admin API.
 // HappyBase (Thrift 1) cannot create namespaces, and there is no `hbase shell` for 2.5+ on the
-// artifact repository, hence this single-file program (JDK 11+ source launcher):
+// artifact repository, hence this single-file program, compiled when the image is built (compiling it at each
+// start took seconds of the lab's start; compose/Dockerfile):
 //
-//   java -cp '/opt/hbase/lib/*:/etc/lab/hbase' HBaseInit.java [ns:table ...]
+//   java -cp '/opt/lab/hbase-init:/opt/hbase/lib/*:/etc/lab/hbase' HBaseInit [ns:table ...]
+//
+// The tables are created side by side (one create procedure each on the master, ~2 s apiece one after the other).
 //
 // Add --add-opens java.base/java.nio=ALL-UNNAMED to silence HBase's harmless warning (with a
 // stack trace) that it cannot use Unsafe on JDK 17. HBase client logging follows the log4j2
@@ -14,9 +17,14 @@
 // 1 HBase error, 2 bad arguments.
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
@@ -89,9 +97,19 @@ public class HBaseInit {
                 step = "creating namespace " + ns;
                 System.out.println("namespace " + ns + ": " + (ensureNamespace(admin, ns) ? "created" : "exists"));
             }
+            Map<TableName, Future<Void>> creating = new LinkedHashMap<>();
             for (TableName tn : tables) {
                 step = "creating table " + tn;
-                System.out.println("table " + tn + ": " + (ensureTable(admin, tn) ? "created" : "exists"));
+                Future<Void> created = ensureTable(admin, tn);
+                if (created == null) {
+                    System.out.println("table " + tn + ": exists");
+                } else {
+                    creating.put(tn, created);
+                }
+            }
+            for (Map.Entry<TableName, Future<Void>> entry : creating.entrySet()) {
+                step = "creating table " + entry.getKey();
+                System.out.println("table " + entry.getKey() + ": " + (finished(entry.getValue()) ? "created" : "exists"));
             }
         } catch (Exception e) {
             System.err.println("HBaseInit: failed while " + step + ": " + e);
@@ -132,8 +150,8 @@ public class HBaseInit {
         return out;
     }
 
-    /** Returns true if the table was created, false if it already existed (missing families are added). */
-    static boolean ensureTable(Admin admin, TableName tn) throws java.io.IOException {
+    /** The table's creation, started; null if it already existed (missing families are then added). */
+    static Future<Void> ensureTable(Admin admin, TableName tn) throws java.io.IOException {
         if (admin.tableExists(tn)) {
             TableDescriptor current = admin.getDescriptor(tn);
             for (ColumnFamilyDescriptor cf : families(tn)) {
@@ -142,13 +160,25 @@ public class HBaseInit {
                     System.out.println("table " + tn + ": added family " + cf.getNameAsString());
                 }
             }
-            return false;
+            return null;
         }
         try {
-            admin.createTable(TableDescriptorBuilder.newBuilder(tn).setColumnFamilies(families(tn)).build());
-            return true;
+            return admin.createTableAsync(TableDescriptorBuilder.newBuilder(tn).setColumnFamilies(families(tn)).build());
         } catch (TableExistsException e) {
-            return false; // created concurrently
+            return null; // created concurrently
+        }
+    }
+
+    /** Waits for a creation started by ensureTable: true once created, false if another client created it first. */
+    static boolean finished(Future<Void> creation) throws Exception {
+        try {
+            creation.get(5, TimeUnit.MINUTES);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TableExistsException) {
+                return false; // created concurrently
+            }
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
     }
 }
