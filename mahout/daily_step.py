@@ -38,11 +38,11 @@ def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
     the kind). No folder: the day's spark_etl has not run, which ends the job saying so rather than writing empty
     tables. Read through HttpFS (httpfs.py), not a JVM per `hdfs dfs` call."""
     print(f"+ read {folder}/part-*", flush=True)
-    names = httpfs.list_names(folder)
-    if names is None:
+    listed = httpfs.list_names(folder)
+    if listed is None:
         sys.exit(f"{folder}: no such folder\nno input from the daily ETL for this day: "
                  "run its spark_etl task first (lab batch run --date D runs every task)")
-    text = "".join(httpfs.read(f"{folder}/{name}").decode() for name in sorted(names) if name.startswith("part-"))
+    text = "".join(httpfs.read(f"{folder}/{name}").decode() for name in sorted(listed) if name.startswith("part-"))
     return [line.split(sep) for line in text.splitlines() if line]
 
 

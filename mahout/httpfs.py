@@ -45,7 +45,7 @@ def read(path: str) -> bytes:
 
 def write(path: str, data: bytes) -> None:
     """A new file (its folders made as needed), replacing one of the same name."""
-    _call("PUT", path, "CREATE", body=data, overwrite="true", **{"data": "true"})   # HttpFS: the body is the file
+    _call("PUT", path, "CREATE", body=data, overwrite="true", data="true")   # HttpFS: the body is the file
 
 
 def delete(path: str) -> None:

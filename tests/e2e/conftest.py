@@ -1,4 +1,5 @@
 """End-to-end tests: they run against the lab started by `make up` (make test does that first)."""
+import contextlib
 import os
 import subprocess
 import time
@@ -85,9 +86,9 @@ def _pause_the_simulated_users(config):
     process: xdist's workers each run a session of their own, and one ending must not start the users while the
     other lane's test still runs."""
     token = read_env()["LAB_ADMIN_TOKEN"]
-    restored = simulation_restored(token)
-    restored.__enter__()
-    config.add_cleanup(lambda: restored.__exit__(None, None, None))
+    restored = contextlib.ExitStack()
+    restored.enter_context(simulation_restored(token))
+    config.add_cleanup(restored.close)
     for app in SITE_PORTS:
         simulation(app, token, paused=True)
 
