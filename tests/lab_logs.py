@@ -26,12 +26,17 @@ def next_day(day, delta):
     return (date.fromisoformat(day) + timedelta(days=delta)).isoformat()
 
 
-def partition_lines(app, kind, day):
-    """Every line of one partition, open files included."""
+def partition_files(app, kind, day):
+    """{file name: its lines} of one partition, open files included."""
     files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
     while files is None:  # a file was closed (renamed) while we read: read the partition again
         files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}")
-    return [line for content in files.values() for line in content.decode("latin-1").splitlines()]
+    return {name: content.decode("latin-1").splitlines() for name, content in files.items()}
+
+
+def partition_lines(app, kind, day):
+    """Every line of one partition, open files included."""
+    return [line for lines in partition_files(app, kind, day).values() for line in lines]
 
 
 def occurrences(app, kind, lines_by_date):

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 
 from conftest import compose, exec_in
-from lab_logs import log_bytes, log_size, partition_lines, wait_landed_once
+from lab_logs import log_bytes, log_size, partition_files, wait_landed_once
 from lab_sites import simulation, simulation_restored, simulator_report
 
 from activitylab import flume
@@ -61,8 +61,23 @@ def test_a_stop_in_the_middle_of_a_large_file_renamed_meanwhile_loses_and_repeat
     compose("start", "flume", timeout=120)
     assert wait(timeout=300) == 0
     wait_shipped(flume.container(), renamed, timeout=600, out=lambda *_: None)
-    copies = Counter(line for day in ("1995-08-01", "1995-08-02", "1995-08-03")
-                     for line in partition_lines("news", "access", day) if marker in line)
+    files = {f"dt={day}/{name}": [line for line in lines if marker in line]
+             for day in ("1995-08-01", "1995-08-02", "1995-08-03")
+             for name, lines in partition_files("news", "access", day).items()}
+    copies = Counter(line for lines in files.values() for line in lines)
     exec_in("flume", "rm", renamed)
     assert len(copies) == n, f"{n - len(copies)} lines missing"
-    assert sum(copies.values()) == n, f"{sum(copies.values()) - n} lines twice"
+    assert sum(copies.values()) == n, f"{sum(copies.values()) - n} lines twice: {twice(copies, files)}"
+
+
+def twice(copies, files):
+    """Where the extra copies are: the runs of line numbers, and the files holding each run's first line."""
+    numbers = sorted(int(line.split()[6].rsplit("/", 1)[1]) for line, n in copies.items() if n > 1)
+    runs, start = [], numbers[0]
+    for previous, number in zip(numbers, numbers[1:] + [None]):
+        if number != previous + 1:
+            first = next(line for line in copies if line.split()[6].endswith(f"/{start}"))
+            holders = [name for name, lines in files.items() if first in lines]
+            runs.append(f"lines {start}-{previous} in {holders}")
+            start = number
+    return "; ".join(runs)
