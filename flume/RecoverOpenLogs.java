@@ -1,6 +1,7 @@
 package org.activitylab.flume;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
@@ -9,6 +10,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.flume.node.Application;
 
 /**
  * Run before the agent starts: finishes the HDFS files a previous agent left open (killed, out of
@@ -17,11 +19,22 @@ import org.apache.hadoop.hdfs.DistributedFileSystem;
  * from Hive, Pig and MapReduce. With no agent running every such file is an orphan: recover its lease
  * (the NameNode closes it at the length the DataNodes hold) and give it its final name.
  *
- *   java -cp /etc/lab/hadoop:/opt/flume/lib/* org.activitylab.flume.RecoverOpenLogs /logs
+ *   java -cp /etc/lab/hadoop:/opt/flume/lib/* org.activitylab.flume.RecoverOpenLogs /logs [--then AGENT ARGS...]
+ *
+ * With --then, the agent (org.apache.flume.node.Application and its arguments) starts afterwards in the same JVM:
+ * a JVM start less (~1.5 s of CPU) at every start of the container.
  */
 public class RecoverOpenLogs {
   public static void main(String[] args) throws Exception {
-    Path root = new Path(args.length > 0 ? args[0] : "/logs");
+    int then = Arrays.asList(args).indexOf("--then");
+    String[] own = then < 0 ? args : Arrays.copyOfRange(args, 0, then);
+    recover(new Path(own.length > 0 ? own[0] : "/logs"));
+    if (then >= 0) {
+      Application.main(Arrays.copyOfRange(args, then + 1, args.length));
+    }
+  }
+
+  private static void recover(Path root) throws Exception {
     FileSystem fs = root.getFileSystem(new Configuration());
     if (!fs.exists(root)) {
       System.out.println("recover-open-logs: " + root + " does not exist yet");

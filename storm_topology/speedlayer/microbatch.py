@@ -23,12 +23,17 @@ class MicroBatchBolt(TicklessBatchingBolt, Bolt):
     auto_fail = False
     exit_on_exception = False   # a bad batch is failed and replayed; the process (and the worker) stays up
     secs_between_batches = 0.05
+    # pystorm starts the batch thread in the constructor, before Storm's handshake and initialize(): a batch period
+    # that ends before them must do nothing (periodic() on a bolt not set up raised, killed the process, and on a
+    # busy start every worker the supervisor launched again died the same way).
+    initialized = False
 
     def initialize(self, storm_conf, context):
         self.settings = Settings.from_storm_conf(storm_conf)
         self.secs_between_batches = self.settings.batch_ms / 1000
         self.task_index = task_index(context)
         self.setup()
+        self.initialized = True
 
     def setup(self):
         """Open clients; subclasses override."""
@@ -41,6 +46,8 @@ class MicroBatchBolt(TicklessBatchingBolt, Bolt):
         """Called after every batch period, with or without tuples; subclasses override."""
 
     def process_batches(self):
+        if not self.initialized:
+            return
         tups = [t for batch in self._batches.values() for t in batch]
         self._batches.clear()
         if tups:

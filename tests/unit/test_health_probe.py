@@ -39,7 +39,9 @@ def test_the_probe_timeout_covers_the_pace_and_the_longest_check():
     probe = re.search(r"x-probe: &probe\n((?:  .*\n)+)", compose_text()).group(1)
     settings = dict(re.findall(r"^  (\w+): (\S+)$", probe, re.M))
     assert seconds(settings["timeout"]) >= load_health().PACE_S + 10   # checks give up after 4-8 s
-    assert seconds(settings["interval"]) <= 10   # a starting service is seen healthy within 10 s
+    assert seconds(settings["timeout"]) >= load_health().WATCH_S + 10
+    assert seconds(settings["interval"]) <= 3   # the first probe of a starting service, then it watches
+    assert seconds(settings["interval"]) * int(settings["retries"]) >= 60   # unhealthy after ~1 min, as before
 
 
 @pytest.fixture
@@ -50,7 +52,50 @@ def health(monkeypatch, tmp_path):
     monkeypatch.setattr(module, "CHECKS", {"good": lambda: None, "bad": lambda: 1 / 0})
     monkeypatch.setattr(module, "MARK", str(tmp_path / "mark"))
     monkeypatch.setattr(module, "container_start", lambda: start[0])
+    monkeypatch.setattr(module, "container_age_s", lambda: 3600)   # a container long started: no watching
     return module, execs, start
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """time.monotonic and time.sleep on a fake clock: sleeping advances it."""
+    now = [1000.0]
+    monkeypatch.setattr("time.monotonic", lambda: now[0])
+    monkeypatch.setattr("time.sleep", lambda s: now.__setitem__(0, now[0] + s))
+    return now
+
+
+def test_a_young_containers_failing_probe_checks_again_until_the_service_answers(health, clock, monkeypatch, capsys):
+    module, execs, _ = health
+    monkeypatch.setattr(module, "container_age_s", lambda: 20)
+    answers = iter([ConnectionRefusedError, ConnectionRefusedError, None])
+
+    def starting():
+        answer = next(answers)
+        if answer:
+            raise answer("not yet")
+    module.CHECKS["starting"] = starting
+    module.main(["--paced", "starting"])
+    assert "starting: healthy" in capsys.readouterr().out and execs == []
+    assert clock[0] == 1000.0 + 2 * module.WATCH_STEP_S   # seen within a step of its first answer
+
+
+def test_a_young_containers_probe_gives_up_within_its_watch(health, clock, monkeypatch, capsys):
+    module, _, _ = health
+    monkeypatch.setattr(module, "container_age_s", lambda: 20)
+    with pytest.raises(SystemExit) as exit_:
+        module.main(["--paced", "bad"])
+    assert exit_.value.code == 1 and "bad: unhealthy: ZeroDivisionError" in capsys.readouterr().out
+    assert module.WATCH_S - 8 - module.WATCH_STEP_S <= clock[0] - 1000.0 <= module.WATCH_S - 8
+
+
+def test_an_older_containers_or_a_by_hand_probe_fails_at_once(health, clock, monkeypatch):
+    module, _, _ = health
+    for argv, age in ((["--paced", "bad"], 3600), (["bad"], 20)):
+        monkeypatch.setattr(module, "container_age_s", lambda: age)
+        with pytest.raises(SystemExit):
+            module.main(argv)
+    assert clock[0] == 1000.0
 
 
 def test_the_first_success_answers_at_once_and_later_ones_sleep(health, capsys):
@@ -97,3 +142,4 @@ def test_an_unknown_role_names_the_known_ones(health):
 
 def test_container_start_reads_pid_1(tmp_path):
     assert load_health().container_start().isdigit()
+    assert load_health().container_age_s() >= 0

@@ -433,3 +433,29 @@ def test_alerts_of_one_evaluation_get_their_own_rows():
 def test_failed_tuples_back_off_before_their_replay():
     from speedlayer.spout import retry_delay
     assert [retry_delay(n) for n in (1, 2, 3, 4, 7, 8, 20)] == [0.5, 1.0, 2.0, 4.0, 30.0, 30.0, 30.0]
+
+
+def test_a_micro_batch_bolts_batch_thread_waits_for_initialize():
+    """pystorm starts the batch thread in the constructor, before the handshake: a period ending before
+    initialize() must not reach periodic() (it raised on a bolt not set up, and killed the worker's process)."""
+    import io
+
+    from speedlayer.microbatch import MicroBatchBolt
+
+    calls = []
+
+    class Probe(MicroBatchBolt):
+        secs_between_batches = 3600   # the thread sleeps; the test calls process_batches itself
+
+        def setup(self):
+            self.ready_at = 1
+
+        def periodic(self, now_ms):
+            calls.append(self.ready_at)
+
+    bolt = Probe(input_stream=io.BytesIO(), output_stream=io.BytesIO())
+    bolt.process_batches()
+    assert calls == []
+    bolt.initialize({"lab.batch_ms": "50"}, {"taskid": 3, "componentid": "alerts", "task->component": {"3": "alerts"}})
+    bolt.process_batches()
+    assert calls == [1] and bolt.secs_between_batches == 0.05
