@@ -35,7 +35,14 @@ public class RecoverOpenLogs {
   }
 
   private static void recover(Path root) throws Exception {
-    FileSystem fs = root.getFileSystem(new Configuration());
+    // A FileSystem of its own, closed here: the cached one would be the HDFS sink's too, and with Hadoop's
+    // closing at JVM exit (which the sink turns off), the agent's stop raced it and hung until Docker killed it.
+    try (FileSystem fs = FileSystem.newInstance(root.toUri(), new Configuration())) {
+      recover(fs, root);
+    }
+  }
+
+  private static void recover(FileSystem fs, Path root) throws Exception {
     if (!fs.exists(root)) {
       System.out.println("recover-open-logs: " + root + " does not exist yet");
       return;
