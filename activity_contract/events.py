@@ -3,23 +3,39 @@
 Everything that produces or checks an event (the sites' /collect, the simulator, backfill, tests)
 goes through this module so there is one definition of "valid".
 """
+
 from __future__ import annotations
 
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 import jsonschema
 
 SCHEMA_VERSION = 1
 FIELDS = (
-    "schema_version", "event_id", "event_type", "event_time", "app_id", "user_id", "session_id",
-    "page", "section", "referrer", "target", "http_status", "latency_ms", "geo", "device", "user_agent",
+    "schema_version",
+    "event_id",
+    "event_type",
+    "event_time",
+    "app_id",
+    "user_id",
+    "session_id",
+    "page",
+    "section",
+    "referrer",
+    "target",
+    "http_status",
+    "latency_ms",
+    "geo",
+    "device",
+    "user_agent",
 )
 ROOT = "$"  # the "field" named when the body as a whole is wrong (not JSON, not an object, too large)
 
@@ -100,8 +116,7 @@ def _field_order(fe: FieldError) -> tuple[int, str]:
 def error_body(errors: list[FieldError], error: str = "invalid field") -> dict[str, Any]:
     """The JSON body of a /collect 400: the first error's field up front, all of them listed."""
     first = errors[0]
-    return {"error": error, "field": first.field, "message": first.message,
-            "errors": [e.as_dict() for e in errors]}
+    return {"error": error, "field": first.field, "message": first.message, "errors": [e.as_dict() for e in errors]}
 
 
 def parse_event_json(raw: bytes | str) -> tuple[Any, list[FieldError]]:
@@ -122,7 +137,9 @@ def decode_message(value: bytes | None) -> tuple[str, str | None]:
     try:
         return bytes(value).decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        return bytes(value).decode("utf-8", errors="replace"), f"$: message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        return bytes(value).decode(
+            "utf-8", errors="replace"
+        ), f"$: message is not valid UTF-8 ({exc.reason} at byte {exc.start})"
 
 
 def message_error(value: bytes | None) -> str | None:
@@ -150,7 +167,7 @@ def format_event_time(dt: datetime) -> str:
     """`2026-11-23T19:34:05.123Z`: UTC, milliseconds truncated (not rounded, so never into the next second)."""
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError("event times must be timezone-aware; convert local times explicitly")
-    utc = dt.astimezone(timezone.utc)
+    utc = dt.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
@@ -161,13 +178,13 @@ def parse_event_time(text: str) -> datetime:
         raise ValueError(f"not an RFC 3339 UTC time with milliseconds (YYYY-MM-DDTHH:MM:SS.mmmZ): {text!r}")
     y, mo, d, h, mi, s, ms = (int(g) for g in m.groups())
     try:
-        return datetime(y, mo, d, h, mi, s, ms * 1000, tzinfo=timezone.utc)
+        return datetime(y, mo, d, h, mi, s, ms * 1000, tzinfo=UTC)
     except ValueError as exc:
         raise ValueError(f"not a real date/time: {text!r} ({exc})") from None
 
 
 def now_event_time() -> str:
-    return format_event_time(datetime.now(timezone.utc))
+    return format_event_time(datetime.now(UTC))
 
 
 def build_event(
@@ -194,7 +211,7 @@ def build_event(
 ) -> dict[str, Any]:
     """Assemble a v1 event in contract field order. Raises ValueError listing the fields if invalid."""
     if event_time is None:
-        event_time = datetime.now(timezone.utc)
+        event_time = datetime.now(UTC)
     if isinstance(event_time, datetime):
         event_time = format_event_time(event_time)
     event = {

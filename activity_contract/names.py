@@ -3,17 +3,18 @@
 Pure constants and key functions, no I/O: the sites, the Storm bolts, the dashboard, the CLI and the tests
 all build a row key or name a column through here, so a rename happens in one place.
 """
+
 from __future__ import annotations
 
 import struct
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 # ---- sites
 APPS = ("shop", "news", "learn")
 
 # ---- Kafka topics
 TOPIC_EVENTS = "user-activity"
-TOPIC_DLQ = "user-activity-dlq"        # {"error": reason, "raw": original message}
+TOPIC_DLQ = "user-activity-dlq"  # {"error": reason, "raw": original message}
 TOPIC_ALERTS = "activity-alerts"
 
 # ---- HBase, namespace `activity` (the speed layer's live views)
@@ -43,29 +44,29 @@ C_ERRORS = b"c:errors"
 # active_users
 C_ACTIVE_5M = b"c:active_5m"
 C_ACTIVE_30M = b"c:active_30m"
-C_UPDATED_AT = b"c:updated_at"         # RFC 3339 UTC time of the count
+C_UPDATED_AT = b"c:updated_at"  # RFC 3339 UTC time of the count
 # (active counts are 8-byte longs, like the counters; the site's last-minute health, written by the alerting
 #  bolt, is ASCII decimal text)
 C_REQUESTS_1M = b"c:requests_1m"
-C_ERROR_RATE_1M = b"c:error_rate_1m"     # share of http_status >= 500 over the last 60 s
+C_ERROR_RATE_1M = b"c:error_rate_1m"  # share of http_status >= 500 over the last 60 s
 C_P95_LATENCY_1M = b"c:p95_latency_ms_1m"
 C_HEALTH_AT = b"c:health_at"
 # user_recent_pages
-C_RECENT_PAGES = b"c:pages"            # JSON list, newest first: [{"page", "time", "app_id", "event_id"}]
-C_USER_SESSION = b"c:session"          # JSON {"key": sessions row key, "last_ms": int, "ended": "" | "logout" | "idle"}
+C_RECENT_PAGES = b"c:pages"  # JSON list, newest first: [{"page", "time", "app_id", "event_id"}]
+C_USER_SESSION = b"c:session"  # JSON {"key": sessions row key, "last_ms": int, "ended": "" | "logout" | "idle"}
 # (and day_active_column(day, app_id): empty, once the user had an event of that UTC day on that site)
 # sessions
 C_SESSION_USER = b"c:user_id"
 C_SESSION_APP = b"c:app_id"
-C_SESSION_START = b"c:start"           # RFC 3339 event times
+C_SESSION_START = b"c:start"  # RFC 3339 event times
 C_SESSION_LAST_SEEN = b"c:last_seen"
-C_SESSION_PAGES = b"c:page_count"      # 8-byte counter value
+C_SESSION_PAGES = b"c:page_count"  # 8-byte counter value
 C_SESSION_EVENTS = b"c:event_count"
-C_SESSION_ENTRY = b"c:entry_page"      # the session's earliest page view (c:entry_time its time)
+C_SESSION_ENTRY = b"c:entry_page"  # the session's earliest page view (c:entry_time its time)
 C_SESSION_CURRENT = b"c:current_page"  # the latest page view (c:current_time); the exit page once ended
-C_SESSION_ENDED = b"c:ended"           # "" while live, else "logout" or "idle"
+C_SESSION_ENDED = b"c:ended"  # "" while live, else "logout" or "idle"
 # alerts (text values: the number as ASCII decimal)
-C_ALERT_TYPE = b"c:type"               # error_rate | p95_latency | error_spike
+C_ALERT_TYPE = b"c:type"  # error_rate | p95_latency | error_spike
 C_ALERT_METRIC = b"c:metric"
 C_ALERT_VALUE = b"c:value"
 C_ALERT_THRESHOLD = b"c:threshold"
@@ -73,18 +74,18 @@ C_ALERT_MESSAGE = b"c:message"
 C_ALERT_TIME = b"c:time"
 C_ALERT_APP = b"c:app_id"
 
-RECENT_PAGES_KEPT = 20                 # the contract asks for at least 10
+RECENT_PAGES_KEPT = 20  # the contract asks for at least 10
 ACTIVE_WINDOWS_S = {"active_5m": 300, "active_30m": 1800}
 SESSION_GAP_S = 30 * 60
 
 # ---- HDFS
-HDFS_LOGS = "/logs"                    # /logs/{app_id}/{access,error,perf}/dt=YYYY-MM-DD/
-HDFS_RAW_EVENTS = "/data/raw/events"   # dt=YYYY-MM-DD/ Parquet (the event's UTC date)
-HDFS_REJECTED_EVENTS = "/data/raw/rejected"   # dt=YYYY-MM-DD/ Parquet: invalid messages and why (date received)
+HDFS_LOGS = "/logs"  # /logs/{app_id}/{access,error,perf}/dt=YYYY-MM-DD/
+HDFS_RAW_EVENTS = "/data/raw/events"  # dt=YYYY-MM-DD/ Parquet (the event's UTC date)
+HDFS_REJECTED_EVENTS = "/data/raw/rejected"  # dt=YYYY-MM-DD/ Parquet: invalid messages and why (date received)
 HDFS_MINUTE_METRICS = "/data/metrics/minute"
-HDFS_WAREHOUSE = "/data/warehouse"     # {table}/ : the batch layer's Hive tables (daily ones under dt=YYYY-MM-DD/)
-HDFS_EXPORT = "/data/export"           # {table}/dt=YYYY-MM-DD/ : a day's KPIs as text, for Sqoop's export to MariaDB
-HDFS_MAHOUT = "/data/mahout"           # dt=YYYY-MM-DD/{ratings,users,items,features}/ : a day's input to Mahout (and its work)
+HDFS_WAREHOUSE = "/data/warehouse"  # {table}/ : the batch layer's Hive tables (daily ones under dt=YYYY-MM-DD/)
+HDFS_EXPORT = "/data/export"  # {table}/dt=YYYY-MM-DD/ : a day's KPIs as text, for Sqoop's export to MariaDB
+HDFS_MAHOUT = "/data/mahout"  # dt=YYYY-MM-DD/{ratings,users,items,features}/ : a day's input to Mahout (and its work)
 
 # ---- Hive
 HIVE_DATABASE = "activity"
@@ -99,13 +100,13 @@ RECOMMENDABLE_PAGE = r"^/(product|article|course)/[^?#]+$"
 # A user's preference for an item: the strongest of what they did with it that day.
 PREFERENCE = {"viewed": 1, "added_to_cart": 3, "bought": 5}
 RECOMMENDATIONS_PER_USER = 5
-USER_SEGMENTS = ("light", "regular", "heavy")   # k-means with k = 3; named by their centre's activity, lightest first
+USER_SEGMENTS = ("light", "regular", "heavy")  # k-means with k = 3; named by their centre's activity, lightest first
 
 # ---- Storm
 TOPOLOGY_NAME = "activity-speed"
-SPEED_CONSUMER_GROUP = "storm-speed-layer"   # the spout's Kafka consumer group: its committed offsets are its progress
+SPEED_CONSUMER_GROUP = "storm-speed-layer"  # the spout's Kafka consumer group: its committed offsets are its progress
 
-_MAX_MS = 10 ** 13  # reverse timestamps stay 13 digits until the year 2286
+_MAX_MS = 10**13  # reverse timestamps stay 13 digits until the year 2286
 
 
 def page_row(app_id: str, page: str) -> bytes:
@@ -114,7 +115,7 @@ def page_row(app_id: str, page: str) -> bytes:
 
 def minute_key(event_time: datetime) -> str:
     """yyyyMMddHHmm of a UTC time, the minute_stats key suffix."""
-    return event_time.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
+    return event_time.astimezone(UTC).strftime("%Y%m%d%H%M")
 
 
 def minute_row(app_id: str, event_time: datetime) -> bytes:
@@ -146,7 +147,7 @@ def dedupe_column(event_id: str) -> bytes:
 def day_key(day: date | datetime) -> str:
     """yyyyMMdd of a day (a datetime: its UTC day), the suffix of the speed layer's per-day columns."""
     if isinstance(day, datetime):
-        day = day.astimezone(timezone.utc).date()
+        day = day.astimezone(UTC).date()
     return day.strftime("%Y%m%d")
 
 

@@ -4,11 +4,12 @@ and backfills behind `lab batch run|backfill`.
 The simple auth manager's user `admin` signs in with AIRFLOW_ADMIN_PASSWORD from .env (POST /auth/token gives a
 JWT for /api/v2). Health needs no token.
 """
+
 from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -48,11 +49,14 @@ class Airflow:
     def trigger(self, dag_id: str, conf: dict | None = None, logical_date: datetime | None = None) -> str:
         """Unpauses the DAG and starts a new run now, for `logical_date` (default: now); returns its run id."""
         self.unpause(dag_id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         logical = logical_date or now
         run_id = f"lab__{logical.strftime('%Y-%m-%d')}__{now.strftime('%Y%m%dT%H%M%S%f')}"
-        self.api("POST", f"/dags/{dag_id}/dagRuns",
-                 json={"dag_run_id": run_id, "logical_date": logical.isoformat(), "conf": conf or {}})
+        self.api(
+            "POST",
+            f"/dags/{dag_id}/dagRuns",
+            json={"dag_run_id": run_id, "logical_date": logical.isoformat(), "conf": conf or {}},
+        )
         return run_id
 
     def run_for_day(self, dag_id: str, day: datetime) -> str:
@@ -82,15 +86,26 @@ class Airflow:
 
     @staticmethod
     def _backfill_body(dag_id: str, first: datetime, last: datetime, reprocess: str) -> dict:
-        return {"dag_id": dag_id, "from_date": first.isoformat(), "to_date": last.isoformat(),
-                "reprocess_behavior": reprocess, "max_active_runs": 1, "run_backwards": False}
+        return {
+            "dag_id": dag_id,
+            "from_date": first.isoformat(),
+            "to_date": last.isoformat(),
+            "reprocess_behavior": reprocess,
+            "max_active_runs": 1,
+            "run_backwards": False,
+        }
 
     def day_runs(self, dag_id: str, first: datetime, last: datetime) -> dict[str, dict]:
         """{YYYY-MM-DD: run} of the logical dates first..last that have a run (Airflow keeps one per date)."""
-        params = {"logical_date_gte": first.isoformat(), "logical_date_lte": last.isoformat(),
-                  "order_by": "logical_date", "limit": 100, "offset": 0}   # 100: the API's largest page
+        params = {
+            "logical_date_gte": first.isoformat(),
+            "logical_date_lte": last.isoformat(),
+            "order_by": "logical_date",
+            "limit": 100,
+            "offset": 0,
+        }  # 100: the API's largest page
         runs = {}
-        while True:   # page by page: a backfill can span years
+        while True:  # page by page: a backfill can span years
             body = self.api("GET", f"/dags/{dag_id}/dagRuns", params=params)
             page = list(body["dag_runs"])
             runs.update((r["logical_date"][:10], r) for r in page)
@@ -98,8 +113,9 @@ class Airflow:
             if not page or params["offset"] >= (body.get("total_entries") or 0):
                 return runs
 
-    def wait_backfill(self, backfill: dict, days: list[str], timeout: float = 7200, poll: float = 5,
-                      out=sys.stdout) -> dict[str, dict] | None:
+    def wait_backfill(
+        self, backfill: dict, days: list[str], timeout: float = 7200, poll: float = 5, out=sys.stdout
+    ) -> dict[str, dict] | None:
         """Polls until the run of each of the backfill's days (backfill_days: queued by the time POST /backfills
         answered) has finished, printing each day's state as it changes; returns the days' runs, or None on
         timeout. (The scheduler marks the backfill itself complete up to half a minute later.)"""
@@ -120,8 +136,12 @@ class Airflow:
     def task_log(self, dag_id: str, run_id: str, task_id: str) -> str:
         """The text of the task's latest try's log."""
         try_number = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}")["try_number"]
-        body = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
-                        params={"full_content": "true"}, headers={"Accept": "application/json"})
+        body = self.api(
+            "GET",
+            f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            params={"full_content": "true"},
+            headers={"Accept": "application/json"},
+        )
         content = body.get("content", "")
         if isinstance(content, str):
             return content
@@ -161,7 +181,9 @@ def status() -> int:
     client = Airflow()
     errors = client.api("GET", "/importErrors")["import_errors"]
     for dag in client.api("GET", "/dags")["dags"]:
-        print(f"  {dag['dag_id']:<24} {'paused' if dag['is_paused'] else 'active':<7} {dag['timetable_description'] or ''}")
+        print(
+            f"  {dag['dag_id']:<24} {'paused' if dag['is_paused'] else 'active':<7} {dag['timetable_description'] or ''}"
+        )
     for e in errors:
         print(f"  import error in {e['filename']}: {e['stack_trace'].strip().splitlines()[-1]}")
     return 0 if all(s == "healthy" for s in states.values()) and not errors else 1
@@ -177,7 +199,7 @@ def trigger(dag_id: str, wait: bool, timeout: float, logical_date: datetime | No
     state = client.wait(dag_id, run_id, timeout=timeout)
     print(f"{dag_id} {run_id}: {state}")
     states = client.task_states(dag_id, run_id)
-    if state == "success" and not states:   # a logical date before the DAG's start_date: nothing ran
+    if state == "success" and not states:  # a logical date before the DAG's start_date: nothing ran
         print(f"{dag_id} {run_id}: no task ran for this logical date (before the DAG's start_date?)")
         return 1
     print_failed_tasks(client, dag_id, run_id, states)
@@ -204,8 +226,10 @@ def backfill(dag_id: str, first: datetime, last: datetime, reprocess: str, wait:
         return 0
     created = client.backfill(dag_id, first, last, reprocess)
     listed = ", ".join(days) if len(days) <= 7 else f"{days[0]}, {days[1]} ... {days[-1]}"
-    print(f"backfill {created['id']} of {dag_id}, {span}: {len(days)} day(s) to run, one at a time: {listed} "
-          f"(UI: {BASE}/dags/{dag_id})")
+    print(
+        f"backfill {created['id']} of {dag_id}, {span}: {len(days)} day(s) to run, one at a time: {listed} "
+        f"(UI: {BASE}/dags/{dag_id})"
+    )
     if not wait:
         return 0
     runs = client.wait_backfill(created, days, timeout=timeout)

@@ -1,5 +1,6 @@
 """The cold archive's state for `lab status`: what the spark-streaming driver writes to its status file
 (spark_jobs/stream_archive.py) after each of its 10-second checks."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,17 @@ def status_lines(status: dict | None, now: float | None = None) -> list[str]:
     lines = []
     for name, q in status["queries"].items():
         state = "running" if q["active"] else "STOPPED"
-        batch = "no batch yet" if q["batch"] is None else f"batch {q['batch']} at {q['progress_at']} ({q['input_rows']} rows)"
+        batch = (
+            "no batch yet"
+            if q["batch"] is None
+            else f"batch {q['batch']} at {q['progress_at']} ({q['input_rows']} rows)"
+        )
         lines.append(f"query {name:<15} {state}, {batch}")
     t = status["totals"]
-    lines.append(f"since the driver started: {t['events']} events archived, {t['rejected']} invalid put aside "
-                 f"(Hive rejected_events), {t['late_dropped']} too late for the minute metrics")
+    lines.append(
+        f"since the driver started: {t['events']} events archived, {t['rejected']} invalid put aside "
+        f"(Hive rejected_events), {t['late_dropped']} too late for the minute metrics"
+    )
     pending = {table: dts for table, dts in status.get("pending_partitions", {}).items() if dts}
     if pending:
         lines.append(f"Hive partitions not added yet (metastore unreachable?): {pending}")

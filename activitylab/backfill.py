@@ -6,6 +6,7 @@ valid ones go to `user-activity` keyed by user_id (acks=all, idempotent producer
 on every load of the same file), rejected ones to `user-activity-dlq` as {"error", "raw"}, counted
 and reported. `--dry-run` only reads, normalizes and validates.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ class BackfillReport:
     app: str
     read: int = 0
     sent: int = 0
-    rejected: list = field(default_factory=list)   # (source reference, error)
+    rejected: list = field(default_factory=list)  # (source reference, error)
 
 
 def shape_of(path: Path) -> str:
@@ -54,8 +55,15 @@ def normalized(path: Path):
 
 def _producer(bootstrap: str):
     from kafka import KafkaProducer
-    return KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=20,
-                         retries=2**31 - 1, max_in_flight_requests_per_connection=5)
+
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=20,
+        retries=2**31 - 1,
+        max_in_flight_requests_per_connection=5,
+    )
 
 
 def backfill(paths: list[Path], bootstrap: str | None = None, dry_run: bool = False, out=print) -> list[BackfillReport]:
@@ -64,8 +72,10 @@ def backfill(paths: list[Path], bootstrap: str | None = None, dry_run: bool = Fa
     try:
         for path in paths:
             report = BackfillReport(path, shape_of(path))
-            out(f"lab backfill: {path} ({report.app} {path.suffix[1:]} export)"
-                + (" [dry run: nothing sent]" if dry_run else f" -> {TOPIC}"))
+            out(
+                f"lab backfill: {path} ({report.app} {path.suffix[1:]} export)"
+                + (" [dry run: nothing sent]" if dry_run else f" -> {TOPIC}")
+            )
             pending, last_note = [], time.monotonic()
             for ref, raw, event, error in normalized(path):
                 report.read += 1
@@ -84,7 +94,7 @@ def backfill(paths: list[Path], bootstrap: str | None = None, dry_run: bool = Fa
             if producer:
                 producer.flush(timeout=120)
                 for future in pending:
-                    future.get(timeout=60)   # raises if Kafka did not take a record: nothing is lost silently
+                    future.get(timeout=60)  # raises if Kafka did not take a record: nothing is lost silently
             _print_report(report, dry_run, out)
             reports.append(report)
     finally:
@@ -95,8 +105,10 @@ def backfill(paths: list[Path], bootstrap: str | None = None, dry_run: bool = Fa
 
 def _print_report(report: BackfillReport, dry_run: bool, out) -> None:
     verb = "valid" if dry_run else f"sent to {TOPIC}"
-    out(f"  {report.read} records: {report.sent} {verb}, {len(report.rejected)} rejected"
-        + ("" if dry_run or not report.rejected else f" (sent to {DLQ})"))
+    out(
+        f"  {report.read} records: {report.sent} {verb}, {len(report.rejected)} rejected"
+        + ("" if dry_run or not report.rejected else f" (sent to {DLQ})")
+    )
     for ref, error in report.rejected[:10]:
         out(f"  rejected {ref}: {error}")
     if len(report.rejected) > 10:
@@ -105,21 +117,31 @@ def _print_report(report: BackfillReport, dry_run: bool, out) -> None:
 
 # ---------------------------------------------------------------------------------------------- sample files
 
+
 def broken_records(app: str, path: Path) -> int:
     """Appends records a careful loader must reject (each for a reason it can name); returns how many."""
     if app == "shop":
         with open(path, "a", encoding="utf-8") as f:
-            f.write("900001,2026-06-10 10:00:00.000,Mars/Olympus_Mons,shop-u01,s1,pageview,/,home,,,200,0.05,US,"
-                    "Austin,Desktop,Linux,Firefox,Mozilla/5.0\n")
-            f.write("900002,2026-06-10 10:00:00.000,UTC,shop-u01,s1,pageview,/,home,,,200,fast,US,"
-                    "Austin,Desktop,Linux,Firefox,Mozilla/5.0\n")
+            f.write(
+                "900001,2026-06-10 10:00:00.000,Mars/Olympus_Mons,shop-u01,s1,pageview,/,home,,,200,0.05,US,"
+                "Austin,Desktop,Linux,Firefox,Mozilla/5.0\n"
+            )
+            f.write(
+                "900002,2026-06-10 10:00:00.000,UTC,shop-u01,s1,pageview,/,home,,,200,fast,US,"
+                "Austin,Desktop,Linux,Firefox,Mozilla/5.0\n"
+            )
     elif app == "news":
         with open(path, "a", encoding="utf-8") as f:
             f.write('{"id": "truncated export line", "type": "pv", "ts": 17\n')
-            f.write(json.dumps({"id": "b2c0ad50-5f7e-4a31-9c1e-0d6f1f2a3b4c", "type": "pv", "ts": "2026-06-10",
-                                "uid": "news-u01"}) + "\n")
+            f.write(
+                json.dumps(
+                    {"id": "b2c0ad50-5f7e-4a31-9c1e-0d6f1f2a3b4c", "type": "pv", "ts": "2026-06-10", "uid": "news-u01"}
+                )
+                + "\n"
+            )
     else:
         import pyarrow.parquet as pq
+
         table = pq.read_table(path)
         rows = table.to_pylist()
         first = dict(rows[0])
@@ -132,6 +154,7 @@ def broken_records(app: str, path: Path) -> int:
 def make_samples(directory: Path, start: datetime, days: int, seed: int, out=print) -> dict[str, tuple[Path, list]]:
     """Writes one sample file per shape from the sites' own historical activity; returns {app: (path, events)}."""
     from activitylab.history import generate_events
+
     directory.mkdir(parents=True, exist_ok=True)
     made = {}
     for app, (write, name) in WRITERS.items():
@@ -139,7 +162,9 @@ def make_samples(directory: Path, start: datetime, days: int, seed: int, out=pri
         path = directory / name
         write(events, path)
         bad = broken_records(app, path)
-        out(f"  {path}: {len(events)} events of {app} from {events[0]['event_time']} to {events[-1]['event_time']}"
-            f" + {bad} broken records")
+        out(
+            f"  {path}: {len(events)} events of {app} from {events[0]['event_time']} to {events[-1]['event_time']}"
+            f" + {bad} broken records"
+        )
         made[app] = (path, events)
     return made

@@ -1,6 +1,7 @@
 """`lab bench startup`: wall time of `make up` (images built) until every service is healthy, and the
 memory of the running lab (RSS per container from its memory cgroup), written to docs/benchmarks.md.
 `lab bench replay`: lines per second of `lab replay` from the file to HDFS, through Flume."""
+
 import datetime
 import os
 import platform
@@ -14,9 +15,10 @@ REPORT = os.path.join(ROOT, "docs", "benchmarks.md")
 
 def container_rss_mib(name):
     """RSS of everything in the container: anonymous + mapped file pages (cgroup v1 or v2)."""
-    script = ("cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.stat")
-    out = subprocess.run(["docker", "exec", name, "sh", "-c", script], text=True, capture_output=True,
-                         timeout=30).stdout
+    script = "cat /sys/fs/cgroup/memory/memory.stat 2>/dev/null || cat /sys/fs/cgroup/memory.stat"
+    out = subprocess.run(
+        ["docker", "exec", name, "sh", "-c", script], text=True, capture_output=True, timeout=30
+    ).stdout
     stat = dict(line.split() for line in out.splitlines() if len(line.split()) == 2)
     if "total_rss" in stat:  # v1
         rss = int(stat["total_rss"]) + int(stat.get("total_mapped_file", 0))
@@ -58,10 +60,14 @@ def bench_startup(skip_up=False, light=False):
     if not skip_up:
         print(f"lab bench: building images (not timed), stopping the lab, then timing `{' '.join(up)}`")
         subprocess.run(["make", "build"], cwd=ROOT, check=True)
-        compose("down", capture=False)   # with .env's profiles: every service of the lab
-        had_volumes = bool(subprocess.run(["docker", "volume", "ls", "-q", "--filter",
-                                           "label=com.docker.compose.project=activity-lab"],
-                                          text=True, capture_output=True).stdout.strip())
+        compose("down", capture=False)  # with .env's profiles: every service of the lab
+        had_volumes = bool(
+            subprocess.run(
+                ["docker", "volume", "ls", "-q", "--filter", "label=com.docker.compose.project=activity-lab"],
+                text=True,
+                capture_output=True,
+            ).stdout.strip()
+        )
         t0 = time.monotonic()
         subprocess.run(up, cwd=ROOT, check=True)
         startup = time.monotonic() - t0
@@ -72,15 +78,26 @@ def bench_startup(skip_up=False, light=False):
     today = datetime.date.today().isoformat()
     flags = (" --light" if light else "") + (" --skip-up" if skip_up else "")
     lab = "the light lab (`make up LIGHT=1`: no Hive, Spark, edge node, Airflow)" if light else "the whole lab"
-    lines = [f"## Startup and memory{', light lab' if light else ''}, {today} ({machine()})", "",
-             f"Measured with `lab bench startup{flags}`: {lab}.", ""]
+    lines = [
+        f"## Startup and memory{', light lab' if light else ''}, {today} ({machine()})",
+        "",
+        f"Measured with `lab bench startup{flags}`: {lab}.",
+        "",
+    ]
     if startup is not None:
         volumes = "volumes kept" if had_volumes else "first start: empty volumes, HDFS and Kafka formatted"
         lines += [f"- `{' '.join(up)}` to every service healthy (images built, {volumes}): **{startup:.0f} s**"]
-    lines += [f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers",
-              f"- host CPU at rest (users browsing at speed 1), 60 s average: **{busy:.2f} of {os.cpu_count()} cores**",
-              "",
-              "| container | RSS MiB |", "|---|---:|"] + [f"| {n} | {m:.0f} |" for n, m in rows] + [""]
+    lines += (
+        [
+            f"- whole lab, sum of container RSS: **{total / 1024:.2f} GiB** over {len(rows)} containers",
+            f"- host CPU at rest (users browsing at speed 1), 60 s average: **{busy:.2f} of {os.cpu_count()} cores**",
+            "",
+            "| container | RSS MiB |",
+            "|---|---:|",
+        ]
+        + [f"| {n} | {m:.0f} |" for n, m in rows]
+        + [""]
+    )
     return write_report(lines)
 
 
@@ -103,22 +120,31 @@ def bench_replay(lines=200_000):
     from pathlib import Path
 
     from .replay import replay
+
     start = datetime.fromisoformat("1995-07-01T00:00:00-04:00")
     step = timedelta(days=30) / lines
-    run = uuid.uuid4().hex[:8]   # each run's file is new content: lab replay takes a file once
+    run = uuid.uuid4().hex[:8]  # each run's file is new content: lab replay takes a file once
     with tempfile.TemporaryDirectory(prefix="lab-bench-") as tmp:
         source = Path(tmp) / "access_log"
         with open(source, "w") as f:
             for i in range(lines):
                 t = start + step * i
-                f.write(f'host{i % 997}.example.net - - [{t.strftime("%d/%b/%Y:%H:%M:%S")} -0400] '
-                        f'"GET /shuttle/missions/sts-{i % 90}/mission.html?bench={run} HTTP/1.0" 200 {4000 + i % 3000}\n')
+                f.write(
+                    f"host{i % 997}.example.net - - [{t.strftime('%d/%b/%Y:%H:%M:%S')} -0400] "
+                    f'"GET /shuttle/missions/sts-{i % 90}/mission.html?bench={run} HTTP/1.0" 200 {4000 + i % 3000}\n'
+                )
         t0 = time.monotonic()
         report = replay("news", "common", source, wait_timeout=1800, out=lambda *_: None)
         elapsed = time.monotonic() - t0
-    return write_report([
-        f"## Replay throughput, {datetime.now().date().isoformat()} ({machine()})", "",
-        "Measured with `lab bench replay`: a generated Common Log Format file (30 days, -0400) through",
-        "`lab replay` into HDFS, timed until Flume has read it all and written its channel out.", "",
-        f"- {report.replayed} lines into {len(report.by_date)} daily partitions in **{elapsed:.1f} s**: "
-        f"**{report.replayed / elapsed:,.0f} lines/s**", ""])
+    return write_report(
+        [
+            f"## Replay throughput, {datetime.now().date().isoformat()} ({machine()})",
+            "",
+            "Measured with `lab bench replay`: a generated Common Log Format file (30 days, -0400) through",
+            "`lab replay` into HDFS, timed until Flume has read it all and written its channel out.",
+            "",
+            f"- {report.replayed} lines into {len(report.by_date)} daily partitions in **{elapsed:.1f} s**: "
+            f"**{report.replayed / elapsed:,.0f} lines/s**",
+            "",
+        ]
+    )

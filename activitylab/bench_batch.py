@@ -10,6 +10,7 @@ measured. The speed layer then never sees that day: its drift is the whole day. 
 day through Airflow's REST API. Memory: `docker stats` every 15 s over the lab's
 containers (their usage without page cache), the largest sum seen during the run. Target (issue): 1 000 000 events
 within 10 minutes on 2 cores."""
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ import subprocess
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from activity_contract import names
 
@@ -33,7 +34,7 @@ UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "kB": 1e3, "MB": 1e6,
 
 def _bytes(text: str) -> float:
     number = text.rstrip("BKMGikb")
-    return float(number) * UNITS[text[len(number):]]
+    return float(number) * UNITS[text[len(number) :]]
 
 
 class MemoryPeak(threading.Thread):
@@ -45,10 +46,15 @@ class MemoryPeak(threading.Thread):
         self.done = threading.Event()
 
     def sample(self) -> None:
-        out = subprocess.run(["docker", "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}"],
-                             text=True, capture_output=True, timeout=60).stdout
-        usage = {line.split()[0]: _bytes(line.split()[1]) for line in out.splitlines()
-                 if line.startswith("activity-lab-")}
+        out = subprocess.run(
+            ["docker", "stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}"],
+            text=True,
+            capture_output=True,
+            timeout=60,
+        ).stdout
+        usage = {
+            line.split()[0]: _bytes(line.split()[1]) for line in out.splitlines() if line.startswith("activity-lab-")
+        }
         if sum(usage.values()) > self.peak:
             self.peak, self.peak_by = sum(usage.values()), usage
 
@@ -59,9 +65,15 @@ class MemoryPeak(threading.Thread):
 
 def send(events: list[dict]) -> float:
     from kafka import KafkaProducer
+
     t0 = time.monotonic()
-    producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all", linger_ms=50,
-                             batch_size=256 * 1024, compression_type="gzip")
+    producer = KafkaProducer(
+        bootstrap_servers=endpoints.kafka_bootstrap(),
+        acks="all",
+        linger_ms=50,
+        batch_size=256 * 1024,
+        compression_type="gzip",
+    )
     for e in events:
         producer.send(names.TOPIC_EVENTS, key=e["user_id"].encode(), value=json.dumps(e).encode())
     producer.flush(600)
@@ -72,6 +84,7 @@ def send(events: list[dict]) -> float:
 def archived_rows(day: str, counted: dict[str, int]) -> int:
     """Rows in the day's archive files (each file read once: the archive only adds whole files)."""
     import pyarrow.parquet as pq
+
     for f in webhdfs.list_dir(f"{names.HDFS_RAW_EVENTS}/dt={day}") or []:
         name = f["pathSuffix"]
         if name.endswith(".parquet") and name not in counted:
@@ -94,14 +107,37 @@ def wait_archived(day: str, total: int, timeout: float = 3600) -> float:
 def archive_schema():
     """The streaming archive's Parquet columns (hive/ddl/10-events.sql); where Kafka held the event stays NULL."""
     import pyarrow as pa
+
     text = pa.string()
-    return pa.schema([("schema_version", pa.int32()), *[(c, text) for c in (
-        "event_id", "event_type", "event_time", "app_id", "user_id", "session_id", "page", "section", "referrer",
-        "target")], ("http_status", pa.int32()), ("latency_ms", pa.float64()),
-        ("geo", pa.struct([("country", text), ("city", text)])),
-        ("device", pa.struct([("type", text), ("os", text), ("browser", text)])), ("user_agent", text),
-        ("event_ts", pa.timestamp("us", tz="UTC")), ("kafka_partition", pa.int32()), ("kafka_offset", pa.int64()),
-        ("kafka_ts", pa.timestamp("us", tz="UTC"))])
+    return pa.schema(
+        [
+            ("schema_version", pa.int32()),
+            *[
+                (c, text)
+                for c in (
+                    "event_id",
+                    "event_type",
+                    "event_time",
+                    "app_id",
+                    "user_id",
+                    "session_id",
+                    "page",
+                    "section",
+                    "referrer",
+                    "target",
+                )
+            ],
+            ("http_status", pa.int32()),
+            ("latency_ms", pa.float64()),
+            ("geo", pa.struct([("country", text), ("city", text)])),
+            ("device", pa.struct([("type", text), ("os", text), ("browser", text)])),
+            ("user_agent", text),
+            ("event_ts", pa.timestamp("us", tz="UTC")),
+            ("kafka_partition", pa.int32()),
+            ("kafka_offset", pa.int64()),
+            ("kafka_ts", pa.timestamp("us", tz="UTC")),
+        ]
+    )
 
 
 def write_archive(day: date, events: list[dict], rows_per_file: int = 100_000) -> float:
@@ -109,15 +145,20 @@ def write_archive(day: date, events: list[dict], rows_per_file: int = 100_000) -
     import pyarrow as pa
     import pyarrow.parquet as pq
     from pyhive import hive
+
     from activity_contract.events import parse_event_time
+
     t0, schema = time.monotonic(), archive_schema()
     folder = f"{names.HDFS_RAW_EVENTS}/dt={day.isoformat()}"
     for n, i in enumerate(range(0, len(events), rows_per_file)):
-        chunk = [dict(e, event_ts=parse_event_time(e["event_time"]), kafka_partition=None, kafka_offset=None,
-                      kafka_ts=None) for e in events[i:i + rows_per_file]]
+        chunk = [
+            dict(e, event_ts=parse_event_time(e["event_time"]), kafka_partition=None, kafka_offset=None, kafka_ts=None)
+            for e in events[i : i + rows_per_file]
+        ]
         out = io.BytesIO()
-        pq.write_table(pa.Table.from_pylist(chunk, schema=schema), out, compression="snappy",
-                       use_deprecated_int96_timestamps=True)   # as Spark writes timestamps
+        pq.write_table(
+            pa.Table.from_pylist(chunk, schema=schema), out, compression="snappy", use_deprecated_int96_timestamps=True
+        )  # as Spark writes timestamps
         webhdfs.put(f"{folder}/part-bench-{n:05d}.parquet", out.getvalue())
     cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database=names.HIVE_DATABASE).cursor()
     cur.execute(f"ALTER TABLE events ADD IF NOT EXISTS PARTITION (dt = '{day.isoformat()}')")
@@ -141,42 +182,66 @@ def run_one(events: int, direct_above: int) -> dict:
     client, memory = Airflow(), MemoryPeak()
     memory.start()
     t0 = time.monotonic()
-    run_id = client.run_for_day(DAILY_BATCH, datetime.combine(day, datetime.min.time(), timezone.utc))
+    run_id = client.run_for_day(DAILY_BATCH, datetime.combine(day, datetime.min.time(), UTC))
     state = client.wait(DAILY_BATCH, run_id, timeout=3600)
     total = time.monotonic() - t0
     memory.done.set()
     memory.sample()
     tasks = client.api("GET", f"/dags/{DAILY_BATCH}/dagRuns/{run_id}/taskInstances")["task_instances"]
-    return {"events": len(generated), "users": 3 * users, "day": day.isoformat(), "via": via, "send_s": sent,
-            "archive_s": archived, "state": state, "total_s": total, "peak": memory.peak,
-            "peak_by": memory.peak_by, "tasks": {t["task_id"]: t.get("duration") for t in tasks}}
+    return {
+        "events": len(generated),
+        "users": 3 * users,
+        "day": day.isoformat(),
+        "via": via,
+        "send_s": sent,
+        "archive_s": archived,
+        "state": state,
+        "total_s": total,
+        "peak": memory.peak,
+        "peak_by": memory.peak_by,
+        "tasks": {t["task_id"]: t.get("duration") for t in tasks},
+    }
 
 
 def bench_batch(sizes: list[int], direct_above: int = 100_000) -> int:
     results = [run_one(n, direct_above) for n in sizes]
     order = [t for t in results[0]["tasks"]]
-    lines = [f"## Batch DAG, {date.today().isoformat()} ({machine()})", "",
-             f"Measured with `lab bench batch{''.join(f' --events {n}' for n in sizes)}`: a generated day sent to "
-             f"Kafka and archived by the streaming job (above {direct_above:,} events: written straight into the "
-             "archive), then `activity_daily_batch` for that day through Airflow's REST API (no access lines: Pig "
-             "has none to read). Target: 1 000 000 events within 10 minutes.", "",
-             "| | " + " | ".join(f"{r['events']:,} events, {r['users']} users" for r in results) + " |",
-             "|---|" + "---:|" * len(results),
-             "| send to Kafka | " + " | ".join(f"{r['send_s']:.0f} s" if r["via"] == "kafka" else "-"
-                                               for r in results) + " |",
-             "| archived | " + " | ".join(f"{r['archive_s']:.0f} s ("
-                                         + ("streaming job" if r["via"] == "kafka" else "written by the bench") + ")"
-                                         for r in results) + " |"]
+    lines = [
+        f"## Batch DAG, {date.today().isoformat()} ({machine()})",
+        "",
+        f"Measured with `lab bench batch{''.join(f' --events {n}' for n in sizes)}`: a generated day sent to "
+        f"Kafka and archived by the streaming job (above {direct_above:,} events: written straight into the "
+        "archive), then `activity_daily_batch` for that day through Airflow's REST API (no access lines: Pig "
+        "has none to read). Target: 1 000 000 events within 10 minutes.",
+        "",
+        "| | " + " | ".join(f"{r['events']:,} events, {r['users']} users" for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+        "| send to Kafka | "
+        + " | ".join(f"{r['send_s']:.0f} s" if r["via"] == "kafka" else "-" for r in results)
+        + " |",
+        "| archived | "
+        + " | ".join(
+            f"{r['archive_s']:.0f} s (" + ("streaming job" if r["via"] == "kafka" else "written by the bench") + ")"
+            for r in results
+        )
+        + " |",
+    ]
     for task in order:
-        lines.append(f"| {task} | " + " | ".join(
-            f"{r['tasks'].get(task):.0f} s" if r["tasks"].get(task) is not None else "-" for r in results) + " |")
-    lines += ["| **DAG, trigger to end** | " + " | ".join(f"**{r['total_s']:.0f} s** ({r['state']})" for r in results)
-              + " |",
-              "| peak memory, all containers | " + " | ".join(f"{r['peak'] / 2**30:.2f} GiB" for r in results) + " |",
-              ""]
+        lines.append(
+            f"| {task} | "
+            + " | ".join(f"{r['tasks'].get(task):.0f} s" if r["tasks"].get(task) is not None else "-" for r in results)
+            + " |"
+        )
+    lines += [
+        "| **DAG, trigger to end** | " + " | ".join(f"**{r['total_s']:.0f} s** ({r['state']})" for r in results) + " |",
+        "| peak memory, all containers | " + " | ".join(f"{r['peak'] / 2**30:.2f} GiB" for r in results) + " |",
+        "",
+    ]
     for r in results:
         top = sorted(r["peak_by"].items(), key=lambda kv: -kv[1])[:5]
-        lines.append(f"- {r['events']:,} events: at the peak " + ", ".join(
-            f"{n.removeprefix('activity-lab-')} {b / 2**20:.0f} MiB" for n, b in top))
+        lines.append(
+            f"- {r['events']:,} events: at the peak "
+            + ", ".join(f"{n.removeprefix('activity-lab-')} {b / 2**20:.0f} MiB" for n, b in top)
+        )
     lines.append("")
     return write_report(lines)

@@ -11,15 +11,15 @@ HappyBase loop doing the same HBase updates one event at a time, without replay 
 `bench-bare` prefix (deleted afterwards). The ratio of the two rates is reported. The bench events stay in the
 counters of their `/bench/` pages and of the shop's minute_stats, like any other traffic.
 """
+
 from __future__ import annotations
 
 import datetime
+import json
 import statistics
+import struct
 import time
 import uuid
-
-import json
-import struct
 
 import happybase
 import requests
@@ -33,7 +33,6 @@ from .bench import machine, write_report
 from .compose import read_env
 from .sites import SITE_PORTS, counters, simulation, site_url
 from .storm import spout_lag
-
 
 
 def one_sample(conn, app: str, timeout: float = 30.0) -> float:
@@ -64,11 +63,24 @@ def bench_events(n: int) -> list[dict]:
     out = []
     for i in range(n):
         user = f"bench-u{i % 50:02d}"
-        out.append(build_event(event_type="page_view" if i % 3 else "click", app_id="shop", user_id=user,
-                               session_id=f"{user}-s", page=f"/bench/{i % 200}", section="bench",
-                               http_status=500 if i % 100 == 0 else 200, latency_ms=20.0, country="DE",
-                               city="Berlin", device_type="desktop", os="Linux", browser="Firefox",
-                               user_agent="lab-bench"))
+        out.append(
+            build_event(
+                event_type="page_view" if i % 3 else "click",
+                app_id="shop",
+                user_id=user,
+                session_id=f"{user}-s",
+                page=f"/bench/{i % 200}",
+                section="bench",
+                http_status=500 if i % 100 == 0 else 200,
+                latency_ms=20.0,
+                country="DE",
+                city="Berlin",
+                device_type="desktop",
+                os="Linux",
+                browser="Firefox",
+                user_agent="lab-bench",
+            )
+        )
     return out
 
 
@@ -76,8 +88,11 @@ def bare_loop(events: list[dict], start_offsets: dict) -> float:
     """A plain consumer doing the topology's HBase updates per event (no batching, no replay protection)."""
     conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     pages, minutes = conn.table(names.T_PAGE_COUNTS), conn.table(names.T_MINUTE_STATS)
-    users, sessions, active = (conn.table(names.T_USER_RECENT_PAGES), conn.table(names.T_SESSIONS),
-                               conn.table(names.T_ACTIVE_USERS))
+    users, sessions, active = (
+        conn.table(names.T_USER_RECENT_PAGES),
+        conn.table(names.T_SESSIONS),
+        conn.table(names.T_ACTIVE_USERS),
+    )
     consumer = KafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap(), enable_auto_commit=False)
     consumer.assign(list(start_offsets))
     for tp, off in start_offsets.items():
@@ -91,7 +106,7 @@ def bare_loop(events: list[dict], start_offsets: dict) -> float:
                 if e["event_id"] not in wanted:
                     continue
                 done += 1
-                minute = b"bench-bare#" + names.minute_row("shop", datetime.datetime.now(datetime.timezone.utc))
+                minute = b"bench-bare#" + names.minute_row("shop", datetime.datetime.now(datetime.UTC))
                 minutes.counter_inc(minute, names.C_EVENTS)
                 if e["event_type"] == "page_view":
                     pages.counter_inc(b"bench-bare#" + names.page_row("shop", e["page"]), names.C_VIEWS)
@@ -99,13 +114,20 @@ def bare_loop(events: list[dict], start_offsets: dict) -> float:
                 if e["http_status"] >= 500:
                     minutes.counter_inc(minute, names.C_ERRORS)
                 user_row = f"bench-bare#{e['user_id']}".encode()
-                recent = json.loads(users.row(user_row, columns=[names.C_RECENT_PAGES]).get(names.C_RECENT_PAGES, b"[]"))
+                recent = json.loads(
+                    users.row(user_row, columns=[names.C_RECENT_PAGES]).get(names.C_RECENT_PAGES, b"[]")
+                )
                 users.put(user_row, {names.C_RECENT_PAGES: json.dumps(([e["page"]] + recent)[:20]).encode()})
                 session_row = f"bench-bare#{e['session_id']}".encode()
                 srow = sessions.row(session_row, columns=[names.C_SESSION_PAGES])
                 pages_seen = struct.unpack(">q", srow[names.C_SESSION_PAGES])[0] if srow else 0
-                sessions.put(session_row, {names.C_SESSION_PAGES: struct.pack(">q", pages_seen + 1),
-                                           names.C_SESSION_CURRENT: e["page"].encode()})
+                sessions.put(
+                    session_row,
+                    {
+                        names.C_SESSION_PAGES: struct.pack(">q", pages_seen + 1),
+                        names.C_SESSION_CURRENT: e["page"].encode(),
+                    },
+                )
                 active.put(b"bench-bare#shop", {f"{names.LAST_SEEN_FAMILY}:{e['user_id']}".encode(): b"1"})
     elapsed = time.monotonic() - t0
     consumer.close()
@@ -125,7 +147,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
     try:
         for app in SITE_PORTS:
             simulation(app, token, paused=True)
-        for app in SITE_PORTS:   # the sites' sinks drained: nothing but the backlog arrives from now on
+        for app in SITE_PORTS:  # the sites' sinks drained: nothing but the backlog arrives from now on
             while (sink := counters(app)["sink"])["queued"] or sink["in_flight"]:
                 time.sleep(0.2)
         print("  waiting for the topology to catch up before the backlog ...", flush=True)
@@ -133,7 +155,9 @@ def bench_throughput(n: int) -> tuple[float, float]:
         events = bench_events(n)
         start_offsets = consumer.end_offsets(parts)
         # Timed from the first write to the last commit: the topology drains while the backlog is written.
-        producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks=1, linger_ms=20, batch_size=256 * 1024)
+        producer = KafkaProducer(
+            bootstrap_servers=endpoints.kafka_bootstrap(), acks=1, linger_ms=20, batch_size=256 * 1024
+        )
         t0 = time.monotonic()
         for e in events:
             producer.send(names.TOPIC_EVENTS, key=e["user_id"].encode(), value=json.dumps(e).encode())
@@ -163,26 +187,36 @@ def bench_speed(samples: int = 200, events: int = 20000) -> int:
     conn.close()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     p50, p95, p99 = statistics.median(latencies), q[94], q[98]
-    print(f"event -> HBase counter: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {max(latencies):.0f} ms "
-          f"({samples} samples)")
-    lines = [f"- event -> HBase counter over {samples} samples: p50 **{p50:.0f} ms**, p95 **{p95:.0f} ms**, "
-             f"p99 **{p99:.0f} ms**, max **{max(latencies):.0f} ms**"]
+    print(
+        f"event -> HBase counter: p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {max(latencies):.0f} ms "
+        f"({samples} samples)"
+    )
+    lines = [
+        f"- event -> HBase counter over {samples} samples: p50 **{p50:.0f} ms**, p95 **{p95:.0f} ms**, "
+        f"p99 **{p99:.0f} ms**, max **{max(latencies):.0f} ms**"
+    ]
     if events:
         storm_rate, bare_rate = bench_throughput(events)
-        print(f"throughput: topology {storm_rate:.0f} events/s, bare loop {bare_rate:.0f} events/s, "
-              f"ratio {storm_rate / bare_rate:.2f}")
-        lines.append(f"- throughput over a backlog of {events} events: topology **{storm_rate:.0f} events/s** (written "
-                     f"to all acked and committed), bare kafka-python -> HappyBase loop **{bare_rate:.0f} events/s** "
-                     f"(the same updates one event at a time, no replay protection): ratio "
-                     f"**{storm_rate / bare_rate:.2f}**")
-    write_report([
-        f"## Speed layer latency{' and throughput' if events else ''}, {datetime.date.today()} ({machine()})",
-        "",
-        f"Measured with `lab bench speed{' --events 0' if not events else ''}`: a page request to a new page, then "
-        "HBase polled until that page's",
-        "`c:views` is 1 (time from the response; the simulated users browsing at their configured load).",
-        "",
-        *lines,
-        "",
-    ])
+        print(
+            f"throughput: topology {storm_rate:.0f} events/s, bare loop {bare_rate:.0f} events/s, "
+            f"ratio {storm_rate / bare_rate:.2f}"
+        )
+        lines.append(
+            f"- throughput over a backlog of {events} events: topology **{storm_rate:.0f} events/s** (written "
+            f"to all acked and committed), bare kafka-python -> HappyBase loop **{bare_rate:.0f} events/s** "
+            f"(the same updates one event at a time, no replay protection): ratio "
+            f"**{storm_rate / bare_rate:.2f}**"
+        )
+    write_report(
+        [
+            f"## Speed layer latency{' and throughput' if events else ''}, {datetime.date.today()} ({machine()})",
+            "",
+            f"Measured with `lab bench speed{' --events 0' if not events else ''}`: a page request to a new page, then "
+            "HBase polled until that page's",
+            "`c:views` is 1 (time from the response; the simulated users browsing at their configured load).",
+            "",
+            *lines,
+            "",
+        ]
+    )
     return 0

@@ -12,20 +12,25 @@ A line parses only if its whole shape matches and its time is a real instant; th
 returned, so a caller can count and report every line it leaves out. `detect` picks the format of a file
 from its first lines and says why. docs/access-log-formats.md lists the formats with an example line each.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
-_QUOTED = r'(?:[^"\\]|\\.)*'   # a quoted field's content: backslash escapes allowed
-_COMMON = (r'(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]*)\] '
-           rf'"(?P<request>{_QUOTED})" (?P<status>\d{{3}}) (?P<size>\d+|-)')
+MONTHS = {
+    m: i
+    for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)
+}
+_QUOTED = r'(?:[^"\\]|\\.)*'  # a quoted field's content: backslash escapes allowed
+_COMMON = (
+    r"(?P<host>\S+) (?P<ident>\S+) (?P<user>\S+) \[(?P<time>[^\]]*)\] "
+    rf'"(?P<request>{_QUOTED})" (?P<status>\d{{3}}) (?P<size>\d+|-)'
+)
 _REFERER_AGENT = rf' "(?P<referer>{_QUOTED})" "(?P<agent>{_QUOTED})"'
 _EXTRAS = rf'(?P<extras>(?: (?:"{_QUOTED}"|[^\s"]\S*))*)'  # each extra: a quoted field or one word
-_VHOST = r'(?P<vhost>\S+) '
+_VHOST = r"(?P<vhost>\S+) "
 PATTERNS = {
     "common": re.compile(f"^{_COMMON}$"),
     "combined": re.compile(f"^{_COMMON}{_REFERER_AGENT}{_EXTRAS}$"),
@@ -36,19 +41,19 @@ FORMATS = tuple(PATTERNS)
 EXAMPLES = {
     "common": '199.72.81.55 - - [01/Jul/1995:00:00:01 -0400] "GET /history/apollo/ HTTP/1.0" 200 6245',
     "combined": '203.0.113.7 - - [10/Oct/2026:13:55:36 +0200] "GET /cart HTTP/1.1" 200 2326 '
-                '"https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)" "198.51.100.4" 0.012',
+    '"https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)" "198.51.100.4" 0.012',
     "vcommon": 'shop.example:443 203.0.113.7 - - [10/Oct/2026:13:55:36 +0200] "GET /cart HTTP/1.1" 200 2326',
     "vcombined": 'shop.example:443 203.0.113.7 - - [10/Oct/2026:13:55:36 +0200] "GET /cart HTTP/1.1" 200 2326 '
-                 '"https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)"',
+    '"https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)"',
 }
-DETECT_LINES = 50   # how many non-blank lines `detect` looks at
+DETECT_LINES = 50  # how many non-blank lines `detect` looks at
 _TIME = re.compile(r"^(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$")
 _EXTRA_FIELD = re.compile(rf'"{_QUOTED}"|\S+')
 
 
 @dataclass(frozen=True)
 class Parsed:
-    time: datetime          # aware, in the line's own offset
+    time: datetime  # aware, in the line's own offset
     status: int
     request: str
     host: str = "-"
@@ -56,12 +61,12 @@ class Parsed:
     size: int | None = None
     referer: str | None = None
     agent: str | None = None
-    extras: tuple[str, ...] = ()   # the fields after the user agent, as written (quotes kept)
+    extras: tuple[str, ...] = ()  # the fields after the user agent, as written (quotes kept)
 
     @property
     def utc_date(self) -> str:
         """The HDFS partition the line lands in: its date in UTC, like every partition of the lab."""
-        return self.time.astimezone(timezone.utc).strftime("%Y-%m-%d")
+        return self.time.astimezone(UTC).strftime("%Y-%m-%d")
 
     @property
     def method(self) -> str | None:
@@ -112,26 +117,35 @@ def parse_line(line: str, fmt: str) -> Parsed:
         raise ValueError(f"not {fmt} log format" + (f" (it is {others[0]} format)" if others else ""))
     fields = m.groupdict()
     size = fields["size"]
-    return Parsed(parse_time(fields["time"]), int(fields["status"]), _unquote(fields["request"]),
-                  host=fields["host"], vhost=fields.get("vhost"), size=None if size == "-" else int(size),
-                  referer=_unquote(fields.get("referer")), agent=_unquote(fields.get("agent")),
-                  extras=tuple(_EXTRA_FIELD.findall(fields.get("extras") or "")))
+    return Parsed(
+        parse_time(fields["time"]),
+        int(fields["status"]),
+        _unquote(fields["request"]),
+        host=fields["host"],
+        vhost=fields.get("vhost"),
+        size=None if size == "-" else int(size),
+        referer=_unquote(fields.get("referer")),
+        agent=_unquote(fields.get("agent")),
+        extras=tuple(_EXTRA_FIELD.findall(fields.get("extras") or "")),
+    )
 
 
 @dataclass(frozen=True)
 class Detection:
-    format: str | None      # None: no format parses any of the lines looked at
-    looked_at: int          # non-blank lines looked at
-    parsed: dict            # {format: lines of those it parses}
-    extras: int             # of the chosen format's lines, how many carry extra fields
+    format: str | None  # None: no format parses any of the lines looked at
+    looked_at: int  # non-blank lines looked at
+    parsed: dict  # {format: lines of those it parses}
+    extras: int  # of the chosen format's lines, how many carry extra fields
 
     def reason(self) -> str:
         counts = ", ".join(f"{fmt} {n}" for fmt, n in self.parsed.items())
         if self.format is None:
             return f"none of the formats parses any of the first {self.looked_at} lines ({counts})"
         extra = f"; {self.extras} with extra fields after the user agent" if self.extras else ""
-        return (f"{self.parsed[self.format]} of the first {self.looked_at} lines parse as {self.format}{extra} "
-                f"(lines parsed by each format: {counts})")
+        return (
+            f"{self.parsed[self.format]} of the first {self.looked_at} lines parse as {self.format}{extra} "
+            f"(lines parsed by each format: {counts})"
+        )
 
 
 def detect(lines) -> Detection:

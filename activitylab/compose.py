@@ -1,4 +1,5 @@
 """Reads the state of the lab's containers through `docker compose`."""
+
 import json
 import os
 import subprocess
@@ -19,16 +20,17 @@ def read_env():
 
 
 def compose(*args, check=True, capture=True, timeout=120):
-    return subprocess.run(["docker", "compose", *args], cwd=ROOT, check=check, text=True,
-                          capture_output=capture, timeout=timeout)
+    return subprocess.run(
+        ["docker", "compose", *args], cwd=ROOT, check=check, text=True, capture_output=capture, timeout=timeout
+    )
 
 
 @dataclass
 class Container:
     name: str
     service: str
-    state: str       # running, exited, created, restarting, ...
-    health: str      # healthy, unhealthy, starting, "" (no healthcheck)
+    state: str  # running, exited, created, restarting, ...
+    health: str  # healthy, unhealthy, starting, "" (no healthcheck)
     exit_code: int
     ports: list
 
@@ -42,16 +44,22 @@ def containers():
     if not out:
         return []
     rows = json.loads(out) if out.startswith("[") else [json.loads(line) for line in out.splitlines()]
-    return [Container(r["Name"], r["Service"], r["State"], r.get("Health", ""), r.get("ExitCode", 0),
-                      r.get("Publishers") or []) for r in rows]
+    return [
+        Container(
+            r["Name"], r["Service"], r["State"], r.get("Health", ""), r.get("ExitCode", 0), r.get("Publishers") or []
+        )
+        for r in rows
+    ]
 
 
 def logs_tail(service, lines=40):
     return compose("logs", "--no-color", "--tail", str(lines), service, check=False).stdout
 
 
-ZK_SRVR = ("import socket; s = socket.create_connection(('localhost', 2181)); s.sendall(b'srvr'); "
-           "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())")
+ZK_SRVR = (
+    "import socket; s = socket.create_connection(('localhost', 2181)); s.sendall(b'srvr'); "
+    "print(b''.join(iter(lambda: s.recv(4096), b'')).decode())"
+)
 
 
 def zookeeper_mode():
@@ -73,5 +81,11 @@ def exec_in(service, *cmd, env=None, timeout=300, project=None, input_text=None)
     another Compose project, such as the scale tests' throw-away one)."""
     name = f"{project}-{service}-1" if project else running_container(service)
     flags = [x for k, v in (env or {}).items() for x in ("-e", f"{k}={v}")]
-    return subprocess.run(["docker", "exec", "-i", *flags, name, *cmd], text=True, capture_output=True,
-                          timeout=timeout, check=False, input=input_text)
+    return subprocess.run(
+        ["docker", "exec", "-i", *flags, name, *cmd],
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+        input=input_text,
+    )

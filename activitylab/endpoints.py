@@ -5,6 +5,7 @@ from .env as compose.yaml publishes them. Every host tool and test builds its UR
     endpoints.kafka_bootstrap()           -> 127.0.0.1:9092
     endpoints.host_port("hbase-thrift")   -> ("127.0.0.1", 9090)
 """
+
 from __future__ import annotations
 
 import os
@@ -67,13 +68,14 @@ def port(service: str, env: dict[str, str] | None = None) -> int:
 
 
 def host_port(service: str, env: dict[str, str] | None = None) -> tuple[str, int]:
-    env = env if env is not None else published_env()   # .env read once for both
+    env = env if env is not None else published_env()  # .env read once for both
     return host(env), port(service, env)
 
 
 def address(service: str, env: dict[str, str] | None = None) -> str:
     """host:port, e.g. Kafka's bootstrap servers or a JDBC URL's authority."""
-    return "%s:%d" % host_port(service, env)
+    host, port = host_port(service, env)
+    return f"{host}:{port}"
 
 
 def url(service: str, path: str = "", scheme: str = "http", env: dict[str, str] | None = None) -> str:

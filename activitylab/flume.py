@@ -1,4 +1,5 @@
 """The Flume agent from the host: its metrics, its container, and waiting until what it holds is in HDFS."""
+
 from __future__ import annotations
 
 import time
@@ -28,6 +29,8 @@ def wait_channel_written(timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while (drained := int(metrics()["SINK.hdfs"]["EventDrainSuccessCount"])) < goal:
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Flume's sink wrote {drained} of the {goal} events it had to reach in {timeout:.0f} s "
-                               "(see `docker compose logs flume`)")
+            raise RuntimeError(
+                f"Flume's sink wrote {drained} of the {goal} events it had to reach in {timeout:.0f} s "
+                "(see `docker compose logs flume`)"
+            )
         time.sleep(0.5)

@@ -4,20 +4,24 @@ pages, paths, idle gaps, logouts), the shop's funnel, 5xx errors, several countr
 The batch layer's end-to-end test sends one to Kafka for a day nothing else writes to (the batch benchmark is to
 size the daily DAG with it). Seeded: the same arguments give the same events (ids included).
 """
+
 from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from activity_contract.events import build_event
 
 PLACES = (("DE", "Berlin"), ("FR", "Paris"), ("NL", "Utrecht"), ("US", "Boston"), ("IN", "Pune"), ("BR", "Recife"))
 DEVICES = (("desktop", "Linux", "Firefox"), ("mobile", "Android", "Chrome"), ("tablet", "iOS", "Safari"))
 NEWS_SECTIONS = ("world", "tech", "sport")
-PRODUCTS, ARTICLES, COURSES, LESSONS = 40, 24, 5, 4   # the sizes of the sites' catalogs (producers/catalog)
-OTHER_EVENTS = {"shop": ("click", "search", "scroll"), "news": ("scroll", "share", "click"),
-                "learn": ("video_play", "quiz_submit", "scroll")}
+PRODUCTS, ARTICLES, COURSES, LESSONS = 40, 24, 5, 4  # the sizes of the sites' catalogs (producers/catalog)
+OTHER_EVENTS = {
+    "shop": ("click", "search", "scroll"),
+    "news": ("scroll", "share", "click"),
+    "learn": ("video_play", "quiz_submit", "scroll"),
+}
 
 
 def _item(rnd: random.Random, count: int, taste: int) -> int:
@@ -37,18 +41,38 @@ def _next_page(app: str, rnd: random.Random, page: str, taste: int) -> tuple[str
             return ("/checkout", "checkout") if rnd.random() < 0.6 else ("/", "home")
         return (f"/product/{_item(rnd, PRODUCTS, taste)}", "catalog") if rnd.random() < 0.8 else ("/", "home")
     if app == "news":
-        article = _item(rnd, ARTICLES, taste)   # an article belongs to one desk, as on the news site
+        article = _item(rnd, ARTICLES, taste)  # an article belongs to one desk, as on the news site
         return (f"/article/{article}", NEWS_SECTIONS[article % 3]) if rnd.random() < 0.85 else ("/", "home")
-    return (f"/course/{_item(rnd, COURSES, taste)}/lesson/{rnd.randint(1, LESSONS)}", "courses") if rnd.random() < 0.85 \
+    return (
+        (f"/course/{_item(rnd, COURSES, taste)}/lesson/{rnd.randint(1, LESSONS)}", "courses")
+        if rnd.random() < 0.85
         else ("/courses", "courses")
+    )
 
 
 class _Session:
     """One visit: events at increasing times from `start`, within the day."""
 
-    def __init__(self, rnd: random.Random, ids: random.Random, app: str, user: str, profile: tuple, taste: int,
-                 start: datetime, end: datetime):
-        self.rnd, self.ids, self.app, self.user, self.profile, self.t, self.end = rnd, ids, app, user, profile, start, end
+    def __init__(
+        self,
+        rnd: random.Random,
+        ids: random.Random,
+        app: str,
+        user: str,
+        profile: tuple,
+        taste: int,
+        start: datetime,
+        end: datetime,
+    ):
+        self.rnd, self.ids, self.app, self.user, self.profile, self.t, self.end = (
+            rnd,
+            ids,
+            app,
+            user,
+            profile,
+            start,
+            end,
+        )
         self.taste = taste
         self.sid = f"s-{uuid.UUID(int=ids.getrandbits(128)).hex[:16]}"
         self.page, self.section, self.events = "/", "home", []
@@ -57,11 +81,28 @@ class _Session:
         if self.t >= self.end:
             return False
         (country, city), (device, os_name, browser) = self.profile
-        self.events.append(build_event(
-            event_type=event_type, app_id=self.app, user_id=self.user, session_id=self.sid, page=self.page,
-            section=self.section, http_status=status, latency_ms=latency, target=target, country=country, city=city,
-            device_type=device, os=os_name, browser=browser, user_agent=f"activity-lab-generated {browser}",
-            event_time=self.t, event_id=str(uuid.UUID(int=self.ids.getrandbits(128), version=4)), validate=False))
+        self.events.append(
+            build_event(
+                event_type=event_type,
+                app_id=self.app,
+                user_id=self.user,
+                session_id=self.sid,
+                page=self.page,
+                section=self.section,
+                http_status=status,
+                latency_ms=latency,
+                target=target,
+                country=country,
+                city=city,
+                device_type=device,
+                os=os_name,
+                browser=browser,
+                user_agent=f"activity-lab-generated {browser}",
+                event_time=self.t,
+                event_id=str(uuid.UUID(int=self.ids.getrandbits(128), version=4)),
+                validate=False,
+            )
+        )
         self.t += timedelta(seconds=self.rnd.uniform(2, 240))
         return True
 
@@ -87,16 +128,20 @@ class _Session:
         return self.events
 
 
-def generate_day(day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen",
-                 ids_seed: int | None = None) -> list[dict]:
+def generate_day(
+    day: date, events: int, seed: int = 1, users_per_app: int = 10, prefix: str = "gen", ids_seed: int | None = None
+) -> list[dict]:
     """About `events` events (whole sessions, so a few more) on `day` (UTC) by users `<prefix>-<app>-NNN`, in time
     order. Each user keeps one country, device and taste (which items they mostly choose). `seed` draws what the users
     do, `ids_seed` (default: seed) the event and session ids: the same behaviour can be sent again with new ids."""
     rnd, ids = random.Random(seed), random.Random(seed if ids_seed is None else ids_seed)
-    start = datetime.combine(day, time(), tzinfo=timezone.utc)
+    start = datetime.combine(day, time(), tzinfo=UTC)
     end = start + timedelta(days=1)
-    users = [(app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)), i % 3)
-             for app in ("shop", "news", "learn") for i in range(users_per_app)]
+    users = [
+        (app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)), i % 3)
+        for app in ("shop", "news", "learn")
+        for i in range(users_per_app)
+    ]
     out: list[dict] = []
     while len(out) < events:
         app, user, profile, taste = rnd.choice(users)

@@ -6,12 +6,13 @@ built (page views) or accepted on /collect (client events), with its section, st
 A simulated clock replaces real time: sessions start at seeded moments within the window and dwell
 times advance the clock, so the same seed gives the same events, ids included.
 """
+
 from __future__ import annotations
 
 import random
 import tempfile
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from activity_contract.events import format_event_time, validate_event
 from producers.identity import H_SESSION
@@ -39,8 +40,11 @@ class ClockedBrowser:
         """Takes the events the site just emitted, giving each the clock's time, a seeded id and the latency."""
         for event in self.sink.events:
             self.clock += timedelta(milliseconds=self.rng.randint(1, 40))
-            event.update(event_time=format_event_time(self.clock), latency_ms=latency_ms,
-                         event_id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+            event.update(
+                event_time=format_event_time(self.clock),
+                latency_ms=latency_ms,
+                event_id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+            )
             self.events.append(event)
         self.sink.events.clear()
 
@@ -51,8 +55,11 @@ class ClockedBrowser:
             headers["Referer"] = f"http://localhost{referrer}" if referrer.startswith("/") else referrer
         if self.rng.random() < self.error_rate:
             headers["X-Lab-Fault"] = "error"
-        response = (self.client.get(path, headers=headers) if form is None
-                    else self.client.post(path, data=form, headers=headers))
+        response = (
+            self.client.get(path, headers=headers)
+            if form is None
+            else self.client.post(path, data=form, headers=headers)
+        )
         latency = round(self.rng.lognormvariate(4.0, 0.6) * (8 if response.status_code >= 500 else 1), 3)
         self._collect(latency)
         self.page = self.events[-1] if self.events and self.events[-1]["event_type"] == "page_view" else None
@@ -61,8 +68,12 @@ class ClockedBrowser:
     def emit(self, event_type: str, target: str | None) -> None:
         if self.page is None:
             return
-        event = dict(self.page, event_type=event_type, target=target,
-                     event_id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)))
+        event = dict(
+            self.page,
+            event_type=event_type,
+            target=target,
+            event_id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+        )
         response = self.client.post("/collect", json=event, headers={H_SESSION: self.session_id})
         assert response.status_code == 202, response.get_data(as_text=True)  # the site's own event shape
         self._collect(self.page["latency_ms"])
@@ -71,14 +82,30 @@ class ClockedBrowser:
         self.clock += timedelta(seconds=sim_seconds)
 
 
-def generate_events(app_id: str, start: datetime, days: int = 3, users: int = 10, sessions_per_day: float = 2.0,
-                    seed: int = 1, error_rate: float = 0.01) -> list[dict]:
+def generate_events(
+    app_id: str,
+    start: datetime,
+    days: int = 3,
+    users: int = 10,
+    sessions_per_day: float = 2.0,
+    seed: int = 1,
+    error_rate: float = 0.01,
+) -> list[dict]:
     """Schema v1 events of `users` users of one site over `days` days from `start` (UTC), ordered by time."""
-    start = start.astimezone(timezone.utc)
+    start = start.astimezone(UTC)
     rng, model, events = random.Random(f"history:{app_id}:{seed}"), site_model(app_id), []
     with tempfile.TemporaryDirectory(prefix="lab-history-") as tmp:
-        settings = Settings(app_id=app_id, log_dir=f"{tmp}/log", spool_dir=f"{tmp}/spool", state_dir=f"{tmp}/state",
-                            error_rate=0.0, slow_rate=0.0, latency_scale=0.0, fault_seed=seed, sim_enabled=False)
+        settings = Settings(
+            app_id=app_id,
+            log_dir=f"{tmp}/log",
+            spool_dir=f"{tmp}/spool",
+            state_dir=f"{tmp}/state",
+            error_rate=0.0,
+            slow_rate=0.0,
+            latency_scale=0.0,
+            fault_seed=seed,
+            sim_enabled=False,
+        )
         sink = MemorySink()
         client = create_app(app_id, sink, settings).test_client()
         window_s = days * 86400

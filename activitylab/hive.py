@@ -3,6 +3,7 @@
 beeline runs in the hiveserver2 container (Hive 3.1.3's beeline: no 4.0.x client is published), so the host
 needs no Java. `-f FILE` reads a file of the host: its text goes to beeline's standard input.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,7 +50,7 @@ def beeline(args: list[str]) -> int:
     cmd, stdin_text = beeline_command(args, interactive, hiveserver2_container())
     if interactive:
         os.chdir(ROOT)
-        os.execvp(cmd[0], cmd)   # beeline's own prompt, history and line editing
+        os.execvp(cmd[0], cmd)  # beeline's own prompt, history and line editing
     proc = subprocess.run(cmd, cwd=ROOT, input=stdin_text, text=True)
     return proc.returncode
 

@@ -9,6 +9,7 @@
 - A port another program already holds, for a service whose container is not running, stops `lab up` at once with
   the `.env` key to change, instead of Docker's error a minute into the start.
 """
+
 from __future__ import annotations
 
 import errno
@@ -70,7 +71,7 @@ def reserve(env: dict[str, str], out=print) -> dict[int, str]:
         low, high = (int(x) for x in _read(RANGE_FILE).split())
         reserved = parse_ports(_read(RESERVED_FILE))
     except (OSError, ValueError):
-        return {}   # not Linux, or no such sysctl: nothing to do
+        return {}  # not Linux, or no such sysctl: nothing to do
     missing = to_reserve(lab_ports(env), (low, high), reserved)
     if not missing:
         return {}
@@ -79,12 +80,16 @@ def reserve(env: dict[str, str], out=print) -> dict[int, str]:
     try:
         _write(RESERVED_FILE, wanted)
     except OSError:
-        out(f"lab up: port(s) {names} lie in the kernel's ephemeral range {low}-{high}: an outgoing connection can "
+        out(
+            f"lab up: port(s) {names} lie in the kernel's ephemeral range {low}-{high}: an outgoing connection can "
             f"take one and make the start fail (`address already in use`). To prevent it: "
-            f"sudo sysctl -w net.ipv4.ip_local_reserved_ports={wanted}")
+            f"sudo sysctl -w net.ipv4.ip_local_reserved_ports={wanted}"
+        )
         return missing
-    out(f"lab up: reserved port(s) {names} in net.ipv4.ip_local_reserved_ports, out of the ephemeral range "
-        f"{low}-{high}, so no outgoing connection takes them (until the next reboot; lab up does it again)")
+    out(
+        f"lab up: reserved port(s) {names} in net.ipv4.ip_local_reserved_ports, out of the ephemeral range "
+        f"{low}-{high}, so no outgoing connection takes them (until the next reboot; lab up does it again)"
+    )
     return {}
 
 
@@ -108,6 +113,8 @@ def taken(env: dict[str, str], services: set[str]) -> list[str]:
     for service, (key, _default) in PORTS.items():
         number = port(service, env)
         if service in services and in_use(bind, number):
-            lines.append(f"  {bind}:{number} ({key}, for {service}): `ss -tanp 'sport = :{number}'` shows who "
-                         f"holds it; stop that, or set another {key} in .env")
+            lines.append(
+                f"  {bind}:{number} ({key}, for {service}): `ss -tanp 'sport = :{number}'` shows who "
+                f"holds it; stop that, or set another {key} in .env"
+            )
     return lines

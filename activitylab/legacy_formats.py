@@ -10,14 +10,15 @@ Each shape comes from a different (imagined) legacy system; docs/backfill.md lis
 `write_*` turn v1 events into a shape (the sample files); `read_*` yield (source reference, raw text,
 v1 event or ValueError) for every record, so the caller counts and reports every record it rejects.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from activity_contract.events import SCHEMA_VERSION, format_event_time, parse_event_time
@@ -27,27 +28,74 @@ from activity_contract.events import SCHEMA_VERSION, format_event_time, parse_ev
 SHOP_ROW_NAMESPACE = uuid.UUID("6f1c2a7e-3d4b-5a69-8e1f-0a2b3c4d5e6f")
 # The zone a visitor's local time is exported in (shop's CSV): one per country, as the legacy system did.
 COUNTRY_ZONES = {
-    "US": "America/New_York", "GB": "Europe/London", "DE": "Europe/Berlin", "FR": "Europe/Paris",
-    "IN": "Asia/Kolkata", "BR": "America/Sao_Paulo", "JP": "Asia/Tokyo", "CA": "America/Toronto",
-    "AU": "Australia/Sydney", "NL": "Europe/Amsterdam", "ES": "Europe/Madrid", "IT": "Europe/Rome",
-    "NG": "Africa/Lagos", "KE": "Africa/Nairobi", "MX": "America/Mexico_City", "KR": "Asia/Seoul",
-    "SG": "Asia/Singapore", "SE": "Europe/Stockholm", "PL": "Europe/Warsaw", "ZA": "Africa/Johannesburg",
+    "US": "America/New_York",
+    "GB": "Europe/London",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "IN": "Asia/Kolkata",
+    "BR": "America/Sao_Paulo",
+    "JP": "Asia/Tokyo",
+    "CA": "America/Toronto",
+    "AU": "Australia/Sydney",
+    "NL": "Europe/Amsterdam",
+    "ES": "Europe/Madrid",
+    "IT": "Europe/Rome",
+    "NG": "Africa/Lagos",
+    "KE": "Africa/Nairobi",
+    "MX": "America/Mexico_City",
+    "KR": "Asia/Seoul",
+    "SG": "Asia/Singapore",
+    "SE": "Europe/Stockholm",
+    "PL": "Europe/Warsaw",
+    "ZA": "Africa/Johannesburg",
 }
-SHOP_COLUMNS = ("row_id", "local_time", "time_zone", "visitor_id", "visit_id", "action", "url", "site_section",
-                "referer", "detail", "http_code", "response_time_s", "country", "city", "device", "os", "browser",
-                "user_agent")
-SHOP_ACTIONS = {"page_view": "pageview"}    # shop's own names; the rest are the v1 names with hyphens
-NEWS_TYPES = {"page_view": "pv"}            # news' own names for event types; the rest are the v1 names
+SHOP_COLUMNS = (
+    "row_id",
+    "local_time",
+    "time_zone",
+    "visitor_id",
+    "visit_id",
+    "action",
+    "url",
+    "site_section",
+    "referer",
+    "detail",
+    "http_code",
+    "response_time_s",
+    "country",
+    "city",
+    "device",
+    "os",
+    "browser",
+    "user_agent",
+)
+SHOP_ACTIONS = {"page_view": "pageview"}  # shop's own names; the rest are the v1 names with hyphens
+NEWS_TYPES = {"page_view": "pv"}  # news' own names for event types; the rest are the v1 names
 NEWS_TYPES_BACK = {v: k for k, v in NEWS_TYPES.items()}
 SHAPES = {".csv": "shop", ".jsonl": "news", ".parquet": "learn"}
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _v1(**fields) -> dict:
     """A v1 event in contract field order, values as the source had them. Not events.build_event: that one
     coerces types and makes up a missing event_id, where a backfill must let the schema reject the record."""
-    order = ("event_id", "event_type", "event_time", "app_id", "user_id", "session_id", "page", "section",
-             "referrer", "target", "http_status", "latency_ms", "geo", "device", "user_agent")
+    order = (
+        "event_id",
+        "event_type",
+        "event_time",
+        "app_id",
+        "user_id",
+        "session_id",
+        "page",
+        "section",
+        "referrer",
+        "target",
+        "http_status",
+        "latency_ms",
+        "geo",
+        "device",
+        "user_agent",
+    )
     return {"schema_version": SCHEMA_VERSION, **{k: fields[k] for k in order}}
 
 
@@ -57,6 +105,7 @@ def _text(value) -> str | None:
 
 # ---------------------------------------------------------------------------------------------- shop: CSV
 
+
 def write_shop_csv(events: list[dict], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
@@ -65,11 +114,28 @@ def write_shop_csv(events: list[dict], path: Path) -> None:
             zone = COUNTRY_ZONES.get(e["geo"]["country"], "UTC")
             local = parse_event_time(e["event_time"]).astimezone(ZoneInfo(zone))
             action = SHOP_ACTIONS.get(e["event_type"], e["event_type"].replace("_", "-"))
-            out.writerow([row_id, local.strftime("%Y-%m-%d %H:%M:%S.") + f"{local.microsecond // 1000:03d}", zone,
-                          e["user_id"], e["session_id"], action, e["page"], e["section"],
-                          e["referrer"] or "", e["target"] or "", e["http_status"], f"{e['latency_ms'] / 1000:.6f}",
-                          e["geo"]["country"], e["geo"]["city"], e["device"]["type"].capitalize(), e["device"]["os"],
-                          e["device"]["browser"], e["user_agent"]])
+            out.writerow(
+                [
+                    row_id,
+                    local.strftime("%Y-%m-%d %H:%M:%S.") + f"{local.microsecond // 1000:03d}",
+                    zone,
+                    e["user_id"],
+                    e["session_id"],
+                    action,
+                    e["page"],
+                    e["section"],
+                    e["referrer"] or "",
+                    e["target"] or "",
+                    e["http_status"],
+                    f"{e['latency_ms'] / 1000:.6f}",
+                    e["geo"]["country"],
+                    e["geo"]["city"],
+                    e["device"]["type"].capitalize(),
+                    e["device"]["os"],
+                    e["device"]["browser"],
+                    e["user_agent"],
+                ]
+            )
 
 
 def shop_local_to_utc(local_time: str, zone: str) -> str:
@@ -83,7 +149,7 @@ def shop_local_to_utc(local_time: str, zone: str) -> str:
         naive = datetime.strptime(local_time, "%Y-%m-%d %H:%M:%S.%f")
     except ValueError:
         raise ValueError(f"local_time: {local_time!r} is not YYYY-MM-DD HH:MM:SS.mmm") from None
-    return format_event_time(naive.replace(tzinfo=tz, fold=0).astimezone(timezone.utc))
+    return format_event_time(naive.replace(tzinfo=tz, fold=0).astimezone(UTC))
 
 
 def _shop_event(row: dict) -> dict:
@@ -99,14 +165,23 @@ def _shop_event(row: dict) -> dict:
     except ValueError:
         raise ValueError(f"http_code: {row['http_code']!r} is not an integer") from None
     action = row["action"].strip().lower().replace("-", "_")
-    return _v1(event_id=str(uuid.uuid5(SHOP_ROW_NAMESPACE, row["row_id"])),
-               event_type="page_view" if action == "pageview" else action,
-               event_time=shop_local_to_utc(row["local_time"], row["time_zone"]), app_id="shop",
-               user_id=row["visitor_id"], session_id=row["visit_id"], page=row["url"], section=row["site_section"],
-               referrer=_text(row["referer"]), target=_text(row["detail"]), http_status=status,
-               latency_ms=latency_ms, geo={"country": row["country"], "city": row["city"]},
-               device={"type": row["device"].lower(), "os": row["os"], "browser": row["browser"]},
-               user_agent=row["user_agent"])
+    return _v1(
+        event_id=str(uuid.uuid5(SHOP_ROW_NAMESPACE, row["row_id"])),
+        event_type="page_view" if action == "pageview" else action,
+        event_time=shop_local_to_utc(row["local_time"], row["time_zone"]),
+        app_id="shop",
+        user_id=row["visitor_id"],
+        session_id=row["visit_id"],
+        page=row["url"],
+        section=row["site_section"],
+        referrer=_text(row["referer"]),
+        target=_text(row["detail"]),
+        http_status=status,
+        latency_ms=latency_ms,
+        geo={"country": row["country"], "city": row["city"]},
+        device={"type": row["device"].lower(), "os": row["os"], "browser": row["browser"]},
+        user_agent=row["user_agent"],
+    )
 
 
 def read_shop_csv(path: Path) -> Iterator[tuple[str, str, dict | ValueError]]:
@@ -121,16 +196,30 @@ def read_shop_csv(path: Path) -> Iterator[tuple[str, str, dict | ValueError]]:
 
 # ---------------------------------------------------------------------------------------------- news: JSON lines
 
+
 def write_news_jsonl(events: list[dict], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for e in events:
-            record = {"id": e["event_id"], "type": NEWS_TYPES.get(e["event_type"], e["event_type"]),
-                      "ts": (parse_event_time(e["event_time"]) - EPOCH) // timedelta(milliseconds=1),
-                      "uid": e["user_id"], "sid": e["session_id"], "path": e["page"], "cat": e["section"],
-                      "ref": e["referrer"], "what": e["target"], "code": e["http_status"], "ms": e["latency_ms"],
-                      "geo": {"cc": e["geo"]["country"], "city": e["geo"]["city"]},
-                      "client": {"kind": e["device"]["type"], "os": e["device"]["os"], "browser": e["device"]["browser"],
-                                 "ua": e["user_agent"]}}
+            record = {
+                "id": e["event_id"],
+                "type": NEWS_TYPES.get(e["event_type"], e["event_type"]),
+                "ts": (parse_event_time(e["event_time"]) - EPOCH) // timedelta(milliseconds=1),
+                "uid": e["user_id"],
+                "sid": e["session_id"],
+                "path": e["page"],
+                "cat": e["section"],
+                "ref": e["referrer"],
+                "what": e["target"],
+                "code": e["http_status"],
+                "ms": e["latency_ms"],
+                "geo": {"cc": e["geo"]["country"], "city": e["geo"]["city"]},
+                "client": {
+                    "kind": e["device"]["type"],
+                    "os": e["device"]["os"],
+                    "browser": e["device"]["browser"],
+                    "ua": e["user_agent"],
+                },
+            }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -138,13 +227,23 @@ def _news_event(r: dict) -> dict:
     ts = r["ts"]
     if isinstance(ts, bool) or not isinstance(ts, int):
         raise ValueError(f"ts: {ts!r} is not epoch milliseconds")
-    return _v1(event_id=r["id"], event_type=NEWS_TYPES_BACK.get(r["type"], r["type"]),
-               event_time=format_event_time(EPOCH + timedelta(milliseconds=ts)), app_id="news",
-               user_id=r["uid"], session_id=r["sid"], page=r["path"], section=r["cat"], referrer=r.get("ref"),
-               target=r.get("what"), http_status=r["code"], latency_ms=r["ms"],
-               geo={"country": r["geo"]["cc"], "city": r["geo"]["city"]},
-               device={"type": r["client"]["kind"], "os": r["client"]["os"], "browser": r["client"]["browser"]},
-               user_agent=r["client"]["ua"])
+    return _v1(
+        event_id=r["id"],
+        event_type=NEWS_TYPES_BACK.get(r["type"], r["type"]),
+        event_time=format_event_time(EPOCH + timedelta(milliseconds=ts)),
+        app_id="news",
+        user_id=r["uid"],
+        session_id=r["sid"],
+        page=r["path"],
+        section=r["cat"],
+        referrer=r.get("ref"),
+        target=r.get("what"),
+        http_status=r["code"],
+        latency_ms=r["ms"],
+        geo={"country": r["geo"]["cc"], "city": r["geo"]["city"]},
+        device={"type": r["client"]["kind"], "os": r["client"]["os"], "browser": r["client"]["browser"]},
+        user_agent=r["client"]["ua"],
+    )
 
 
 def read_news_jsonl(path: Path) -> Iterator[tuple[str, str, dict | ValueError]]:
@@ -168,26 +267,53 @@ def read_news_jsonl(path: Path) -> Iterator[tuple[str, str, dict | ValueError]]:
 
 # ---------------------------------------------------------------------------------------------- learn: Parquet
 
+
 def _learn_schema():
     import pyarrow as pa
-    return pa.schema([
-        ("event_id", pa.string()), ("event_type", pa.string()), ("occurred_at", pa.timestamp("us", tz="UTC")),
-        ("user_id", pa.string()), ("session_id", pa.string()), ("page", pa.string()), ("section", pa.string()),
-        ("referrer", pa.string()), ("target", pa.string()), ("http_status", pa.int16()), ("latency_us", pa.int64()),
-        ("geo", pa.struct([("country", pa.string()), ("city", pa.string())])),
-        ("device", pa.struct([("type", pa.string()), ("os", pa.string()), ("browser", pa.string())])),
-        ("user_agent", pa.string()),
-    ])
+
+    return pa.schema(
+        [
+            ("event_id", pa.string()),
+            ("event_type", pa.string()),
+            ("occurred_at", pa.timestamp("us", tz="UTC")),
+            ("user_id", pa.string()),
+            ("session_id", pa.string()),
+            ("page", pa.string()),
+            ("section", pa.string()),
+            ("referrer", pa.string()),
+            ("target", pa.string()),
+            ("http_status", pa.int16()),
+            ("latency_us", pa.int64()),
+            ("geo", pa.struct([("country", pa.string()), ("city", pa.string())])),
+            ("device", pa.struct([("type", pa.string()), ("os", pa.string()), ("browser", pa.string())])),
+            ("user_agent", pa.string()),
+        ]
+    )
 
 
 def write_learn_parquet(events: list[dict], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    rows = [{"event_id": e["event_id"], "event_type": e["event_type"], "occurred_at": parse_event_time(e["event_time"]),
-             "user_id": e["user_id"], "session_id": e["session_id"], "page": e["page"], "section": e["section"],
-             "referrer": e["referrer"], "target": e["target"], "http_status": e["http_status"],
-             "latency_us": round(e["latency_ms"] * 1000), "geo": e["geo"], "device": e["device"],
-             "user_agent": e["user_agent"]} for e in events]
+
+    rows = [
+        {
+            "event_id": e["event_id"],
+            "event_type": e["event_type"],
+            "occurred_at": parse_event_time(e["event_time"]),
+            "user_id": e["user_id"],
+            "session_id": e["session_id"],
+            "page": e["page"],
+            "section": e["section"],
+            "referrer": e["referrer"],
+            "target": e["target"],
+            "http_status": e["http_status"],
+            "latency_us": round(e["latency_ms"] * 1000),
+            "geo": e["geo"],
+            "device": e["device"],
+            "user_agent": e["user_agent"],
+        }
+        for e in events
+    ]
     pq.write_table(pa.Table.from_pylist(rows, schema=_learn_schema()), path)
 
 
@@ -196,14 +322,28 @@ def _learn_event(r: dict) -> dict:
         raise ValueError("occurred_at: missing")
     if r["latency_us"] is None:
         raise ValueError("latency_us: missing")
-    return _v1(event_id=r["event_id"], event_type=r["event_type"], event_time=format_event_time(r["occurred_at"]),
-               app_id="learn", user_id=r["user_id"], session_id=r["session_id"], page=r["page"], section=r["section"],
-               referrer=r["referrer"], target=r["target"], http_status=r["http_status"],
-               latency_ms=r["latency_us"] / 1000, geo=r["geo"], device=r["device"], user_agent=r["user_agent"])
+    return _v1(
+        event_id=r["event_id"],
+        event_type=r["event_type"],
+        event_time=format_event_time(r["occurred_at"]),
+        app_id="learn",
+        user_id=r["user_id"],
+        session_id=r["session_id"],
+        page=r["page"],
+        section=r["section"],
+        referrer=r["referrer"],
+        target=r["target"],
+        http_status=r["http_status"],
+        latency_ms=r["latency_us"] / 1000,
+        geo=r["geo"],
+        device=r["device"],
+        user_agent=r["user_agent"],
+    )
 
 
 def read_learn_parquet(path: Path) -> Iterator[tuple[str, str, dict | ValueError]]:
     import pyarrow.parquet as pq
+
     table = pq.read_table(path)
     missing = [f.name for f in _learn_schema() if f.name not in table.column_names]
     if missing:
@@ -217,5 +357,8 @@ def read_learn_parquet(path: Path) -> Iterator[tuple[str, str, dict | ValueError
 
 
 READERS = {"shop": read_shop_csv, "news": read_news_jsonl, "learn": read_learn_parquet}
-WRITERS = {"shop": (write_shop_csv, "shop-orders-export.csv"), "news": (write_news_jsonl, "news-cms-events.jsonl"),
-           "learn": (write_learn_parquet, "learn-lake-events.parquet")}
+WRITERS = {
+    "shop": (write_shop_csv, "shop-orders-export.csv"),
+    "news": (write_news_jsonl, "news-cms-events.jsonl"),
+    "learn": (write_learn_parquet, "learn-lake-events.parquet"),
+}

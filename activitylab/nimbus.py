@@ -1,12 +1,14 @@
 """Storm cluster facts from Nimbus' Thrift API: the lab's stand-in for the Storm UI, which was never published
 and so cannot be built here. Without a host and port, Nimbus as published to the host (.env); the dashboard,
 which runs without the rest of this package, always passes them."""
+
 import warnings
 
 
 def nimbus_client(host=None, port=None, timeout_ms=7000):
     if host is None:
         from .endpoints import host_port
+
         host, port = host_port("nimbus")
     with warnings.catch_warnings():  # streamparse's imports (paramiko, pkg_resources) are noisy
         warnings.simplefilter("ignore")
@@ -18,12 +20,26 @@ def cluster_summary(host=None, port=None):
     """Supervisors (host, slots used/total) and topologies (name, status, workers, uptime)."""
     info = nimbus_client(host, port).getClusterInfo()
     return {
-        "supervisors": [{"host": s.host, "id": s.supervisor_id, "slots": s.num_workers,
-                         "used": s.num_used_workers, "uptime_s": s.uptime_secs}
-                        for s in info.supervisors],
-        "topologies": [{"name": t.name, "status": t.status, "workers": t.num_workers,
-                        "executors": t.num_executors, "uptime_s": t.uptime_secs}
-                       for t in info.topologies],
+        "supervisors": [
+            {
+                "host": s.host,
+                "id": s.supervisor_id,
+                "slots": s.num_workers,
+                "used": s.num_used_workers,
+                "uptime_s": s.uptime_secs,
+            }
+            for s in info.supervisors
+        ],
+        "topologies": [
+            {
+                "name": t.name,
+                "status": t.status,
+                "workers": t.num_workers,
+                "executors": t.num_executors,
+                "uptime_s": t.uptime_secs,
+            }
+            for t in info.topologies
+        ],
         "nimbus_uptime_s": max((n.uptime_secs for n in (info.nimbuses or [])), default=0),
     }
 
@@ -41,6 +57,7 @@ def topology_summary(host=None, port=None, name=None):
     (the spouts' average over the last 10 minutes; 0 until a tuple tree completed).
     """
     from activity_contract.names import TOPOLOGY_NAME
+
     name = name or TOPOLOGY_NAME
     client = nimbus_client(host, port)
     found = [t for t in client.getClusterInfo().topologies if t.name == name]
@@ -64,9 +81,16 @@ def topology_summary(host=None, port=None, name=None):
                 if not str(stream).startswith("__") and ms:
                     latencies.append(ms)
     return {
-        "name": t.name, "id": t.id, "status": t.status, "uptime_s": t.uptime_secs,
-        "workers": t.num_workers, "executors": t.num_executors,
+        "name": t.name,
+        "id": t.id,
+        "status": t.status,
+        "uptime_s": t.uptime_secs,
+        "workers": t.num_workers,
+        "executors": t.num_executors,
         "worker_uptime_s": min((e.uptime_secs for e in user_executors), default=0),
-        "emitted": emitted, "transferred": transferred, "acked": acked, "failed": failed,
+        "emitted": emitted,
+        "transferred": transferred,
+        "acked": acked,
+        "failed": failed,
         "complete_latency_ms": round(sum(latencies) / len(latencies), 1) if latencies else 0.0,
     }

@@ -11,6 +11,7 @@ A file is replayed once per site: a ledger entry in HDFS (/logs/_replays/<app>/<
 written before the first line and completed once Flume has shipped the last one, makes a second replay of
 the same content refuse (`--force` replays anyway). The copy in the site volume is removed once shipped.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,15 +21,15 @@ import subprocess
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import flume, webhdfs
 from .clf import detect, parse_line
 
-LOG_ROOT = "/site/logs"          # the site-data volume as the flume service mounts it
+LOG_ROOT = "/site/logs"  # the site-data volume as the flume service mounts it
 POSITIONS = "/data/flume/positions/access.json"
-LEDGER = "/logs/_replays"        # one JSON file per replayed (site, file content)
+LEDGER = "/logs/_replays"  # one JSON file per replayed (site, file content)
 
 
 class ReplayRefused(RuntimeError):
@@ -41,7 +42,7 @@ class ReplayReport:
     read: int = 0
     replayed: int = 0
     by_date: Counter = field(default_factory=Counter)
-    unparseable: list = field(default_factory=list)   # (line number, reason, raw line)
+    unparseable: list = field(default_factory=list)  # (line number, reason, raw line)
 
 
 def _open(path: Path):
@@ -62,8 +63,10 @@ def choose_format(fmt: str, source: Path, out=print) -> str:
         return fmt
     found = detect(_lines(source))
     if found.format is None:
-        raise ReplayRefused(f"cannot tell the log format of {source}: {found.reason()}. Name it with --format "
-                            "(docs/access-log-formats.md shows an example line of each)")
+        raise ReplayRefused(
+            f"cannot tell the log format of {source}: {found.reason()}. Name it with --format "
+            "(docs/access-log-formats.md shows an example line of each)"
+        )
     out(f"lab replay: format {found.format}, detected: {found.reason()}")
     return found.format
 
@@ -87,30 +90,50 @@ def check_not_replayed(app: str, source: Path, digest: str) -> None:
         return
     entry = json.loads(found)
     when = entry.get("shipped_at") or entry.get("started_at")
-    done = (f"replayed on {when}: {entry.get('replayed')} lines shipped to /logs/{app}/access/"
-            if entry.get("state") == "shipped" else
-            f"began to be replayed on {when} and did not finish (its lines may be partly in HDFS)")
+    done = (
+        f"replayed on {when}: {entry.get('replayed')} lines shipped to /logs/{app}/access/"
+        if entry.get("state") == "shipped"
+        else f"began to be replayed on {when} and did not finish (its lines may be partly in HDFS)"
+    )
     first = "" if entry.get("source") == str(source) else f", first replayed as {entry.get('source')}"
-    raise ReplayRefused(f"{source} (sha256 {digest[:12]}…{first}) {done}; "
-                        "nothing sent. --force replays it again, and its lines are then in HDFS twice")
+    raise ReplayRefused(
+        f"{source} (sha256 {digest[:12]}…{first}) {done}; "
+        "nothing sent. --force replays it again, and its lines are then in HDFS twice"
+    )
 
 
-def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects: Path | None = None,
-           wait_timeout: float = 300, force: bool = False, out=print) -> ReplayReport:
+def replay(
+    app: str,
+    fmt: str,
+    source: Path,
+    speed: float | None = None,
+    rejects: Path | None = None,
+    wait_timeout: float = 300,
+    force: bool = False,
+    out=print,
+) -> ReplayReport:
     digest = file_digest(source)
     if not force:
         check_not_replayed(app, source, digest)
     fmt = choose_format(fmt, source, out)
     container = flume.container()
-    started_at = datetime.now(timezone.utc)
+    started_at = datetime.now(UTC)
     target = f"{LOG_ROOT}/{app}/access-replay-{started_at.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}.log"
     report = ReplayReport(target)
-    entry = {"source": str(source), "sha256": digest, "app": app, "format": fmt, "target": target,
-             "started_at": started_at.isoformat(timespec="seconds"), "state": "started"}
+    entry = {
+        "source": str(source),
+        "sha256": digest,
+        "app": app,
+        "format": fmt,
+        "target": target,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "state": "started",
+    }
     webhdfs.put(ledger_path(app, digest), json.dumps(entry).encode())
     out(f"lab replay: {source} ({fmt} log format) -> {target} in {container} -> Flume -> HDFS /logs/{app}/access/")
-    writer = subprocess.Popen(["docker", "exec", "-i", container, "sh", "-c", f'cat > "{target}"'],
-                              stdin=subprocess.PIPE)
+    writer = subprocess.Popen(
+        ["docker", "exec", "-i", container, "sh", "-c", f'cat > "{target}"'], stdin=subprocess.PIPE
+    )
     first_log_time, started, last_progress = None, time.monotonic(), time.monotonic()
     reject_file = open(rejects, "wb") if rejects else None
     try:
@@ -148,10 +171,15 @@ def replay(app: str, fmt: str, source: Path, speed: float | None = None, rejects
         wait_shipped(container, target, wait_timeout, out)
     subprocess.run(["docker", "exec", container, "rm", "-f", target], check=True, capture_output=True, timeout=60)
     if report.replayed:
-        entry.update(state="shipped", shipped_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     replayed=report.replayed, unparseable=len(report.unparseable), by_date=dict(report.by_date))
+        entry.update(
+            state="shipped",
+            shipped_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            replayed=report.replayed,
+            unparseable=len(report.unparseable),
+            by_date=dict(report.by_date),
+        )
         webhdfs.put(ledger_path(app, digest), json.dumps(entry).encode())
-    else:   # nothing sent: the file may be replayed again (with the right --format)
+    else:  # nothing sent: the file may be replayed again (with the right --format)
         webhdfs.delete(ledger_path(app, digest))
     return report
 
@@ -163,26 +191,34 @@ def _print_report(report: ReplayReport, app: str, rejects: Path | None, out) -> 
     for number, reason, text in report.unparseable[:5]:
         out(f"  unparseable line {number}: {reason}: {text[:120]!r}")
     if len(report.unparseable) > 5:
-        out(f"  ... and {len(report.unparseable) - 5} more unparseable lines"
-            + (f" (all in {rejects})" if rejects else " (--rejects FILE keeps them all)"))
+        out(
+            f"  ... and {len(report.unparseable) - 5} more unparseable lines"
+            + (f" (all in {rejects})" if rejects else " (--rejects FILE keeps them all)")
+        )
     elif report.unparseable and rejects:
         out(f"  unparseable lines kept in {rejects}")
 
 
 # Flume rewrites the positions file in place (truncate, then write): read mid-write it is empty or cut short,
 # which means "no position known this moment", as before the first write; the caller polls again.
-POSITION_SCRIPT = ("import json, os, sys\n"
-                   "try:\n"
-                   "    pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == sys.argv[1]), None)\n"
-                   "except (OSError, ValueError):\n"
-                   "    pos = None\n"
-                   "print(json.dumps([os.path.getsize(sys.argv[1]), pos]))\n")
+POSITION_SCRIPT = (
+    "import json, os, sys\n"
+    "try:\n"
+    "    pos = next((p['pos'] for p in json.load(open(sys.argv[2])) if p['file'] == sys.argv[1]), None)\n"
+    "except (OSError, ValueError):\n"
+    "    pos = None\n"
+    "print(json.dumps([os.path.getsize(sys.argv[1]), pos]))\n"
+)
 
 
 def _read_position(container: str, target: str) -> tuple[int, int | None]:
     """(file size, TAILDIR's saved position in it, or None before it saved one)."""
-    proc = subprocess.run(["docker", "exec", container, "python3", "-c", POSITION_SCRIPT, target, POSITIONS],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["docker", "exec", container, "python3", "-c", POSITION_SCRIPT, target, POSITIONS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"reading Flume's position in {target} failed: {proc.stderr.strip()[-300:]}")
     return tuple(json.loads(proc.stdout))
@@ -196,12 +232,16 @@ def wait_shipped(container: str, target: str, timeout: float, out=print) -> None
         if pos == size:
             break
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Flume has not read {target} after {timeout:.0f} s: read {pos} of {size} bytes "
-                               "(see `docker compose logs flume`)")
+            raise RuntimeError(
+                f"Flume has not read {target} after {timeout:.0f} s: read {pos} of {size} bytes "
+                "(see `docker compose logs flume`)"
+            )
         if time.monotonic() - last_note >= 5:
             last_note = time.monotonic()
             out(f"  waiting for Flume: read {pos or 0} of {size} bytes")
         time.sleep(1)
     flume.wait_channel_written(max(1.0, deadline - time.monotonic()))
-    out("  shipped: Flume has read the whole file and written it to HDFS "
-        "(files close after FLUME_ROLL_SECONDS; open ones are the hidden _*.tmp)")
+    out(
+        "  shipped: Flume has read the whole file and written it to HDFS "
+        "(files close after FLUME_ROLL_SECONDS; open ones are the hidden _*.tmp)"
+    )

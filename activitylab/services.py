@@ -1,5 +1,6 @@
 """The lab's services as users meet them: what each is, where it answers from the host (.env's LAB_BIND and
 ports, activitylab/endpoints.py)."""
+
 from dataclasses import dataclass
 
 from .endpoints import address, url
@@ -9,7 +10,7 @@ from .endpoints import address, url
 class Service:
     name: str
     role: str
-    url: str = ""          # what a user opens or points a client at, from the host
+    url: str = ""  # what a user opens or points a client at, from the host
     oneshot: bool = False  # an init job: done when it exited 0
 
 

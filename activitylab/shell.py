@@ -1,6 +1,7 @@
 """`lab shell`: a shell on the edge node, where every client of the lab is installed and configured
 (hdfs, yarn, mapred, beeline, spark-submit, pyspark, pig, sqoop, mahout, kafka-topics ...).
 `lab shell -- CMD ARGS` runs one command there instead."""
+
 from __future__ import annotations
 
 import os

@@ -1,20 +1,42 @@
 """`lab sim`: pause, resume, speed up or shrink the simulated users of one site or all three."""
+
 from __future__ import annotations
 
 import time
 
 from .sites import SITE_PORTS, SiteError, counters, simulation
 
-COLUMNS = ("site", "paused", "speed", "users", "page views", "emitted", "produced", "spooled", "rejects",
-           "simulator seen", "its requests", "its errors")
+COLUMNS = (
+    "site",
+    "paused",
+    "speed",
+    "users",
+    "page views",
+    "emitted",
+    "produced",
+    "spooled",
+    "rejects",
+    "simulator seen",
+    "its requests",
+    "its errors",
+)
 SIM_ERRORS = ("connection_errors", "collect_errors", "session_failures")
 
 
 def _row(app: str, state: dict) -> tuple:
     c = counters(app)
-    return (app, "yes" if state["paused"] else "no", f"{state['speed']:g}", state["users"], c["site"]["page_views"],
-            c["sink"]["emitted"], c["sink"]["produced"], c["sink"]["spooled"], c["site"]["collect_rejects"],
-            *simulator_columns(state.get("simulator")))
+    return (
+        app,
+        "yes" if state["paused"] else "no",
+        f"{state['speed']:g}",
+        state["users"],
+        c["site"]["page_views"],
+        c["sink"]["emitted"],
+        c["sink"]["produced"],
+        c["sink"]["spooled"],
+        c["site"]["collect_rejects"],
+        *simulator_columns(state.get("simulator")),
+    )
 
 
 def simulator_columns(status: dict | None) -> tuple:
@@ -28,8 +50,13 @@ def simulator_columns(status: dict | None) -> tuple:
 
 
 def sim(action: str, value: float | None, apps: list[str]) -> int:
-    changes = {"pause": {"paused": True}, "resume": {"paused": False}, "status": {},
-               "speed": {"speed": value}, "users": {"users": int(value) if value is not None else None}}[action]
+    changes = {
+        "pause": {"paused": True},
+        "resume": {"paused": False},
+        "status": {},
+        "speed": {"speed": value},
+        "users": {"users": int(value) if value is not None else None},
+    }[action]
     rows, failed = [], False
     for app in apps or list(SITE_PORTS):
         try:
@@ -38,7 +65,7 @@ def sim(action: str, value: float | None, apps: list[str]) -> int:
             print(f"lab sim: {exc}")
             failed = True
     if rows:
-        widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows)]
+        widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows, strict=True)]
         for line in (COLUMNS, *rows):
-            print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+            print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
     return 1 if failed else 0

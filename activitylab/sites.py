@@ -1,4 +1,5 @@
 """The three sites from the host: their simulation control API and their counters."""
+
 from __future__ import annotations
 
 import requests
@@ -6,7 +7,7 @@ import requests
 from . import endpoints
 from .compose import read_env
 
-SITE_PORTS = {app: endpoints.port(app) for app in ("shop", "news", "learn")}   # as published to the host
+SITE_PORTS = {app: endpoints.port(app) for app in ("shop", "news", "learn")}  # as published to the host
 
 
 class SiteError(RuntimeError):
@@ -24,8 +25,13 @@ def simulation(app: str, token: str | None = None, **changes) -> dict:
     token = token or read_env()["LAB_ADMIN_TOKEN"]
     method = "PUT" if changes else "GET"
     try:
-        r = requests.request(method, f"{site_url(app)}/admin/simulation", json=changes or None, timeout=10,
-                             headers={"Authorization": f"Bearer {token}"})
+        r = requests.request(
+            method,
+            f"{site_url(app)}/admin/simulation",
+            json=changes or None,
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+        )
     except requests.ConnectionError as exc:
         raise SiteError(f"{app}: site not reachable on {site_url(app)} (is the lab up? `make up`)") from exc
     if r.status_code != 200:

@@ -3,15 +3,17 @@
 Each check does what a user would (write and read back, run a job, ask the daemon) and reports the
 value it saw. Nothing is mocked; every check cleans up what it wrote.
 """
+
 import os
 import time
 import uuid
+from datetime import UTC
 
 import requests
 
 from . import endpoints, webhdfs
-from .flume import metrics as flume_metrics
 from .compose import exec_in, read_env, zookeeper_mode
+from .flume import metrics as flume_metrics
 from .jmx import namenode_bean
 
 
@@ -23,7 +25,9 @@ def zookeeper():
 
 def kafka():
     from kafka import KafkaAdminClient, KafkaProducer
+
     from .topic_reader import read_all
+
     topic = f"lab-smoke-{uuid.uuid4().hex[:8]}"
     producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
     for i in range(10):
@@ -51,8 +55,16 @@ def hdfs():
 def yarn():
     nodes = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/nodes"), timeout=10).json()["nodes"]["node"]
     running = [n for n in nodes if n["state"] == "RUNNING"]
-    out = exec_in("resourcemanager", "hadoop", "jar", "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar",
-                  "pi", "2", "100", timeout=600).stdout
+    out = exec_in(
+        "resourcemanager",
+        "hadoop",
+        "jar",
+        "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar",
+        "pi",
+        "2",
+        "100",
+        timeout=600,
+    ).stdout
     estimate = next(line for line in out.splitlines() if line.startswith("Estimated value of Pi"))
     assert estimate.split()[-1].startswith("3.1"), estimate
     return f"{len(running)} NodeManager(s) running; MapReduce pi job: {estimate}"
@@ -60,6 +72,7 @@ def yarn():
 
 def hbase():
     import happybase
+
     conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     name = f"lab_smoke_{uuid.uuid4().hex[:8]}"
     conn.create_table(name, {"c": {}})
@@ -78,6 +91,7 @@ def hbase():
 
 def storm():
     from .nimbus import cluster_summary
+
     s = cluster_summary()
     free = sum(x["slots"] - x["used"] for x in s["supervisors"])
     assert s["supervisors"], "no supervisor registered with Nimbus"
@@ -92,6 +106,7 @@ def speed_layer():
     from activity_contract import names
 
     from .nimbus import topology_summary
+
     t = topology_summary()
     assert t is not None, f"topology {names.TOPOLOGY_NAME} not running (`lab storm deploy`)"
     assert t["status"] == "ACTIVE", f"topology {t['name']} is {t['status']}"
@@ -100,17 +115,22 @@ def speed_layer():
     conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     t0, views = time.monotonic(), 0
     while time.monotonic() - t0 < 30 and views == 0:
-        views = names.decode_counter(conn.table(names.T_PAGE_COUNTS).row(names.page_row("shop", page)).get(names.C_VIEWS))
+        views = names.decode_counter(
+            conn.table(names.T_PAGE_COUNTS).row(names.page_row("shop", page)).get(names.C_VIEWS)
+        )
         time.sleep(0.05)
     conn.close()
     assert views == 1, f"a page view of shop{page} not counted in {names.T_PAGE_COUNTS} within 30 s"
-    return (f"{t['name']} {t['status']} with {t['workers']} worker(s); a page view reached page_counts in "
-            f"{(time.monotonic() - t0) * 1000:.0f} ms")
+    return (
+        f"{t['name']} {t['status']} with {t['workers']} worker(s); a page view reached page_counts in "
+        f"{(time.monotonic() - t0) * 1000:.0f} ms"
+    )
 
 
 def hive():
     """HiveServer2 answers PyHive from the host and serves database activity (no job: metadata only)."""
     from pyhive import hive as pyhive
+
     cur = pyhive.connect(*endpoints.host_port("hiveserver2"), auth="NONE").cursor()
     cur.execute("SHOW DATABASES")
     databases = sorted(r[0] for r in cur.fetchall())
@@ -123,22 +143,36 @@ def spark():
     """A PySpark job on YARN (client mode, from the edge node) that also lists the Hive catalog's databases;
     the History Server then lists its application."""
     from .spark import history_server_app, submitted_app
+
     out = exec_in("edge", "spark-submit", "/opt/lab/spark_jobs/lab_smoke.py", timeout=600)
     assert out.returncode == 0, (out.stdout + out.stderr)[-1500:]
     line = next(x for x in out.stdout.splitlines() if x.startswith("spark smoke:"))
     app_id = submitted_app(out.stderr)
-    assert history_server_app(app_id, timeout=60).status_code == 200, \
+    assert history_server_app(app_id, timeout=60).status_code == 200, (
         f"{app_id} not listed by the History Server on {endpoints.address('spark-history')}"
-    return f"{line[len('spark smoke: '):]}; {app_id} in the History Server"
+    )
+    return f"{line[len('spark smoke: ') :]}; {app_id} in the History Server"
 
 
 def edge():
     """The edge node's clients answer: Kafka's tools, Sqoop against MariaDB, Pig."""
     topics = exec_in("edge", "kafka-topics", "--list").stdout.split()
     assert "user-activity" in topics, f"kafka-topics --list: {topics}"
-    query = exec_in("edge", "sqoop", "eval", "--connect", "jdbc:mariadb://mariadb:3306/activity", "--driver",
-                    "org.mariadb.jdbc.Driver", "--username", "lab", "--password-file",
-                    "file:///etc/lab/sqoop/mariadb.password", "--query", "SELECT 6 * 7 AS answer")
+    query = exec_in(
+        "edge",
+        "sqoop",
+        "eval",
+        "--connect",
+        "jdbc:mariadb://mariadb:3306/activity",
+        "--driver",
+        "org.mariadb.jdbc.Driver",
+        "--username",
+        "lab",
+        "--password-file",
+        "file:///etc/lab/sqoop/mariadb.password",
+        "--query",
+        "SELECT 6 * 7 AS answer",
+    )
     assert "| 42" in query.stdout, (query.stdout + query.stderr)[-800:]
     pig = exec_in("edge", "pig", "-version").stdout.strip().splitlines()
     assert pig and "0.18.0" in pig[0], pig
@@ -148,6 +182,7 @@ def edge():
 def airflow():
     """Every Airflow component healthy, admin signs in with the .env password, the DAGs import cleanly."""
     from . import airflow as af
+
     states = af.health()
     assert all(v == "healthy" for v in states.values()), states
     client = af.Airflow()
@@ -159,9 +194,16 @@ def airflow():
 
 def mariadb():
     import pymysql
+
     host, port = endpoints.host_port("mariadb")
-    conn = pymysql.connect(host=host, port=port, user="lab", password=read_env()["MARIADB_PASSWORD"],
-                           database="activity", connect_timeout=10)
+    conn = pymysql.connect(
+        host=host,
+        port=port,
+        user="lab",
+        password=read_env()["MARIADB_PASSWORD"],
+        database="activity",
+        connect_timeout=10,
+    )
     with conn.cursor() as cur:
         cur.execute("SELECT VERSION()")
         version = cur.fetchone()[0]
@@ -170,38 +212,69 @@ def mariadb():
 
 
 def postgres():
-    out = exec_in("postgres", "psql", "-h", "postgres", "-U", "hive", "-d", "metastore", "-tAc", "SELECT version()",
-                  env={"PGPASSWORD": read_env()["HIVE_DB_PASSWORD"]})
+    out = exec_in(
+        "postgres",
+        "psql",
+        "-h",
+        "postgres",
+        "-U",
+        "hive",
+        "-d",
+        "metastore",
+        "-tAc",
+        "SELECT version()",
+        env={"PGPASSWORD": read_env()["HIVE_DB_PASSWORD"]},
+    )
     assert out.returncode == 0, out.stderr
     return f"user hive logged into database metastore ({out.stdout.split(',')[0].strip()})"
 
 
 def flume():
     """The agent's counters, and today's access logs of the sites in HDFS (the simulated users write them)."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
+
     m = flume_metrics()
     failed = int(m["SINK.hdfs"]["EventWriteFail"]) + int(m["SOURCE.access"]["EventReadFail"])
     assert failed == 0, f"{failed} failed reads/writes since the agent started (docker compose logs flume)"
-    now = datetime.now(timezone.utc)
-    days = [now.strftime("%Y-%m-%d")] + ([(now - timedelta(days=1)).strftime("%Y-%m-%d")] if now.hour == 0
-                                           and now.minute < 5 else [])  # a new day's partition may be empty yet
-    files = {app: [e for day in days for e in webhdfs.list_dir(f"/logs/{app}/access/dt={day}")]
-             for app in ("shop", "news", "learn")}
+    now = datetime.now(UTC)
+    days = [now.strftime("%Y-%m-%d")] + (
+        [(now - timedelta(days=1)).strftime("%Y-%m-%d")] if now.hour == 0 and now.minute < 5 else []
+    )  # a new day's partition may be empty yet
+    files = {
+        app: [e for day in days for e in webhdfs.list_dir(f"/logs/{app}/access/dt={day}")]
+        for app in ("shop", "news", "learn")
+    }
     empty = [app for app, entries in files.items() if not entries]
     assert not empty, f"no access log in HDFS today for {', '.join(empty)} (are the simulated users paused?)"
-    return (f"{m['SINK.hdfs']['EventDrainSuccessCount']} lines written to HDFS since start; today's access logs "
-            f"of all 3 sites under /logs/*/access/dt={days[0]}")
+    return (
+        f"{m['SINK.hdfs']['EventDrainSuccessCount']} lines written to HDFS since start; today's access logs "
+        f"of all 3 sites under /logs/*/access/dt={days[0]}"
+    )
 
 
-CHECKS = [("ZooKeeper", zookeeper), ("Kafka", kafka), ("HDFS", hdfs), ("YARN/MapReduce", yarn), ("HBase", hbase),
-          ("Storm", storm), ("Speed layer", speed_layer), ("Flume", flume), ("Hive", hive), ("Spark", spark),
-          ("Edge node", edge), ("Airflow", airflow), ("MariaDB", mariadb), ("PostgreSQL", postgres)]
+CHECKS = [
+    ("ZooKeeper", zookeeper),
+    ("Kafka", kafka),
+    ("HDFS", hdfs),
+    ("YARN/MapReduce", yarn),
+    ("HBase", hbase),
+    ("Storm", storm),
+    ("Speed layer", speed_layer),
+    ("Flume", flume),
+    ("Hive", hive),
+    ("Spark", spark),
+    ("Edge node", edge),
+    ("Airflow", airflow),
+    ("MariaDB", mariadb),
+    ("PostgreSQL", postgres),
+]
 # Checks of the batch engines (profile `batch`): skipped in the light lab, where their services do not exist.
 NEEDS = {"Hive": "hiveserver2", "Spark": "spark-history", "Edge node": "edge", "Airflow": "airflow-api-server"}
 
 
 def smoke():
     from .compose import containers
+
     present = {c.service for c in containers()}
     failures = skipped = 0
     for name, check in CHECKS:

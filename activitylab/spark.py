@@ -1,5 +1,6 @@
 """Spark on the lab's YARN, read from the host: the application id spark-submit reports, and the History
 Server's record of it (SPARK_HISTORY_PORT, 18080). Used by `lab smoke` and the end-to-end tests."""
+
 from __future__ import annotations
 
 import re

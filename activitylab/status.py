@@ -1,4 +1,5 @@
 """`lab status`: one line per service (health, host URL), the Storm cluster read from Nimbus, the cold archive."""
+
 from . import endpoints
 from .compose import containers
 from .services import BY_NAME, SERVICES
@@ -14,8 +15,13 @@ def status(storm=True):
     print(f"{'service':<36} {'state':<22} url")
     for c in sorted(cs, key=lambda c: (order.get(c.service, 99), c.name)):
         svc = BY_NAME.get(c.service)
-        state = (f"done (exit {c.exit_code})" if svc and svc.oneshot and c.state == "exited"
-                 else f"{c.state}/{c.health}" if c.health else c.state)
+        state = (
+            f"done (exit {c.exit_code})"
+            if svc and svc.oneshot and c.state == "exited"
+            else f"{c.state}/{c.health}"
+            if c.health
+            else c.state
+        )
         mark = {"ready": "ok ", "waiting": "...", "failed": "ERR"}[classify(c)]
         print(f"{mark} {c.name:<32} {state:<22} {svc.url if svc else ''}")
     if storm:
@@ -27,6 +33,7 @@ def status(storm=True):
 
 def print_storm():
     from .nimbus import cluster_summary
+
     try:
         summary = cluster_summary()
     except Exception as exc:  # status is informative: report, don't crash
@@ -43,6 +50,7 @@ def print_storm():
         print("  no topology running")
     from .nimbus import topology_summary
     from .storm import status_lines
+
     try:
         print("\n".join("  " + line for line in status_lines(topology_summary())))
     except Exception as exc:  # informative only
@@ -51,6 +59,7 @@ def print_storm():
 
 def print_archive():
     from .archive import read_status, status_lines
+
     print(f"\nCold archive (spark-streaming, Spark UI {endpoints.url('spark-streaming')}):")
     try:
         print("\n".join("  " + line for line in status_lines(read_status())))

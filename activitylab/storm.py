@@ -1,4 +1,5 @@
 """`lab storm deploy|kill|status`: the speed layer's topology on the lab's Nimbus."""
+
 from __future__ import annotations
 
 import time
@@ -18,6 +19,7 @@ def deploy(force: bool = False) -> int:
 
 def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
     from streamparse.thrift import KillOptions, NotAliveException
+
     client = nimbus_client()
     try:
         client.killTopologyWithOpts(TOPOLOGY_NAME, KillOptions(wait_secs=wait_secs))
@@ -35,13 +37,16 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
     return 0
 
 
-
-
 def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
     """Per partition of user-activity: messages not yet processed and committed by the topology's spout
     (offsets are committed only once their tuple trees are acked)."""
     from kafka import KafkaConsumer, TopicPartition
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap or endpoints.kafka_bootstrap(), group_id=SPEED_CONSUMER_GROUP, enable_auto_commit=False)
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap or endpoints.kafka_bootstrap(),
+        group_id=SPEED_CONSUMER_GROUP,
+        enable_auto_commit=False,
+    )
     try:
         parts = [TopicPartition(TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(TOPIC_EVENTS) or ()]
         ends = consumer.end_offsets(parts)
@@ -51,8 +56,11 @@ def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
 
 
 def status_lines(t: dict | None, lag: dict[int, int] | None = None) -> list[str]:
-    lag_line = ([f"  Kafka lag of the spout: {sum(lag.values())} message(s) of {TOPIC_EVENTS} not yet processed"]
-                if lag is not None else [])
+    lag_line = (
+        [f"  Kafka lag of the spout: {sum(lag.values())} message(s) of {TOPIC_EVENTS} not yet processed"]
+        if lag is not None
+        else []
+    )
     if t is None:
         return [f"topology {TOPOLOGY_NAME}: not running (`lab storm deploy` submits it)"] + lag_line
     return [

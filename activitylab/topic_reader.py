@@ -3,6 +3,7 @@
 A consumer that stops after N seconds without a message (`consumer_timeout_ms`) returns too little when the
 broker is slow to hand out metadata or the first batch (just restarted, a busy machine); reading until each
 partition's position reaches a known end offset returns exactly what the range holds, or fails loudly."""
+
 import time
 
 from kafka import KafkaConsumer, TopicPartition
@@ -53,8 +54,10 @@ def read_range(start, end, bootstrap=BOOTSTRAP, timeout=120):
         out, deadline = [], time.monotonic() + timeout
         while short := [tp for tp in start if consumer.position(tp) < end[tp]]:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"read of {short} not done after {timeout} s: at "
-                                   f"{[consumer.position(tp) for tp in short]}, end {[end[tp] for tp in short]}")
+                raise TimeoutError(
+                    f"read of {short} not done after {timeout} s: at "
+                    f"{[consumer.position(tp) for tp in short]}, end {[end[tp] for tp in short]}"
+                )
             for tp, records in consumer.poll(timeout_ms=1000).items():
                 out.extend(r for r in records if r.offset < end[tp])
         return out

@@ -20,6 +20,7 @@
   and a port another program holds, for a service not running yet, stops `lab up` at once, naming the `.env` key.
 - Then `lab wait` (every service healthy) and `lab urls`.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,9 +39,11 @@ from .host_ports import reserve, taken
 from .jmx import namenode_bean
 from .wait import classify, wait
 
-QUIET_S = 60        # say what `docker compose up -d` waits for after this long without output
-REPEAT_S = 30       # and again this often
-SCALED = {"datanode": ("DATANODES", "/data/datanode", "current/VERSION")}   # worker -> (.env key, slot root, data marker)
+QUIET_S = 60  # say what `docker compose up -d` waits for after this long without output
+REPEAT_S = 30  # and again this often
+SCALED = {
+    "datanode": ("DATANODES", "/data/datanode", "current/VERSION")
+}  # worker -> (.env key, slot root, data marker)
 
 
 def setting(env: dict, key: str, default: str) -> str:
@@ -60,8 +63,12 @@ def slots_with_data(env: dict, service: str) -> int:
         return 0
     image = f"activity-lab/hadoop:{setting(env, 'LAB_IMAGE_TAG', 'dev')}"
     script = f'n=0; for s in {root}/slot-*/; do [ -f "${{s}}{marker}" ] && n=$((n+1)); done; echo $n'
-    proc = subprocess.run(["docker", "run", "--rm", "--entrypoint", "sh", "-v", f"{volume}:/data", image, "-c", script],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "sh", "-v", f"{volume}:/data", image, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"reading the slots of volume {volume} failed: {proc.stderr.strip()[-300:]}")
     return int(proc.stdout.strip() or 0)
@@ -73,8 +80,10 @@ def worker_counts(env: dict, out=print) -> dict[str, str]:
     for service, (key, _root, _marker) in SCALED.items():
         wanted, held = int(setting(env, key, "1")), slots_with_data(env, service)
         if held > wanted:
-            out(f"lab up: {held} {service} slots hold data, {key}={wanted}: starting {held} {service}s, so every "
-                f"block stays readable (to run fewer for good, move their blocks first: docs/troubleshooting.md)")
+            out(
+                f"lab up: {held} {service} slots hold data, {key}={wanted}: starting {held} {service}s, so every "
+                f"block stays readable (to run fewer for good, move their blocks first: docs/troubleshooting.md)"
+            )
             overrides[key] = str(held)
     return overrides
 
@@ -111,8 +120,14 @@ UNHEALTHY = re.compile(r"dependency failed to start: container (\S+) is unhealth
 def compose_up(services: list[str], env: dict, timeout: float, out=print) -> int:
     """`docker compose up -d`, its output passed on, with a note when it is quiet and a deadline."""
     cmd = ["docker", "compose", "up", "-d", "--remove-orphans", *services]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=dict(os.environ, **worker_counts(env, out)))
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, **worker_counts(env, out)),
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
     start = last_output = last_note = time.monotonic()
@@ -160,8 +175,10 @@ def wait_healthy_again(names: list[str], timeout: float, out=print) -> bool:
             return True
         now = time.monotonic()
         if now - start > timeout:
-            out(f"lab up: gave up after {timeout:.0f} s; still not healthy: {', '.join(sick)} "
-                "(`docker inspect --format '{{json .State.Health}}' NAME` shows its last probes)")
+            out(
+                f"lab up: gave up after {timeout:.0f} s; still not healthy: {', '.join(sick)} "
+                "(`docker inspect --format '{{json .State.Health}}' NAME` shows its last probes)"
+            )
             return False
         if now - last_note >= REPEAT_S:
             last_note = now
@@ -173,7 +190,7 @@ def ports_free(services: list[str], out=print) -> bool:
     """Reserves the ephemeral-range ports, then checks that the services about to start can publish theirs."""
     env = published_env()
     reserve(env, out)
-    active = set(compose("config", "--services").stdout.split())   # the services of the active profiles
+    active = set(compose("config", "--services").stdout.split())  # the services of the active profiles
     running = {c.service for c in containers() if c.state == "running"}
     held = taken(env, (set(services) & active if services else active) - running)
     if held:
@@ -195,15 +212,21 @@ def up(services: list[str] | None = None, timeout: float = 900, out=print) -> in
         begun = time.monotonic()
         said: list[str] = []
         try:
-            rc = compose_up(services or [], env, max(60, timeout - (begun - started)),
-                            lambda line: said.append(line) or out(line))
+            rc = compose_up(
+                services or [],
+                env,
+                max(60, timeout - (begun - started)),
+                lambda line, said=said: said.append(line) or out(line),
+            )
         except TimeoutError as exc:
             out(str(exc))
             return 1
         sick = unhealthy_dependencies(said)
         if rc != 0 and sick and attempt < CONVERGE_TRIES:
-            out(f"lab up: docker compose up -d gave up on {', '.join(sick)} (unhealthy); Docker keeps probing, so "
-                "lab up waits for it and runs compose again")
+            out(
+                f"lab up: docker compose up -d gave up on {', '.join(sick)} (unhealthy); Docker keeps probing, so "
+                "lab up waits for it and runs compose again"
+            )
             if not wait_healthy_again(sick, max(60, timeout - (time.monotonic() - started)), out):
                 return rc
             continue
@@ -213,9 +236,11 @@ def up(services: list[str] | None = None, timeout: float = 900, out=print) -> in
         left = never_started(services or [])
         if not left:
             break
-        out(f"lab up: docker compose up -d exited 0 after {time.monotonic() - begun:.0f} s but left "
+        out(
+            f"lab up: docker compose up -d exited 0 after {time.monotonic() - begun:.0f} s but left "
             f"{len(left)} container(s) created and never started: {', '.join(left)}"
-            + ("; running it again" if attempt < CONVERGE_TRIES else ""))
+            + ("; running it again" if attempt < CONVERGE_TRIES else "")
+        )
     else:
         return 1
     sys.stdout.flush()

@@ -3,6 +3,7 @@
 Fails fast, with the service's last log lines, when a daemon exits or turns unhealthy or an init
 job exits non-zero: waiting on until the timeout would only hide the cause.
 """
+
 import sys
 import time
 
@@ -34,13 +35,17 @@ def wait(timeout=600, poll=2.0, out=sys.stdout):
         failed = [c for c in cs if verdict[c.name] == "failed"]
         if failed:
             for c in failed:
-                print(f"\nlab wait: {c.name} failed (state {c.state}, health {c.health or '-'}, "
-                      f"exit {c.exit_code}); its last log lines:\n{logs_tail(c.service)}", file=sys.stderr)
+                print(
+                    f"\nlab wait: {c.name} failed (state {c.state}, health {c.health or '-'}, "
+                    f"exit {c.exit_code}); its last log lines:\n{logs_tail(c.service)}",
+                    file=sys.stderr,
+                )
             return 1
         pending = sorted(f"{c.service}({c.health or c.state})" for c in cs if verdict[c.name] == "waiting")
         elapsed = time.monotonic() - start
         line = f"[{elapsed:5.0f}s] {len(cs) - len(pending)}/{len(cs)} ready" + (
-            f"; waiting for {', '.join(pending)}" if pending else "")
+            f"; waiting for {', '.join(pending)}" if pending else ""
+        )
         if not pending:
             print(f"{line}\nlab wait: every service is healthy after {elapsed:.0f} s", file=out)
             return 0

@@ -1,4 +1,5 @@
 """HDFS from the host through HttpFS (the WebHDFS API, proxied on HTTPFS_PORT, 14000: no DataNode redirect)."""
+
 from __future__ import annotations
 
 import posixpath
@@ -24,8 +25,15 @@ def _call(method: str, path: str, op: str, *, ok=(200,), timeout=60, **kwargs) -
 
 
 def put(path: str, data: bytes, overwrite: bool = True) -> None:
-    _call("PUT", path, "CREATE", ok=(201,), data=data, headers={"Content-Type": "application/octet-stream"},
-          params={"data": "true", "overwrite": str(overwrite).lower()})
+    _call(
+        "PUT",
+        path,
+        "CREATE",
+        ok=(201,),
+        data=data,
+        headers={"Content-Type": "application/octet-stream"},
+        params={"data": "true", "overwrite": str(overwrite).lower()},
+    )
 
 
 def read(path: str) -> bytes:

@@ -35,7 +35,8 @@ day, `lab batch backfill --from A --to B` (Airflow's own backfill) a range of th
                   first it stores the speed layer's drift from the batch (page views per page, events per minute,
                   active users; batch minus speed, with the reason for a gap) in Hive `speed_batch_drift`
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
@@ -49,10 +50,10 @@ with DAG(
     # Data intervals: the run for day D starts once D has ended, and its logical date is D (so `ds` is the day).
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     # Early: a run's tasks exist only for logical dates from the start date on, and older days can be run too.
-    start_date=datetime(2000, 1, 1, tzinfo=timezone.utc),
-    catchup=False,       # on first start only the day just ended runs; older days: `lab batch run --date D`
-    is_paused_upon_creation=False,   # the batch layer runs by itself, as the lab's users expect
-    max_active_runs=1,   # one day at a time: two would overcommit the NodeManager
+    start_date=datetime(2000, 1, 1, tzinfo=UTC),
+    catchup=False,  # on first start only the day just ended runs; older days: `lab batch run --date D`
+    is_paused_upon_creation=False,  # the batch layer runs by itself, as the lab's users expect
+    max_active_runs=1,  # one day at a time: two would overcommit the NodeManager
     default_args={"retries": 0, "execution_timeout": timedelta(minutes=45)},
     tags=["lab", "batch"],
 ) as dag:
@@ -67,7 +68,7 @@ with DAG(
             "case $listing in "
             "*'No such file or directory'*) echo 'no archive and no daily partition for {{ ds }}: nothing to build';"
             " exit 99 ;; "
-            "*) echo \"$listing\" >&2; exit 1 ;; esac; fi; "
+            '*) echo "$listing" >&2; exit 1 ;; esac; fi; '
             # The trailing space: a command ending in ".sh" would be read as a Jinja template file to render.
             "/opt/lab/sqoop/import_profiles.sh "
         ),
@@ -85,10 +86,10 @@ with DAG(
         bash_command="beeline --silent=true --hivevar day={{ ds }} -f /opt/lab/hive/aggregates/profile_activity.sql",
     )
     # The Mahout step: three jobs side by side, each a script of mahout/ for the day.
-    mahout = [BashOperator(task_id=f"mahout_{name}",
-                           bash_command=f"python3 /opt/lab/mahout/{script}.py --date {{{{ ds }}}}")
-              for name, script in (("recommendations", "recommend"), ("segments", "segment"),
-                                   ("evaluation", "evaluate"))]
+    mahout = [
+        BashOperator(task_id=f"mahout_{name}", bash_command=f"python3 /opt/lab/mahout/{script}.py --date {{{{ ds }}}}")
+        for name, script in (("recommendations", "recommend"), ("segments", "segment"), ("evaluation", "evaluate"))
+    ]
     sqoop_export = BashOperator(
         task_id="sqoop_export",
         bash_command="/opt/lab/sqoop/export_kpis.sh {{ ds }}",

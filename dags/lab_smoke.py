@@ -3,6 +3,7 @@ Trigger it from the UI or `lab airflow trigger lab_smoke`; every task must end `
 
 hdfs writes the run's input file; hive, spark, pig, sqoop and mahout then each run on the lab (YARN for the jobs),
 two at a time so their YARN containers fit the NodeManager."""
+
 from datetime import datetime
 
 from airflow.providers.standard.operators.bash import BashOperator
@@ -24,7 +25,7 @@ with DAG(
         bash_command=(
             f"hdfs dfs -mkdir -p {RUN_DIR} && "
             f"printf 'shop a\\nnews b\\nshop c\\nlearn d\\nshop e\\n' | hdfs dfs -put -f - {RUN_DIR}/words.txt && "
-            f"test \"$(hdfs dfs -cat {RUN_DIR}/words.txt | wc -l)\" = 5"
+            f'test "$(hdfs dfs -cat {RUN_DIR}/words.txt | wc -l)" = 5'
         ),
     )
     hive = BashOperator(

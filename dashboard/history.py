@@ -4,9 +4,10 @@ The day comes from the date picker, or `?day=YYYY-MM-DD` in the address (the new
 neither is given). A day the DAG has not built yet says so instead of showing empty charts. Hive is read on the
 server, one plain SELECT per table, cached for DASHBOARD_HISTORY_CACHE_S.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 import streamlit as st
@@ -46,7 +47,7 @@ def user_day(day: date, app: str, user: str):
         conn.close()
 
 
-FIRST_DAY = date(2000, 1, 1)   # the DAG's start date: no day before it can be built
+FIRST_DAY = date(2000, 1, 1)  # the DAG's start date: no day before it can be built
 
 
 def requested_day(days: list[date], today: date) -> date:
@@ -68,18 +69,26 @@ def top_pages_section(pages):
     top = history_data.top_pages(pages)
     first = top.iloc[0]
     # The busiest page as data attributes too: what the end-to-end test compares with Hive.
-    st.html(f'<div data-testid="history-top-page" data-app="{escape(first["app_id"])}" '
-            f'data-page="{escape(first["page"])}" data-views="{int(first["views"])}">Busiest page: '
-            f'<b>{escape(first["app_id"])} {escape(first["page"])}</b>, {int(first["views"]):,} views by '
-            f'{int(first["unique_users"]):,} users, p95 latency {first["p95_latency_ms"]:.0f} ms</div>')
+    st.html(
+        f'<div data-testid="history-top-page" data-app="{escape(first["app_id"])}" '
+        f'data-page="{escape(first["page"])}" data-views="{int(first["views"])}">Busiest page: '
+        f"<b>{escape(first['app_id'])} {escape(first['page'])}</b>, {int(first['views']):,} views by "
+        f"{int(first['unique_users']):,} users, p95 latency {first['p95_latency_ms']:.0f} ms</div>"
+    )
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.page_bars(top.rename(columns={"app_id": "app"}), "views", "page views"),
-                        key="history-pages")
+        st.plotly_chart(
+            charts.page_bars(top.rename(columns={"app_id": "app"}), "views", "page views"), key="history-pages"
+        )
     with right:
-        st.dataframe(top[["app_id", "page", "views", "unique_users", "p95_latency_ms", "avg_latency_ms", "errors"]],
-                     hide_index=True, column_config={"p95_latency_ms": st.column_config.NumberColumn(format="%.1f"),
-                                                     "avg_latency_ms": st.column_config.NumberColumn(format="%.1f")})
+        st.dataframe(
+            top[["app_id", "page", "views", "unique_users", "p95_latency_ms", "avg_latency_ms", "errors"]],
+            hide_index=True,
+            column_config={
+                "p95_latency_ms": st.column_config.NumberColumn(format="%.1f"),
+                "avg_latency_ms": st.column_config.NumberColumn(format="%.1f"),
+            },
+        )
 
 
 def sessions_section(sessions):
@@ -88,11 +97,13 @@ def sessions_section(sessions):
         st.info("No session that day.")
         return
     cols = st.columns(len(sessions))
-    for col, (_, row) in zip(cols, sessions.sort_values("app_id").iterrows()):
+    for col, (_, row) in zip(cols, sessions.sort_values("app_id").iterrows(), strict=True):
         col.metric(f"{row['app_id']}: sessions", f"{int(row['sessions']):,}")
-        col.caption(f"bounce rate {row['bounce_rate']:.0%} · {row['avg_duration_s'] / 60:.1f} min on average · "
-                    f"{row['pages_per_session']:.1f} pages per session · enters on {row['top_entry_page']}, "
-                    f"leaves from {row['top_exit_page']}")
+        col.caption(
+            f"bounce rate {row['bounce_rate']:.0%} · {row['avg_duration_s'] / 60:.1f} min on average · "
+            f"{row['pages_per_session']:.1f} pages per session · enters on {row['top_entry_page']}, "
+            f"leaves from {row['top_exit_page']}"
+        )
 
 
 def navigation_section(paths):
@@ -103,8 +114,9 @@ def navigation_section(paths):
         return
     app = st.radio("site", apps, horizontal=True, key="paths-site")
     labels, links = history_data.sankey_links(paths, app)
-    st.plotly_chart(charts.navigation_sankey(labels, links, charts.SITE_COLORS.get(app, "#6b7280")),
-                    key="history-sankey")
+    st.plotly_chart(
+        charts.navigation_sankey(labels, links, charts.SITE_COLORS.get(app, "#6b7280")), key="history-sankey"
+    )
 
 
 def geography_section(geo):
@@ -128,9 +140,11 @@ def recommendations_section(day, recs, quality):
         return
     if not quality.empty:
         q = quality.iloc[0]
-        st.caption(f"precision@5 on the day's latest choices held out: **{q['precision_at_5']:.1%}** "
-                   f"(most popular items: {q['popular_precision_at_5']:.1%}), {int(q['users_evaluated'])} users, "
-                   f"{int(q['held_out_items'])} held-out items (docs/metrics.md)")
+        st.caption(
+            f"precision@5 on the day's latest choices held out: **{q['precision_at_5']:.1%}** "
+            f"(most popular items: {q['popular_precision_at_5']:.1%}), {int(q['users_evaluated'])} users, "
+            f"{int(q['held_out_items'])} held-out items (docs/metrics.md)"
+        )
     left, right = st.columns([1, 3])
     with left:
         apps = [a for a in names.APPS if a in set(recs["app_id"])]
@@ -158,65 +172,82 @@ def segments_section(segments):
         st.plotly_chart(charts.segment_bars(history_data.segment_sizes(segments)), key="history-segments")
     with right:
         st.caption("k-means on each user's day (docs/metrics.md); mean per user of each segment")
-        st.dataframe(history_data.segment_summary(segments).drop(columns="segment"), hide_index=True,
-                     column_config={f: st.column_config.NumberColumn(format="%.1f")
-                                    for f in history_data.SEGMENT_FEATURES})
+        st.dataframe(
+            history_data.segment_summary(segments).drop(columns="segment"),
+            hide_index=True,
+            column_config={f: st.column_config.NumberColumn(format="%.1f") for f in history_data.SEGMENT_FEATURES},
+        )
 
 
 def drift_section(drift):
     st.subheader("Speed vs batch")
     if drift.empty:
-        st.info("No comparison for this day: its run has not reached `data_quality`, or HBase was unreachable "
-                "then (the task's log says).")
+        st.info(
+            "No comparison for this day: its run has not reached `data_quality`, or HBase was unreachable "
+            "then (the task's log says)."
+        )
         return
-    st.caption("The speed layer's counts (Storm, HBase) against the batch layer's (Hive `events`) for the same "
-               "day: page views per page, events per minute, active users; drift = batch − speed "
-               "(docs/metrics.md)")
+    st.caption(
+        "The speed layer's counts (Storm, HBase) against the batch layer's (Hive `events`) for the same "
+        "day: page views per page, events per minute, active users; drift = batch − speed "
+        "(docs/metrics.md)"
+    )
     summary, gaps = history_data.drift_summary(drift), history_data.drift_gaps(drift, n=len(drift))
     # The largest gap as data attributes too: what the end-to-end test compares with Hive.
     if gaps.empty:
-        st.html(f'<div data-testid="history-drift" data-gaps="0">The layers agree on all {len(drift):,} pages, '
-                'minutes and sites.</div>')
+        st.html(
+            f'<div data-testid="history-drift" data-gaps="0">The layers agree on all {len(drift):,} pages, '
+            "minutes and sites.</div>"
+        )
     else:
         first = gaps.iloc[0]
-        st.html(f'<div data-testid="history-drift" data-gaps="{len(gaps)}" data-app="{escape(first["app_id"])}" '
-                f'data-kpi="{escape(first["kpi"])}" data-item="{escape(first["item"])}" '
-                f'data-drift="{int(first["drift"])}">{len(gaps):,} of {len(drift):,} items differ. Largest: '
-                f'<b>{escape(first["app_id"])} {escape(first["kpi"])} {escape(first["item"])}</b>, batch '
-                f'{int(first["batch"]):,}, speed {int(first["speed"]):,}: {escape(first["reason"])}</div>')
+        st.html(
+            f'<div data-testid="history-drift" data-gaps="{len(gaps)}" data-app="{escape(first["app_id"])}" '
+            f'data-kpi="{escape(first["kpi"])}" data-item="{escape(first["item"])}" '
+            f'data-drift="{int(first["drift"])}">{len(gaps):,} of {len(drift):,} items differ. Largest: '
+            f"<b>{escape(first['app_id'])} {escape(first['kpi'])} {escape(first['item'])}</b>, batch "
+            f"{int(first['batch']):,}, speed {int(first['speed']):,}: {escape(first['reason'])}</div>"
+        )
     st.dataframe(summary, hide_index=True, key="history-drift")
     if not gaps.empty:
         st.dataframe(gaps.head(50), hide_index=True, key="history-drift-gaps")
 
 
 st.title("Activity Lab: history")
-st.caption(f"The batch layer's daily tables in Hive ({WHERE}), built by the Airflow DAG `activity_daily_batch`. "
-           "Days are UTC.")
+st.caption(
+    f"The batch layer's daily tables in Hive ({WHERE}), built by the Airflow DAG `activity_daily_batch`. Days are UTC."
+)
 try:
     days = batch_days()
 except Exception as exc:  # Thrift/socket errors of every kind: HiveServer2 down, restarting, or not started
-    st.error(f"**Hive unreachable** ({WHERE}: {type(exc).__name__}: {exc}). The batch engines start with "
-             "`make up` (the light lab, `LIGHT=1`, has none); `lab status` shows HiveServer2's state.",
-             icon=":material/error:")
+    st.error(
+        f"**Hive unreachable** ({WHERE}: {type(exc).__name__}: {exc}). The batch engines start with "
+        "`make up` (the light lab, `LIGHT=1`, has none); `lab status` shows HiveServer2's state.",
+        icon=":material/error:",
+    )
     st.stop()
 
-today = datetime.now(timezone.utc).date()
-if "day" not in st.session_state:   # the widget's first value; after that, the picker's own state
+today = datetime.now(UTC).date()
+if "day" not in st.session_state:  # the widget's first value; after that, the picker's own state
     st.session_state["day"] = requested_day(days, today)
 day = st.date_input("day (UTC)", key="day", format="YYYY-MM-DD", min_value=FIRST_DAY, max_value=today)
 st.query_params["day"] = day.isoformat()
 if day not in days:
     built = ", ".join(d.isoformat() for d in days[:5]) or "none yet"
-    st.info(f"**No batch run for {day.isoformat()} yet.** The DAG builds each day after it ends (00:00 UTC); "
-            f"`lab batch run --date {day.isoformat()}` builds it now. Days built (newest first): {built}.",
-            icon=":material/event_busy:")
+    st.info(
+        f"**No batch run for {day.isoformat()} yet.** The DAG builds each day after it ends (00:00 UTC); "
+        f"`lab batch run --date {day.isoformat()}` builds it now. Days built (newest first): {built}.",
+        icon=":material/event_busy:",
+    )
     st.stop()
 
 try:
     tables = day_tables(day)
 except Exception as exc:
-    st.error(f"**Reading {day.isoformat()} from Hive failed** ({WHERE}: {type(exc).__name__}: {exc}).",
-             icon=":material/error:")
+    st.error(
+        f"**Reading {day.isoformat()} from Hive failed** ({WHERE}: {type(exc).__name__}: {exc}).",
+        icon=":material/error:",
+    )
     st.stop()
 
 top_pages_section(tables["page_stats_daily"])

@@ -4,6 +4,7 @@
 answers with a fetch task (no MapReduce job); sorting and shaping happen in the functions below them, which do
 no I/O (tests/unit/test_history_data.py).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,38 +13,84 @@ import pandas as pd
 
 from activity_contract import names
 
-DAY_TABLE = "page_stats_daily"   # a day has had a batch run when this table has its partition
+DAY_TABLE = "page_stats_daily"  # a day has had a batch run when this table has its partition
 # table -> the columns the page reads (every table is partitioned by dt)
 DAILY_COLUMNS = {
-    "page_stats_daily": ("app_id", "page", "views", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors",
-                         "entries", "exits"),
-    "sessions_daily": ("app_id", "sessions", "bounce_rate", "avg_duration_s", "pages_per_session", "top_entry_page",
-                       "top_exit_page"),
+    "page_stats_daily": (
+        "app_id",
+        "page",
+        "views",
+        "unique_users",
+        "avg_latency_ms",
+        "p95_latency_ms",
+        "errors",
+        "entries",
+        "exits",
+    ),
+    "sessions_daily": (
+        "app_id",
+        "sessions",
+        "bounce_rate",
+        "avg_duration_s",
+        "pages_per_session",
+        "top_entry_page",
+        "top_exit_page",
+    ),
     "section_engagement_daily": ("app_id", "section", "events", "page_views", "unique_users", "avg_time_on_page_s"),
     "navigation_paths_daily": ("app_id", "from_page", "to_page", "transitions"),
     "geo_traffic_daily": ("app_id", "country", "city", "events", "page_views", "unique_users"),
     "shop_funnel_daily": ("step_order", "step", "sessions", "conversion"),
     "recommendations": ("app_id", "user_id", "rank", "page", "score", "source"),
     "recommendation_quality": ("users_evaluated", "held_out_items", "precision_at_5", "popular_precision_at_5"),
-    "user_segments": ("app_id", "user_id", "segment", "segment_name", "events", "page_views", "sessions", "purchases",
-                      "items"),
+    "user_segments": (
+        "app_id",
+        "user_id",
+        "segment",
+        "segment_name",
+        "events",
+        "page_views",
+        "sessions",
+        "purchases",
+        "items",
+    ),
     "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
 }
 SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
-CHOICES = ("page_view", "add_to_cart", "purchase")   # what a user did with catalog items, next to their recommendations
+CHOICES = ("page_view", "add_to_cart", "purchase")  # what a user did with catalog items, next to their recommendations
 # ISO 3166 alpha-2 -> alpha-3 (what Plotly's maps take) for the countries the simulated users and the generated
 # days come from; another code still shows in the table, not on the map.
-ISO3 = {"AU": "AUS", "BR": "BRA", "CA": "CAN", "DE": "DEU", "ES": "ESP", "FR": "FRA", "GB": "GBR", "IN": "IND",
-        "IT": "ITA", "JP": "JPN", "KE": "KEN", "KR": "KOR", "MX": "MEX", "NG": "NGA", "NL": "NLD", "PL": "POL",
-        "SE": "SWE", "SG": "SGP", "US": "USA", "ZA": "ZAF"}
+ISO3 = {
+    "AU": "AUS",
+    "BR": "BRA",
+    "CA": "CAN",
+    "DE": "DEU",
+    "ES": "ESP",
+    "FR": "FRA",
+    "GB": "GBR",
+    "IN": "IND",
+    "IT": "ITA",
+    "JP": "JPN",
+    "KE": "KEN",
+    "KR": "KOR",
+    "MX": "MEX",
+    "NG": "NGA",
+    "NL": "NLD",
+    "PL": "POL",
+    "SE": "SWE",
+    "SG": "SGP",
+    "US": "USA",
+    "ZA": "ZAF",
+}
 
 
 def connect(host: str, port: int):
-    from pyhive import hive   # imported here so the shaping functions need no Thrift client
+    from pyhive import hive  # imported here so the shaping functions need no Thrift client
+
     return hive.connect(host=host, port=port, auth="NONE", database=names.HIVE_DATABASE)
 
 
 # ------------------------------------------------------------------ readers
+
 
 def read_batch_days(conn) -> list[date]:
     """The days the batch layer has built, newest first (the partitions of page_stats_daily)."""
@@ -60,8 +107,10 @@ def read_day(conn, day: date) -> dict[str, pd.DataFrame]:
     frames, cur = {}, conn.cursor()
     try:
         for table, columns in DAILY_COLUMNS.items():
-            cur.execute(f"SELECT {', '.join(f'`{c}`' for c in columns)} FROM {table} WHERE dt = %(day)s",
-                        {"day": day.isoformat()})
+            cur.execute(
+                f"SELECT {', '.join(f'`{c}`' for c in columns)} FROM {table} WHERE dt = %(day)s",
+                {"day": day.isoformat()},
+            )
             frames[table] = pd.DataFrame(cur.fetchall(), columns=list(columns))
     finally:
         cur.close()
@@ -72,16 +121,22 @@ def read_user_day(conn, day: date, app: str, user: str) -> pd.DataFrame:
     """The user's page views, carts and purchases of the day from the archive (Hive `events`), in time order."""
     cur = conn.cursor()
     try:
-        cur.execute("SELECT event_time, event_type, page FROM events WHERE dt = %(day)s AND app_id = %(app)s "
-                    f"AND user_id = %(user)s AND event_type IN ({', '.join(repr(c) for c in CHOICES)})",
-                    {"day": day.isoformat(), "app": app, "user": user})
-        return pd.DataFrame(cur.fetchall(), columns=["event_time", "event_type", "page"]).sort_values(
-            "event_time", kind="stable").reset_index(drop=True)
+        cur.execute(
+            "SELECT event_time, event_type, page FROM events WHERE dt = %(day)s AND app_id = %(app)s "
+            f"AND user_id = %(user)s AND event_type IN ({', '.join(repr(c) for c in CHOICES)})",
+            {"day": day.isoformat(), "app": app, "user": user},
+        )
+        return (
+            pd.DataFrame(cur.fetchall(), columns=["event_time", "event_type", "page"])
+            .sort_values("event_time", kind="stable")
+            .reset_index(drop=True)
+        )
     finally:
         cur.close()
 
 
 # ------------------------------------------------------------------ shaping (no I/O)
+
 
 def batch_days(partitions: list[str]) -> list[date]:
     """`dt=2025-03-04` partition names -> dates, newest first; names that are no date are left out."""
@@ -108,22 +163,33 @@ def sankey_links(paths: pd.DataFrame, app: str, n: int = 30) -> tuple[list[str],
 
     Pages left are the nodes on the left ("/cart →"), pages reached those on the right ("→ /cart"): visits come
     back to pages (home, cart), and a Sankey of one node per page would draw them as loops."""
-    links = paths[paths["app_id"] == app].sort_values(["transitions", "from_page", "to_page"],
-                                                      ascending=[False, True, True], kind="stable").head(n)
+    links = (
+        paths[paths["app_id"] == app]
+        .sort_values(["transitions", "from_page", "to_page"], ascending=[False, True, True], kind="stable")
+        .head(n)
+    )
     sources, targets = sorted(set(links["from_page"])), sorted(set(links["to_page"]))
     labels = [f"{p} →" for p in sources] + [f"→ {p}" for p in targets]
     left, right = {p: i for i, p in enumerate(sources)}, {p: len(sources) + i for i, p in enumerate(targets)}
-    return labels, pd.DataFrame({"source": [left[p] for p in links["from_page"]],
-                                 "target": [right[p] for p in links["to_page"]],
-                                 "value": links["transitions"].astype(int).tolist()})
+    return labels, pd.DataFrame(
+        {
+            "source": [left[p] for p in links["from_page"]],
+            "target": [right[p] for p in links["to_page"]],
+            "value": links["transitions"].astype(int).tolist(),
+        }
+    )
 
 
 def country_sites(geo: pd.DataFrame) -> pd.DataFrame:
     """Page views per country and site, the busiest country first."""
     per = geo.groupby(["country", "app_id"], as_index=False)["page_views"].sum()
     order = per.groupby("country")["page_views"].sum().sort_values(ascending=False, kind="stable")
-    return per.assign(rank=per["country"].map({c: i for i, c in enumerate(order.index)})).sort_values(
-        ["rank", "app_id"], kind="stable").drop(columns="rank").reset_index(drop=True)
+    return (
+        per.assign(rank=per["country"].map({c: i for i, c in enumerate(order.index)}))
+        .sort_values(["rank", "app_id"], kind="stable")
+        .drop(columns="rank")
+        .reset_index(drop=True)
+    )
 
 
 def countries(geo: pd.DataFrame) -> pd.DataFrame:
@@ -154,9 +220,11 @@ def chosen_items(day_events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["page", "views", "added_to_cart"])
     per = items.groupby("page", sort=False).agg(
         views=("event_type", lambda t: int((t == "page_view").sum())),
-        added_to_cart=("event_type", lambda t: bool((t == "add_to_cart").any())))
-    return per.reset_index().sort_values(["views", "page"], ascending=[False, True], kind="stable").reset_index(
-        drop=True)
+        added_to_cart=("event_type", lambda t: bool((t == "add_to_cart").any())),
+    )
+    return (
+        per.reset_index().sort_values(["views", "page"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    )
 
 
 def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
@@ -164,15 +232,20 @@ def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
     if segments.empty:
         return pd.DataFrame(columns=["segment", "segment_name", "users", *SEGMENT_FEATURES])
     per = segments.groupby(["segment", "segment_name"], as_index=False).agg(
-        users=("user_id", "size"), **{f: (f, "mean") for f in SEGMENT_FEATURES})
+        users=("user_id", "size"), **{f: (f, "mean") for f in SEGMENT_FEATURES}
+    )
     return per.sort_values("segment", kind="stable").reset_index(drop=True)
 
 
 def segment_sizes(segments: pd.DataFrame) -> pd.DataFrame:
     """Users per segment and site, for a stacked bar."""
-    return (segments.groupby(["segment", "segment_name", "app_id"], as_index=False).size()
-            .rename(columns={"size": "users"}).sort_values(["segment", "app_id"], kind="stable")
-            .reset_index(drop=True))
+    return (
+        segments.groupby(["segment", "segment_name", "app_id"], as_index=False)
+        .size()
+        .rename(columns={"size": "users"})
+        .sort_values(["segment", "app_id"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def drift_summary(drift: pd.DataFrame) -> pd.DataFrame:
@@ -180,9 +253,17 @@ def drift_summary(drift: pd.DataFrame) -> pd.DataFrame:
     cols = ["kpi", "app_id", "batch", "speed", "drift", "items", "differ"]
     if drift.empty:
         return pd.DataFrame(columns=cols)
-    per = drift.assign(differ=drift["drift"] != 0).groupby(["kpi", "app_id"], as_index=False).agg(
-        batch=("batch", "sum"), speed=("speed", "sum"), drift=("drift", "sum"), items=("item", "size"),
-        differ=("differ", "sum"))
+    per = (
+        drift.assign(differ=drift["drift"] != 0)
+        .groupby(["kpi", "app_id"], as_index=False)
+        .agg(
+            batch=("batch", "sum"),
+            speed=("speed", "sum"),
+            drift=("drift", "sum"),
+            items=("item", "size"),
+            differ=("differ", "sum"),
+        )
+    )
     per["order"] = per["kpi"].map({k: i for i, k in enumerate(names.DRIFT_KPIS)})
     return per.sort_values(["order", "app_id"], kind="stable")[cols].reset_index(drop=True)
 
@@ -191,6 +272,9 @@ def drift_gaps(drift: pd.DataFrame, n: int = 50) -> pd.DataFrame:
     """The items where the layers differ, largest gap first, with the reason."""
     cols = ["app_id", "kpi", "item", "batch", "speed", "drift", "reason"]
     gaps = drift[drift["drift"] != 0] if not drift.empty else pd.DataFrame(columns=cols)
-    return (gaps.assign(size=gaps["drift"].abs()).sort_values(["size", "app_id", "kpi", "item"],
-                                                               ascending=[False, True, True, True], kind="stable")
-            [cols].head(n).reset_index(drop=True))
+    return (
+        gaps.assign(size=gaps["drift"].abs())
+        .sort_values(["size", "app_id", "kpi", "item"], ascending=[False, True, True, True], kind="stable")[cols]
+        .head(n)
+        .reset_index(drop=True)
+    )

@@ -4,9 +4,10 @@ sites' simulated users under control (dashboard/README.md; dashboard/app.py serv
 Each part refreshes itself as a fragment (`st.fragment(run_every=...)`): only that part reruns, the page
 never reloads. Every read happens here, on the server; the admin token never reaches the browser.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -18,7 +19,7 @@ from dashboard.simulation import SPEED_MAX, SPEED_MIN, SimulationError, SiteAdmi
 
 SETTINGS = Settings.from_env()
 APPS = SETTINGS.apps
-SESSIONS_SHOWN = 40   # the timeline's rows
+SESSIONS_SHOWN = 40  # the timeline's rows
 
 
 def duration(seconds: float) -> str:
@@ -30,18 +31,24 @@ def duration(seconds: float) -> str:
 
 # ------------------------------------------------------------------ Storm topology health (Nimbus)
 
+
 @st.fragment(run_every=SETTINGS.topology_refresh_s)
 def topology_health():
     where = f"{SETTINGS.nimbus_host}:{SETTINGS.nimbus_port}"
     try:
         topo = topology_summary(SETTINGS.nimbus_host, SETTINGS.nimbus_port)
     except Exception as exc:  # Thrift/socket errors of every kind: Nimbus is down or restarting
-        st.error(f"**Nimbus unreachable** at {where} ({type(exc).__name__}): topology health unknown.",
-                 icon=":material/error:")
+        st.error(
+            f"**Nimbus unreachable** at {where} ({type(exc).__name__}): topology health unknown.",
+            icon=":material/error:",
+        )
         return
     if topo is None:
-        st.warning(f"**Topology not running**: Nimbus ({where}) runs no topology `{names.TOPOLOGY_NAME}`, so "
-                   "the live views below stop moving. `lab status` shows Storm's state.", icon=":material/warning:")
+        st.warning(
+            f"**Topology not running**: Nimbus ({where}) runs no topology `{names.TOPOLOGY_NAME}`, so "
+            "the live views below stop moving. `lab status` shows Storm's state.",
+            icon=":material/warning:",
+        )
         return
     st.caption(f"Storm topology `{topo['name']}` (Nimbus {where}, refreshed every {SETTINGS.topology_refresh_s:g} s)")
     cols = st.columns(7)
@@ -56,6 +63,7 @@ def topology_health():
 
 # ------------------------------------------------------------------ live views (HBase)
 
+
 def read_hbase(now: datetime, user_id: str | None) -> dict:
     """Every raw read of one refresh, through one connection."""
     conn = live_data.connect(SETTINGS.hbase_host, SETTINGS.hbase_port)
@@ -64,9 +72,12 @@ def read_hbase(now: datetime, user_id: str | None) -> dict:
         live = live_data.live_users(active, int(now.timestamp() * 1000))
         users = live_data.read_user_rows(conn, sorted(set(live) | ({user_id} if user_id else set())))
         return {
-            "active": active, "live": live, "users": users,
-            "sessions": live_data.read_session_rows(conn, live_data.live_session_keys(
-                {u: c for u, c in users.items() if u in live}).values()),
+            "active": active,
+            "live": live,
+            "users": users,
+            "sessions": live_data.read_session_rows(
+                conn, live_data.live_session_keys({u: c for u, c in users.items() if u in live}).values()
+            ),
             "minutes": live_data.read_minute_rows(conn, APPS, now),
             "alerts": live_data.read_alert_rows(conn, APPS),
         }
@@ -86,30 +97,48 @@ def all_time_top_pages(apps: tuple[str, ...]):
 
 @st.fragment(run_every=SETTINGS.refresh_s)
 def live_views():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     now_ms = int(now.timestamp() * 1000)
     try:
         raw = read_hbase(now, st.session_state.get("user"))
         top = all_time_top_pages(APPS)
     except Exception as exc:  # Thrift/socket errors of every kind
-        st.error(f"**HBase unreachable** at {SETTINGS.hbase_host}:{SETTINGS.hbase_port} ({type(exc).__name__}: "
-                 f"{exc}). The views come back by themselves once its Thrift server answers.", icon=":material/error:")
+        st.error(
+            f"**HBase unreachable** at {SETTINGS.hbase_host}:{SETTINGS.hbase_port} ({type(exc).__name__}: "
+            f"{exc}). The views come back by themselves once its Thrift server answers.",
+            icon=":material/error:",
+        )
         return
 
     alerts = live_data.alert_records(raw["alerts"])
     alerting = live_data.current_alerts(alerts, now_ms)
-    for app, alert in alerting.items():
-        st.error(f"**Alert** {alert['time'][11:19]} UTC, {alert['type']}: {alert['message']}",
-                 icon=":material/notifications_active:")
+    for alert in alerting.values():
+        st.error(
+            f"**Alert** {alert['time'][11:19]} UTC, {alert['type']}: {alert['message']}",
+            icon=":material/notifications_active:",
+        )
 
     sites = {app: live_data.site_summary(app, raw["active"].get(app, {})) for app in APPS}
-    st.html(cards.site_cards([
-        cards.site_card(app, sites[app], charts.SITE_COLORS.get(app, "#6b7280"),
-                        live_data.age_s(sites[app] and sites[app]["updated_at"], now), app in alerting)
-        for app in APPS]))
+    st.html(
+        cards.site_cards(
+            [
+                cards.site_card(
+                    app,
+                    sites[app],
+                    charts.SITE_COLORS.get(app, "#6b7280"),
+                    live_data.age_s(sites[app] and sites[app]["updated_at"], now),
+                    app in alerting,
+                )
+                for app in APPS
+            ]
+        )
+    )
     if not any(sites.values()) and not raw["minutes"]:
-        st.info("**No data yet**: nothing counted in HBase. The Storm topology fills these views from "
-                "`user-activity` once it runs (see its health above).", icon=":material/hourglass_empty:")
+        st.info(
+            "**No data yet**: nothing counted in HBase. The Storm topology fills these views from "
+            "`user-activity` once it runs (see its health above).",
+            icon=":material/hourglass_empty:",
+        )
         return
 
     st.subheader("Events per minute, last 30 minutes")
@@ -139,8 +168,10 @@ def live_views():
         if sessions.empty:
             st.info("No live session.")
         else:
-            st.plotly_chart(charts.page_bars(live_data.current_pages(sessions), "sessions",
-                                             "live sessions on the page"), key="pages-now")
+            st.plotly_chart(
+                charts.page_bars(live_data.current_pages(sessions), "sessions", "live sessions on the page"),
+                key="pages-now",
+            )
     with right:
         st.subheader("Top pages, all time")
         if top.empty:
@@ -157,7 +188,7 @@ def live_views():
     st.subheader("A user's recent pages")
     options = sorted(raw["live"])
     if st.session_state.get("user") and st.session_state["user"] not in options:
-        options.append(st.session_state["user"])   # keeps the choice while its user is idle
+        options.append(st.session_state["user"])  # keeps the choice while its user is idle
     if not options:
         st.info("No user seen in the last 30 minutes.")
         return
@@ -171,6 +202,7 @@ def live_views():
 
 
 # ------------------------------------------------------------------ simulation control (sites' admin API)
+
 
 def _state_key(state: dict) -> tuple:
     return state["paused"], state["speed"], state["users"]
@@ -195,8 +227,12 @@ def _send(admin: SiteAdmin, app: str, **change) -> None:
 
 
 def _send_form(admin: SiteAdmin, app: str, v: int) -> None:
-    _send(admin, app, speed=speed_value(st.session_state[f"speed-{app}-{v}"]),
-          users=int(st.session_state[f"users-{app}-{v}"]))
+    _send(
+        admin,
+        app,
+        speed=speed_value(st.session_state[f"speed-{app}-{v}"]),
+        users=int(st.session_state[f"users-{app}-{v}"]),
+    )
 
 
 @st.fragment(run_every=SETTINGS.topology_refresh_s)
@@ -217,14 +253,27 @@ def simulation_control():
             st.error(str(exc))
             continue
         v = _version(app, state)
-        with st.container(key=f"state-{app}"):   # one element per site whatever the widgets' keys
-            st.caption(f"{'paused' if state['paused'] else 'running'}, speed {state['speed']:g}×, "
-                       f"{state['users']} users")
-        st.button("resume" if state["paused"] else "pause", key=f"run-{app}-{v}", on_click=_send,
-                  args=(admin, app), kwargs={"paused": not state["paused"]})
+        with st.container(key=f"state-{app}"):  # one element per site whatever the widgets' keys
+            st.caption(
+                f"{'paused' if state['paused'] else 'running'}, speed {state['speed']:g}×, {state['users']} users"
+            )
+        st.button(
+            "resume" if state["paused"] else "pause",
+            key=f"run-{app}-{v}",
+            on_click=_send,
+            args=(admin, app),
+            kwargs={"paused": not state["paused"]},
+        )
         with st.form(key=f"sim-{app}-{v}", border=False):
-            st.slider("speed", SPEED_MIN, SPEED_MAX, value=speed_value(state["speed"]), step=0.1, format="%.1f×",
-                      key=f"speed-{app}-{v}")
+            st.slider(
+                "speed",
+                SPEED_MIN,
+                SPEED_MAX,
+                value=speed_value(state["speed"]),
+                step=0.1,
+                format="%.1f×",
+                key=f"speed-{app}-{v}",
+            )
             st.number_input("users", 0, state["max_users"], value=int(state["users"]), step=1, key=f"users-{app}-{v}")
             st.form_submit_button("apply", key=f"apply-{app}-{v}", on_click=_send_form, args=(admin, app, v))
 
@@ -232,8 +281,10 @@ def simulation_control():
 # ------------------------------------------------------------------ page
 
 st.title("Activity Lab: live")
-st.caption(f"The speed layer's views in HBase ({SETTINGS.hbase_host}:{SETTINGS.hbase_port}), refreshed every "
-           f"{SETTINGS.refresh_s:g} s. Times are UTC.")
+st.caption(
+    f"The speed layer's views in HBase ({SETTINGS.hbase_host}:{SETTINGS.hbase_port}), refreshed every "
+    f"{SETTINGS.refresh_s:g} s. Times are UTC."
+)
 topology_health()
 live_views()
 with st.sidebar:

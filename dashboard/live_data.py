@@ -4,11 +4,12 @@
 what the page shows and do no I/O (tests/unit/test_dashboard_data.py). Every read names its columns: the
 `d` family (dedupe markers) is never fetched.
 """
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
@@ -18,16 +19,18 @@ from activity_contract.events import parse_event_time
 Cells = Mapping[bytes, bytes]
 FAMILY_C = names.FAMILY.encode()
 FAMILY_U = names.LAST_SEEN_FAMILY.encode()
-LIVE_WINDOW_S = names.ACTIVE_WINDOWS_S["active_30m"]   # a live session: its user was seen within 30 minutes
-ALERT_BANNER_S = 300                                    # an alert raised in the last 5 minutes is "current"
+LIVE_WINDOW_S = names.ACTIVE_WINDOWS_S["active_30m"]  # a live session: its user was seen within 30 minutes
+ALERT_BANNER_S = 300  # an alert raised in the last 5 minutes is "current"
 
 
 def connect(host: str, port: int, timeout_ms: int = 5000):
-    import happybase   # imported here so the shaping functions need no Thrift client
+    import happybase  # imported here so the shaping functions need no Thrift client
+
     return happybase.Connection(host, port, timeout=timeout_ms, autoconnect=True)
 
 
 # ------------------------------------------------------------------ readers (one connection, raw cells)
+
 
 def read_active_rows(conn, apps: Iterable[str]) -> dict[str, Cells]:
     """Each site's active_users row: counts and health (`c`) and its users' last-seen times (`u`), one read."""
@@ -40,9 +43,13 @@ def read_minute_rows(conn, apps: Iterable[str], now: datetime, minutes: int = 30
     table, first = conn.table(names.T_MINUTE_STATS), now - timedelta(minutes=minutes - 1)
     out = {}
     for app in apps:
-        out.update(table.scan(row_start=names.minute_row(app, first),
-                              row_stop=names.minute_row(app, now + timedelta(minutes=1)),
-                              columns=[names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS]))
+        out.update(
+            table.scan(
+                row_start=names.minute_row(app, first),
+                row_stop=names.minute_row(app, now + timedelta(minutes=1)),
+                columns=[names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS],
+            )
+        )
     return out
 
 
@@ -62,8 +69,9 @@ def read_alert_rows(conn, apps: Iterable[str], per_site: int = 10) -> dict[bytes
 
 
 def read_user_rows(conn, user_ids: Iterable[str]) -> dict[str, Cells]:
-    rows = conn.table(names.T_USER_RECENT_PAGES).rows([u.encode() for u in user_ids],
-                                                     columns=[names.C_RECENT_PAGES, names.C_USER_SESSION])
+    rows = conn.table(names.T_USER_RECENT_PAGES).rows(
+        [u.encode() for u in user_ids], columns=[names.C_RECENT_PAGES, names.C_USER_SESSION]
+    )
     return {key.decode(): cells for key, cells in rows}
 
 
@@ -73,6 +81,7 @@ def read_session_rows(conn, keys: Iterable[str]) -> dict[str, Cells]:
 
 
 # ------------------------------------------------------------------ shaping (pure)
+
 
 def _text(cells: Cells, column: bytes) -> str | None:
     raw = cells.get(column)
@@ -127,7 +136,7 @@ def live_users(active_rows: Mapping[str, Cells], now_ms: int, window_s: int = LI
                 ms = int(raw)
             except ValueError:
                 continue
-            user = column[len(prefix):].decode()
+            user = column[len(prefix) :].decode()
             if ms >= now_ms - window_s * 1000 and ms > out.get(user, {}).get("last_ms", -1):
                 out[user] = {"app": app, "last_ms": ms}
     return out
@@ -161,8 +170,18 @@ def session_record(key: str, cells: Cells) -> dict:
     }
 
 
-SESSION_COLUMNS = ["session", "user_id", "app", "start", "last_seen", "page_count", "event_count",
-                   "entry_page", "current_page", "ended"]
+SESSION_COLUMNS = [
+    "session",
+    "user_id",
+    "app",
+    "start",
+    "last_seen",
+    "page_count",
+    "event_count",
+    "entry_page",
+    "current_page",
+    "ended",
+]
 
 
 def live_sessions_frame(session_rows: Mapping[str, Cells]) -> pd.DataFrame:
@@ -176,26 +195,36 @@ def live_sessions_frame(session_rows: Mapping[str, Cells]) -> pd.DataFrame:
 
 def current_pages(sessions: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     """Top pages now: how many live sessions are on each page, per site."""
-    counts = (sessions[sessions["current_page"] != ""]
-              .groupby(["app", "current_page"]).size().reset_index(name="sessions")
-              .rename(columns={"current_page": "page"}))
-    return counts.sort_values(["sessions", "app", "page"], ascending=[False, True, True]).head(top) \
-                 .reset_index(drop=True)
+    counts = (
+        sessions[sessions["current_page"] != ""]
+        .groupby(["app", "current_page"])
+        .size()
+        .reset_index(name="sessions")
+        .rename(columns={"current_page": "page"})
+    )
+    return (
+        counts.sort_values(["sessions", "app", "page"], ascending=[False, True, True]).head(top).reset_index(drop=True)
+    )
 
 
 def minute_frame(rows: Mapping[bytes, Cells], apps: Iterable[str], now: datetime, minutes: int = 30) -> pd.DataFrame:
     """Events, page views and errors per site and minute over the last `minutes` minutes, a zero for every
     minute without a row (a quiet minute is a real zero); column `minute` is the minute's UTC start."""
-    end = now.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    end = now.astimezone(UTC).replace(second=0, microsecond=0)
     stamps = [end - timedelta(minutes=m) for m in range(minutes - 1, -1, -1)]
     records = []
     for app in apps:
         for minute in stamps:
             cells = rows.get(names.minute_row(app, minute), {})
-            records.append({"app": app, "minute": minute,
-                            "events": names.decode_counter(cells.get(names.C_EVENTS)),
-                            "page_views": names.decode_counter(cells.get(names.C_PAGE_VIEWS)),
-                            "errors": names.decode_counter(cells.get(names.C_ERRORS))})
+            records.append(
+                {
+                    "app": app,
+                    "minute": minute,
+                    "events": names.decode_counter(cells.get(names.C_EVENTS)),
+                    "page_views": names.decode_counter(cells.get(names.C_PAGE_VIEWS)),
+                    "errors": names.decode_counter(cells.get(names.C_ERRORS)),
+                }
+            )
     return pd.DataFrame(records, columns=["app", "minute", "events", "page_views", "errors"])
 
 
@@ -214,21 +243,25 @@ def alert_records(rows: Mapping[bytes, Cells]) -> list[dict]:
     """Alerts newest first over every site."""
     out = []
     for key, cells in rows.items():
-        out.append({"app": _text(cells, names.C_ALERT_APP) or key.decode().partition("#")[0],
-                    "type": _text(cells, names.C_ALERT_TYPE) or "",
-                    "metric": _text(cells, names.C_ALERT_METRIC) or "",
-                    "value": _number(cells, names.C_ALERT_VALUE),
-                    "threshold": _number(cells, names.C_ALERT_THRESHOLD),
-                    "message": _text(cells, names.C_ALERT_MESSAGE) or "",
-                    "time": _text(cells, names.C_ALERT_TIME) or "",
-                    "time_ms": names.alert_time_ms(key)})
+        out.append(
+            {
+                "app": _text(cells, names.C_ALERT_APP) or key.decode().partition("#")[0],
+                "type": _text(cells, names.C_ALERT_TYPE) or "",
+                "metric": _text(cells, names.C_ALERT_METRIC) or "",
+                "value": _number(cells, names.C_ALERT_VALUE),
+                "threshold": _number(cells, names.C_ALERT_THRESHOLD),
+                "message": _text(cells, names.C_ALERT_MESSAGE) or "",
+                "time": _text(cells, names.C_ALERT_TIME) or "",
+                "time_ms": names.alert_time_ms(key),
+            }
+        )
     return sorted(out, key=lambda a: (-a["time_ms"], a["app"]))
 
 
 def current_alerts(alerts: list[dict], now_ms: int, window_s: int = ALERT_BANNER_S) -> dict[str, dict]:
     """{app: its newest alert} for the sites with an alert in the last `window_s` seconds (the banner)."""
     out = {}
-    for alert in alerts:   # newest first: the first one per site wins
+    for alert in alerts:  # newest first: the first one per site wins
         if alert["time_ms"] >= now_ms - window_s * 1000:
             out.setdefault(alert["app"], alert)
     return out

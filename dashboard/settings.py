@@ -1,9 +1,10 @@
 """The dashboard's settings, read from environment variables in one place (compose.yaml sets them)."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from activity_contract import names
 
@@ -31,15 +32,15 @@ class Settings:
     nimbus_port: int = 6627
     apps: tuple[str, ...] = names.APPS  # the sites whose live views are shown
     site_urls: dict[str, str] = field(default_factory=lambda: parse_site_urls(DEFAULT_SITE_URLS))
-    admin_token: str = field(default="", repr=False)   # server side only: never rendered
-    refresh_s: float = 3.0              # the live views
-    topology_refresh_s: float = 10.0    # Nimbus: two Thrift calls per refresh
-    hive_host: str = "localhost"        # HiveServer2: the history page
+    admin_token: str = field(default="", repr=False)  # server side only: never rendered
+    refresh_s: float = 3.0  # the live views
+    topology_refresh_s: float = 10.0  # Nimbus: two Thrift calls per refresh
+    hive_host: str = "localhost"  # HiveServer2: the history page
     hive_port: int = 10000
-    history_cache_s: float = 120.0      # a day's tables are read from Hive at most this often
+    history_cache_s: float = 120.0  # a day's tables are read from Hive at most this often
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         def number(key, kind, default):
             try:
                 value = kind(env.get(key) or default)
@@ -49,15 +50,17 @@ class Settings:
                 raise ValueError(f"{key} must be positive")
             return value
 
-        return cls(hbase_host=env.get("HBASE_THRIFT_HOST") or "localhost",
-                   hbase_port=number("HBASE_THRIFT_PORT", int, 9090),
-                   nimbus_host=env.get("NIMBUS_HOST") or "localhost",
-                   nimbus_port=number("NIMBUS_PORT", int, 6627),
-                   apps=tuple(a.strip() for a in env.get("DASHBOARD_APPS", "").split(",") if a.strip()) or names.APPS,
-                   site_urls=parse_site_urls(env.get("SITE_URLS") or DEFAULT_SITE_URLS),
-                   admin_token=env.get("LAB_ADMIN_TOKEN", ""),
-                   refresh_s=number("DASHBOARD_REFRESH_S", float, 3.0),
-                   topology_refresh_s=number("DASHBOARD_TOPOLOGY_REFRESH_S", float, 10.0),
-                   hive_host=env.get("HIVESERVER2_HOST") or "localhost",
-                   hive_port=number("HIVESERVER2_PORT", int, 10000),
-                   history_cache_s=number("DASHBOARD_HISTORY_CACHE_S", float, 120.0))
+        return cls(
+            hbase_host=env.get("HBASE_THRIFT_HOST") or "localhost",
+            hbase_port=number("HBASE_THRIFT_PORT", int, 9090),
+            nimbus_host=env.get("NIMBUS_HOST") or "localhost",
+            nimbus_port=number("NIMBUS_PORT", int, 6627),
+            apps=tuple(a.strip() for a in env.get("DASHBOARD_APPS", "").split(",") if a.strip()) or names.APPS,
+            site_urls=parse_site_urls(env.get("SITE_URLS") or DEFAULT_SITE_URLS),
+            admin_token=env.get("LAB_ADMIN_TOKEN", ""),
+            refresh_s=number("DASHBOARD_REFRESH_S", float, 3.0),
+            topology_refresh_s=number("DASHBOARD_TOPOLOGY_REFRESH_S", float, 10.0),
+            hive_host=env.get("HIVESERVER2_HOST") or "localhost",
+            hive_port=number("HIVESERVER2_PORT", int, 10000),
+            history_cache_s=number("DASHBOARD_HISTORY_CACHE_S", float, 120.0),
+        )

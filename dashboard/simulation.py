@@ -1,5 +1,6 @@
 """The sites' simulation control (`GET`/`PUT /admin/simulation`), called from the dashboard's server process:
 the admin token stays there, the browser only ever sees the resulting state."""
+
 from __future__ import annotations
 
 import requests
@@ -31,8 +32,9 @@ class SiteAdmin:
     def _call(self, method: str, app: str, body: dict | None = None) -> dict:
         url = f"{self.site_urls[app]}/admin/simulation"
         try:
-            r = requests.request(method, url, json=body, timeout=self.timeout_s,
-                                 headers={"Authorization": f"Bearer {self._token}"})
+            r = requests.request(
+                method, url, json=body, timeout=self.timeout_s, headers={"Authorization": f"Bearer {self._token}"}
+            )
         except requests.RequestException as exc:
             raise SimulationError(f"{app}: site unreachable ({type(exc).__name__})") from None
         if r.status_code != 200:

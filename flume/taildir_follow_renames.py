@@ -11,53 +11,61 @@ inode under a new name goes on at its saved position when it is surely the same 
 Anything else keeps upstream's behaviour. Used by compose/Dockerfile (stage jars-flume); the build fails if the
 upstream text it edits is not found. Usage: python3 taildir_follow_renames.py ReliableTaildirEventReader.java
 """
+
 import sys
 
 EDITS = [
     # remember which inodes the previous scan saw
-    ("  private Map<Long, TailFile> tailFiles = Maps.newHashMap();\n",
-     "  private Map<Long, TailFile> tailFiles = Maps.newHashMap();\n"
-     "  private java.util.Set<Long> seenLastScan = new java.util.HashSet<Long>();\n"),
+    (
+        "  private Map<Long, TailFile> tailFiles = Maps.newHashMap();\n",
+        "  private Map<Long, TailFile> tailFiles = Maps.newHashMap();\n"
+        "  private java.util.Set<Long> seenLastScan = new java.util.HashSet<Long>();\n",
+    ),
     # a rename while running: go on at the saved position
-    ("        TailFile tf = tailFiles.get(inode);\n"
-     "        if (tf == null || !tf.getPath().equals(f.getAbsolutePath())) {\n",
-     "        TailFile tf = tailFiles.get(inode);\n"
-     "        if (tf != null && !tf.getPath().equals(f.getAbsolutePath()) && isRename(tf, f)) {\n"
-     "          logger.info(\"Renamed: \" + tf.getPath() + \" -> \" + f + \", inode: \" + inode\n"
-     "              + \", going on at pos: \" + tf.getPos());\n"
-     "          long pos = tf.getPos();\n"
-     "          if (tf.getRaf() != null) {\n"
-     "            tf.close();\n"
-     "          }\n"
-     "          tf = openFile(f, headers, inode, pos);\n"
-     "        } else if (tf == null || !tf.getPath().equals(f.getAbsolutePath())) {\n"),
-    ("    return updatedInodes;\n"
-     "  }\n",
-     "    seenLastScan = new java.util.HashSet<Long>(updatedInodes);\n"
-     "    return updatedInodes;\n"
-     "  }\n"
-     "\n"
-     "  private boolean isRename(TailFile tf, File f) {\n"
-     "    return (tf.getRaf() != null || seenLastScan.contains(tf.getInode())) && f.length() >= tf.getPos();\n"
-     "  }\n"
-     "\n"
-     "  private boolean renamedWhileStopped(TailFile tf, String oldPath, long pos) throws IOException {\n"
-     "    long oldInode;\n"
-     "    try {\n"
-     "      oldInode = getInode(new File(oldPath));\n"
-     "    } catch (NoSuchFileException e) {\n"
-     "      oldInode = -1;\n"
-     "    }\n"
-     "    if (oldInode == tf.getInode() || new File(tf.getPath()).length() < pos) {\n"
-     "      return false;\n"
-     "    }\n"
-     "    logger.info(\"Renamed while stopped: \" + oldPath + \" -> \" + tf.getPath() + \", inode: \"\n"
-     "        + tf.getInode() + \", going on at pos: \" + pos);\n"
-     "    return tf.updatePos(tf.getPath(), tf.getInode(), pos);\n"
-     "  }\n"),
+    (
+        "        TailFile tf = tailFiles.get(inode);\n"
+        "        if (tf == null || !tf.getPath().equals(f.getAbsolutePath())) {\n",
+        "        TailFile tf = tailFiles.get(inode);\n"
+        "        if (tf != null && !tf.getPath().equals(f.getAbsolutePath()) && isRename(tf, f)) {\n"
+        '          logger.info("Renamed: " + tf.getPath() + " -> " + f + ", inode: " + inode\n'
+        '              + ", going on at pos: " + tf.getPos());\n'
+        "          long pos = tf.getPos();\n"
+        "          if (tf.getRaf() != null) {\n"
+        "            tf.close();\n"
+        "          }\n"
+        "          tf = openFile(f, headers, inode, pos);\n"
+        "        } else if (tf == null || !tf.getPath().equals(f.getAbsolutePath())) {\n",
+    ),
+    (
+        "    return updatedInodes;\n  }\n",
+        "    seenLastScan = new java.util.HashSet<Long>(updatedInodes);\n"
+        "    return updatedInodes;\n"
+        "  }\n"
+        "\n"
+        "  private boolean isRename(TailFile tf, File f) {\n"
+        "    return (tf.getRaf() != null || seenLastScan.contains(tf.getInode())) && f.length() >= tf.getPos();\n"
+        "  }\n"
+        "\n"
+        "  private boolean renamedWhileStopped(TailFile tf, String oldPath, long pos) throws IOException {\n"
+        "    long oldInode;\n"
+        "    try {\n"
+        "      oldInode = getInode(new File(oldPath));\n"
+        "    } catch (NoSuchFileException e) {\n"
+        "      oldInode = -1;\n"
+        "    }\n"
+        "    if (oldInode == tf.getInode() || new File(tf.getPath()).length() < pos) {\n"
+        "      return false;\n"
+        "    }\n"
+        '    logger.info("Renamed while stopped: " + oldPath + " -> " + tf.getPath() + ", inode: "\n'
+        '        + tf.getInode() + ", going on at pos: " + pos);\n'
+        "    return tf.updatePos(tf.getPath(), tf.getInode(), pos);\n"
+        "  }\n",
+    ),
     # a rename while stopped: take the saved position for the inode's new name
-    ("        if (tf != null && tf.updatePos(path, inode, pos)) {\n",
-     "        if (tf != null && (tf.updatePos(path, inode, pos) || renamedWhileStopped(tf, path, pos))) {\n"),
+    (
+        "        if (tf != null && tf.updatePos(path, inode, pos)) {\n",
+        "        if (tf != null && (tf.updatePos(path, inode, pos) || renamedWhileStopped(tf, path, pos))) {\n",
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 """What the Mahout step's jobs (recommend.py, segment.py, evaluate.py) share: the day's input the daily ETL wrote
 (spark_jobs/mahout_inputs.py), commands run with their output in the task log, and a Hive partition replaced.
 Runs on the edge node and the Airflow services (mahout and beeline on PATH, HttpFS at `httpfs:14000`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -40,8 +41,10 @@ def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
     print(f"+ read {folder}/part-*", flush=True)
     listed = httpfs.list_names(folder)
     if listed is None:
-        sys.exit(f"{folder}: no such folder\nno input from the daily ETL for this day: "
-                 "run its spark_etl task first (lab batch run --date D runs every task)")
+        sys.exit(
+            f"{folder}: no such folder\nno input from the daily ETL for this day: "
+            "run its spark_etl task first (lab batch run --date D runs every task)"
+        )
     text = "".join(httpfs.read(f"{folder}/{name}").decode() for name in sorted(listed) if name.startswith("part-"))
     return [line.split(sep) for line in text.splitlines() if line]
 
@@ -57,7 +60,7 @@ def active_users(day: str) -> dict[int, dict]:
     """user_no -> {app_id, user_id, the k-means features as ints} of every user active that day."""
     users = {}
     for no, app, user, *features in read_rows(f"{base(day)}/users"):
-        users[int(no)] = {"app_id": app, "user_id": user, **dict(zip(FEATURES, map(int, features)))}
+        users[int(no)] = {"app_id": app, "user_id": user, **dict(zip(FEATURES, map(int, features), strict=True))}
     return users
 
 

@@ -9,20 +9,21 @@ RecommenderJob on train/, topped up by the items most users chose in it); a most
 latter. precision@5 = the share of a user's 5 recommendations they then chose (held out), averaged over the users with
 held-out items. Both into Hive `recommendation_quality`, the day's partition replaced whole.
 """
+
 from __future__ import annotations
 
 import sys
 
+from activity_contract import names
 from daily_step import active_users, base, parse_day, replace_partition
 from recommend import read_chosen, read_items, recommend, run_recommender
-
-from activity_contract import names
 
 K = names.RECOMMENDATIONS_PER_USER
 
 
-def precision_at_k(rows: list[tuple], users: dict[int, dict], held: dict[int, set[int]], items: dict[int, dict],
-                   k: int = K) -> float | None:
+def precision_at_k(
+    rows: list[tuple], users: dict[int, dict], held: dict[int, set[int]], items: dict[int, dict], k: int = K
+) -> float | None:
     """Mean over the users with held-out items of |their first k recommendations ∩ held out| / k."""
     page_no = {(i["app_id"], i["page"]): no for no, i in items.items()}
     lists: dict[tuple[str, str], list[int]] = {}
@@ -38,18 +39,24 @@ def main(argv: list[str]) -> int:
     train, held = read_chosen(f"{base(day)}/train"), read_chosen(f"{base(day)}/held_out")
     # Popularity as the training part knows it: the users who chose each item there (an item only held out is
     # unknown to both recommenders).
-    in_train = {no: {**item, "users": n} for no, item in items.items()
-                if (n := sum(no in chosen for chosen in train.values()))}
-    print(f"evaluation {day}: {len(held)} users with {sum(map(len, held.values()))} held-out items, "
-          f"{sum(map(len, train.values()))} ratings to learn from", flush=True)
+    in_train = {
+        no: {**item, "users": n} for no, item in items.items() if (n := sum(no in chosen for chosen in train.values()))
+    }
+    print(
+        f"evaluation {day}: {len(held)} users with {sum(map(len, held.values()))} held-out items, "
+        f"{sum(map(len, train.values()))} ratings to learn from",
+        flush=True,
+    )
     rows = []
     if held:
         mahout = run_recommender(day, f"{base(day)}/train", "evaluation")
         made = recommend(users, in_train, train, mahout, K)
         popular = recommend(users, in_train, train, {}, K)
         scores = (precision_at_k(made, users, held, items), precision_at_k(popular, users, held, items))
-        print(f"evaluation {day}: precision@{K} {scores[0]:.4f} (recommendations), {scores[1]:.4f} (most popular)",
-              flush=True)
+        print(
+            f"evaluation {day}: precision@{K} {scores[0]:.4f} (recommendations), {scores[1]:.4f} (most popular)",
+            flush=True,
+        )
         rows = [(len(held), sum(map(len, held.values())), round(scores[0], 9), round(scores[1], 9))]
     replace_partition("recommendation_quality", day, rows)
     return 0

@@ -2,6 +2,7 @@
 reading, writing and deleting the day's small files without starting a JVM per `hdfs dfs` call (each took 1-2 s
 of CPU, a dozen per task, three tasks side by side on two cores). Mahout's own jobs still read and write HDFS
 themselves. The host's counterpart is activitylab/webhdfs.py."""
+
 from __future__ import annotations
 
 import json
@@ -11,15 +12,16 @@ import urllib.parse
 import urllib.request
 
 BASE = os.environ.get("HTTPFS_URL", "http://httpfs:14000/webhdfs/v1")
-USER = "root"   # as `hdfs dfs` in the lab's containers: the files keep the owner they had
+USER = "root"  # as `hdfs dfs` in the lab's containers: the files keep the owner they had
 
 
 class HdfsError(RuntimeError):
     pass
 
 
-def _call(method: str, path: str, op: str, body: bytes | None = None, missing_ok: bool = False,
-          **params: str) -> bytes | None:
+def _call(
+    method: str, path: str, op: str, body: bytes | None = None, missing_ok: bool = False, **params: str
+) -> bytes | None:
     query = urllib.parse.urlencode({"op": op, "user.name": USER, **params})
     request = urllib.request.Request(f"{BASE}{urllib.parse.quote(path)}?{query}", data=body, method=method)
     if body is not None:
@@ -45,7 +47,7 @@ def read(path: str) -> bytes:
 
 def write(path: str, data: bytes) -> None:
     """A new file (its folders made as needed), replacing one of the same name."""
-    _call("PUT", path, "CREATE", body=data, overwrite="true", data="true")   # HttpFS: the body is the file
+    _call("PUT", path, "CREATE", body=data, overwrite="true", data="true")  # HttpFS: the body is the file
 
 
 def delete(path: str) -> None:

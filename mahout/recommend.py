@@ -8,14 +8,14 @@ up to names.RECOMMENDATIONS_PER_USER, so every user active that day gets recomme
 item, or only items nobody else chose, gets the popular ones). Into Hive `recommendations`, the day's partition
 replaced whole.
 """
+
 from __future__ import annotations
 
 import re
 import sys
 
-from daily_step import active_users, base, parse_day, read_rows, remove, replace_partition, run
-
 from activity_contract import names
+from daily_step import active_users, base, parse_day, read_rows, remove, replace_partition, run
 
 MAHOUT_LINE = re.compile(r"^(\d+)\t\[(.*)\]$")
 
@@ -40,16 +40,24 @@ def by_popularity(items: dict[int, dict]) -> dict[str, list[int]]:
     return ranked
 
 
-def recommend(users: dict[int, dict], items: dict[int, dict], chosen: dict[int, set[int]],
-              mahout: dict[int, list[tuple[int, float]]], per_user: int) -> list[tuple]:
+def recommend(
+    users: dict[int, dict],
+    items: dict[int, dict],
+    chosen: dict[int, set[int]],
+    mahout: dict[int, list[tuple[int, float]]],
+    per_user: int,
+) -> list[tuple]:
     """Rows (app_id, user_id, rank, page, score, source) for every user: Mahout's items of the user's site that
     the user has not chosen, then popular ones, up to per_user."""
     popular = by_popularity(items)
     rows = []
     for no, user in sorted(users.items()):
         seen = chosen.get(no, set())
-        picks = [(item, round(score, 6), "mahout") for item, score in mahout.get(no, [])
-                 if item in items and items[item]["app_id"] == user["app_id"] and item not in seen]
+        picks = [
+            (item, round(score, 6), "mahout")
+            for item, score in mahout.get(no, [])
+            if item in items and items[item]["app_id"] == user["app_id"] and item not in seen
+        ]
         taken = seen | {item for item, _, _ in picks}
         picks += [(item, None, "popular") for item in popular.get(user["app_id"], []) if item not in taken]
         for rank, (item, score, source) in enumerate(picks[:per_user], 1):
@@ -58,8 +66,9 @@ def recommend(users: dict[int, dict], items: dict[int, dict], chosen: dict[int, 
 
 
 def read_items(day: str) -> dict[int, dict]:
-    return {int(no): {"app_id": app, "page": page, "users": int(n)}
-            for no, app, page, n in read_rows(f"{base(day)}/items")}
+    return {
+        int(no): {"app_id": app, "page": page, "users": int(n)} for no, app, page, n in read_rows(f"{base(day)}/items")
+    }
 
 
 def read_chosen(folder: str) -> dict[int, set[int]]:
@@ -74,9 +83,20 @@ def run_recommender(day: str, ratings: str, name: str) -> dict[int, list[tuple[i
     """Mahout's RecommenderJob on a ratings folder of the day; its output (and work) in HDFS_MAHOUT/dt=D/<name>."""
     out, tmp = f"{base(day)}/{name}", f"{base(day)}/{name}-tmp"
     remove(out, tmp)
-    run("mahout", "recommenditembased", "--input", ratings, "--output", out, "--tempDir", tmp,
-        "--numRecommendations", str(names.RECOMMENDATIONS_PER_USER),
-        "--similarityClassname", "SIMILARITY_LOGLIKELIHOOD")
+    run(
+        "mahout",
+        "recommenditembased",
+        "--input",
+        ratings,
+        "--output",
+        out,
+        "--tempDir",
+        tmp,
+        "--numRecommendations",
+        str(names.RECOMMENDATIONS_PER_USER),
+        "--similarityClassname",
+        "SIMILARITY_LOGLIKELIHOOD",
+    )
     return parse_recommendations(["\t".join(r) for r in read_rows(out)])
 
 
@@ -84,13 +104,19 @@ def main(argv: list[str]) -> int:
     day = parse_day(argv, __doc__.splitlines()[0])
     users, items = active_users(day), read_items(day)
     chosen = read_chosen(f"{base(day)}/ratings")
-    print(f"recommendations {day}: {len(users)} active users, {len(items)} items, "
-          f"{sum(map(len, chosen.values()))} ratings", flush=True)
+    print(
+        f"recommendations {day}: {len(users)} active users, {len(items)} items, "
+        f"{sum(map(len, chosen.values()))} ratings",
+        flush=True,
+    )
     mahout = run_recommender(day, f"{base(day)}/ratings", "recommendations") if chosen else {}
     rows = recommend(users, items, chosen, mahout, names.RECOMMENDATIONS_PER_USER)
     from_mahout = sum(r[5] == "mahout" for r in rows)
-    print(f"recommendations {day}: {len(rows)} for {len({r[:2] for r in rows})} users, {from_mahout} by Mahout, "
-          f"{len(rows) - from_mahout} popular", flush=True)
+    print(
+        f"recommendations {day}: {len(rows)} for {len({r[:2] for r in rows})} users, {from_mahout} by Mahout, "
+        f"{len(rows) - from_mahout} popular",
+        flush=True,
+    )
     replace_partition("recommendations", day, rows)
     return 0
 

@@ -9,15 +9,15 @@ the user farthest from those chosen (the same day gives the same segments). Segm
 centre's activity (the sum of its coordinates), lightest first: light, regular, heavy. Into Hive `user_segments`,
 the day's partition replaced whole.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import sys
 
-from daily_step import FEATURES, active_users, base, parse_day, put_text, remove, replace_partition, run
-
 from activity_contract import names
+from daily_step import FEATURES, active_users, base, parse_day, put_text, remove, replace_partition, run
 
 NAMES = {1: ("regular",), 2: ("light", "heavy"), 3: names.USER_SEGMENTS}
 
@@ -67,11 +67,33 @@ def main(argv: list[str]) -> int:
         remove(work)
         csv = "".join(f"{no}," + ",".join(repr(x) for x in p) + "\n" for no, p in sorted(points.items()))
         put_text(f"{work}/points.csv", csv)
-        run("mahout", "vectors", "to-seq", f"{work}/points.csv", f"{work}/vectors/part-0", f"{work}/seeds/part-0",
-            ",".join(map(str, seeds)))
-        run("mahout", "kmeans", "--input", f"{work}/vectors", "--clusters", f"{work}/seeds", "--output",
-            f"{work}/kmeans", "--maxIter", "20", "--convergenceDelta", "0.0001", "--clustering", "--overwrite",
-            "--distanceMeasure", "org.apache.mahout.common.distance.EuclideanDistanceMeasure")
+        run(
+            "mahout",
+            "vectors",
+            "to-seq",
+            f"{work}/points.csv",
+            f"{work}/vectors/part-0",
+            f"{work}/seeds/part-0",
+            ",".join(map(str, seeds)),
+        )
+        run(
+            "mahout",
+            "kmeans",
+            "--input",
+            f"{work}/vectors",
+            "--clusters",
+            f"{work}/seeds",
+            "--output",
+            f"{work}/kmeans",
+            "--maxIter",
+            "20",
+            "--convergenceDelta",
+            "0.0001",
+            "--clustering",
+            "--overwrite",
+            "--distanceMeasure",
+            "org.apache.mahout.common.distance.EuclideanDistanceMeasure",
+        )
         clustered = run("mahout", "vectors", "points", f"{work}/kmeans/clusteredPoints", capture=True)
         clusters = {int(name): int(cluster) for name, cluster in re.findall(r"^(\d+)\t(\d+)$", clustered, re.M)}
         if set(clusters) != set(users):

@@ -4,6 +4,7 @@ layer imports with Sqoop, incremental on `updated_at`).
 The sites connect as MariaDB user `site`, which may read the profiles and change only `plan`, `marketing_opt_in`
 and `updated_at` (compose/bin/start-mariadb). A save that changes nothing leaves `updated_at` alone, so the next
 incremental import takes exactly the profiles users changed."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 PLANS = ("free", "plus", "pro")
-PLAN_WEIGHTS = (6, 3, 1)   # how common each plan is: the seeded profiles and the simulated users' saves
+PLAN_WEIGHTS = (6, 3, 1)  # how common each plan is: the seeded profiles and the simulated users' saves
 FIELDS = ("user_id", "full_name", "email", "signup_date", "plan", "country", "marketing_opt_in", "updated_at")
 
 
@@ -46,8 +47,9 @@ def parse_change(form) -> tuple[dict | None, str | None]:
 class ProfileStore:
     """One short connection per call: the account page is rare, and a MariaDB restart costs one failed page."""
 
-    def __init__(self, host: str, port: int, user: str, password: str, database: str = "activity",
-                 timeout_s: float = 3.0):
+    def __init__(
+        self, host: str, port: int, user: str, password: str, database: str = "activity", timeout_s: float = 3.0
+    ):
         self.host, self.port, self.user, self.password, self.database = host, port, user, password, database
         self.timeout_s = timeout_s
 
@@ -61,10 +63,19 @@ class ProfileStore:
         """A cursor on a fresh connection, closed after; any MariaDB failure (connecting included) becomes
         ProfilesUnavailable naming what was being done."""
         import pymysql
+
         try:
-            conn = pymysql.connect(host=self.host, port=self.port, user=self.user, password=self.password,
-                                   database=self.database, connect_timeout=self.timeout_s,
-                                   read_timeout=self.timeout_s, write_timeout=self.timeout_s, autocommit=True)
+            conn = pymysql.connect(
+                host=self.host,
+                port=self.port,
+                user=self.user,
+                password=self.password,
+                database=self.database,
+                connect_timeout=self.timeout_s,
+                read_timeout=self.timeout_s,
+                write_timeout=self.timeout_s,
+                autocommit=True,
+            )
         except pymysql.MySQLError as e:
             raise ProfilesUnavailable(f"MariaDB at {self.host}:{self.port}: {e}") from e
         try:
@@ -84,9 +95,11 @@ class ProfileStore:
     def update(self, user_id: str, plan: str, marketing_opt_in: bool) -> bool | None:
         """True: changed (updated_at now); False: saved as it was; None: no such profile."""
         with self._cursor(f"updating {user_id}'s profile") as cur:
-            if cur.execute("UPDATE user_profiles SET plan = %s, marketing_opt_in = %s, updated_at = NOW(6) "
-                           "WHERE user_id = %s AND (plan <> %s OR marketing_opt_in <> %s)",
-                           (plan, marketing_opt_in, user_id, plan, marketing_opt_in)):
+            if cur.execute(
+                "UPDATE user_profiles SET plan = %s, marketing_opt_in = %s, updated_at = NOW(6) "
+                "WHERE user_id = %s AND (plan <> %s OR marketing_opt_in <> %s)",
+                (plan, marketing_opt_in, user_id, plan, marketing_opt_in),
+            ):
                 return True
             cur.execute("SELECT 1 FROM user_profiles WHERE user_id = %s", (user_id,))
             return False if cur.fetchone() else None

@@ -1,4 +1,5 @@
 """The site's JSON endpoints: /healthz, POST /collect and the bearer-token /admin/* endpoints."""
+
 from __future__ import annotations
 
 import hmac
@@ -27,8 +28,14 @@ def register_api(app: Flask, state: SiteState) -> None:
     @app.get("/healthz")
     def healthz():
         counters = state.counters()
-        return jsonify({"status": "ok", "app_id": state.app_id,
-                        "kafka_connected": counters["sink"].get("kafka_connected"), "counters": counters})
+        return jsonify(
+            {
+                "status": "ok",
+                "app_id": state.app_id,
+                "kafka_connected": counters["sink"].get("kafka_connected"),
+                "counters": counters,
+            }
+        )
 
     @app.post("/collect")
     def collect():
@@ -37,8 +44,11 @@ def register_api(app: Flask, state: SiteState) -> None:
         if not errors and obj["app_id"] != state.app_id:
             errors = [FieldError("app_id", f"this is the {state.app_id!r} site; send {obj['app_id']!r} events there")]
         if not errors and obj["event_type"] == "page_view":
-            errors = [FieldError("event_type", "page_view is recorded by the site for each page request, "
-                                               "not accepted on /collect")]
+            errors = [
+                FieldError(
+                    "event_type", "page_view is recorded by the site for each page request, not accepted on /collect"
+                )
+            ]
         if errors:
             reason = "invalid_json" if obj is None and errors[0].field == "$" else "invalid_field"
             state.count("collect_rejects")
@@ -54,15 +64,24 @@ def register_api(app: Flask, state: SiteState) -> None:
         given = request.headers.get("Authorization", "")
         if token and given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip().encode(), token.encode()):
             return None
-        response = json_error(401, {"error": "unauthorized",
-                                     "message": "send Authorization: Bearer $LAB_ADMIN_TOKEN" if token
-                                     else "LAB_ADMIN_TOKEN is not set on this site"})
+        response = json_error(
+            401,
+            {
+                "error": "unauthorized",
+                "message": "send Authorization: Bearer $LAB_ADMIN_TOKEN"
+                if token
+                else "LAB_ADMIN_TOKEN is not set on this site",
+            },
+        )
         response.headers["WWW-Authenticate"] = 'Bearer realm="activitylab"'
         return response
 
     def simulation_view() -> dict[str, Any]:
-        return {**state.control.read(), "max_users": state.settings.sim_max_users,
-                "simulator": state.control.read_status()}
+        return {
+            **state.control.read(),
+            "max_users": state.settings.sim_max_users,
+            "simulator": state.control.read_status(),
+        }
 
     @app.get("/admin/simulation")
     def get_simulation():

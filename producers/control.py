@@ -4,6 +4,7 @@ A small JSON file, STATE_DIR/{app_id}/simulation.json, replaced atomically on ev
 it works across gunicorn workers and separate processes or containers sharing the directory,
 and survives restarts. The simulator writes its heartbeat next to it (simulator-status.json).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -23,7 +24,7 @@ STATUS_FILE = "simulator-status.json"
 def validate_update(body: Any, max_users: int) -> tuple[dict[str, Any], list[FieldError]]:
     """Check a PUT /admin/simulation body; any subset of paused/speed/users, nothing else."""
     if not isinstance(body, dict):
-        return {}, [FieldError("$", "body must be a JSON object like {\"paused\": false, \"speed\": 1.0, \"users\": 10}")]
+        return {}, [FieldError("$", 'body must be a JSON object like {"paused": false, "speed": 1.0, "users": 10}')]
     errors, changes = [], {}
     for key in sorted(body):
         value = body[key]
@@ -55,8 +56,12 @@ class SimulationControl:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / CONTROL_FILE
         self.status_path = self.directory / STATUS_FILE
-        self.defaults = {"paused": bool(defaults["paused"]), "speed": float(defaults["speed"]),
-                         "users": int(defaults["users"]), "updated_at": None}
+        self.defaults = {
+            "paused": bool(defaults["paused"]),
+            "speed": float(defaults["speed"]),
+            "users": int(defaults["users"]),
+            "updated_at": None,
+        }
 
     def read(self) -> dict[str, Any]:
         """Current state. Always re-read: the file is tiny, and mtime granularity could hide a change."""

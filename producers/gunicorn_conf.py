@@ -3,6 +3,7 @@
 One worker process with threads, on purpose: the site's Kafka producer, its spool directory and
 its counters must be single per site for the counters to equal what reached the topic.
 """
+
 from producers.settings import Settings
 
 _settings = Settings.from_env()

@@ -3,12 +3,13 @@
 Header values that would make an invalid event are ignored (fallback), never a 400: a page
 request must always be served and counted.
 """
+
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 H_USER = "X-Lab-User"
 H_SESSION = "X-Lab-Session"

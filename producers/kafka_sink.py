@@ -16,14 +16,16 @@ A hard kill (SIGKILL) loses what is in the memory queue; a normal stop first let
 queue into Kafka for a moment (close(drain_s)), then spools the rest. The site's stop grace period
 (compose.yaml) covers that.
 """
+
 from __future__ import annotations
 
 import json
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from producers.sinks import encode_event
 from producers.spool import Spool
@@ -53,13 +55,16 @@ def producer_config(bootstrap: str, delivery_timeout_ms: int, client_id: str, kn
     if known is None:
         import kafka
         from kafka import KafkaProducer
+
         known, version = KafkaProducer.DEFAULT_CONFIG, kafka.__version__
     else:
         version = "(given)"
     unknown = sorted(set(config) - set(known))
     if unknown:
-        raise ValueError(f"kafka producer: setting(s) {', '.join(unknown)} not known to kafka-python {version}; "
-                         "pin the kafka-python the sink was written for (requirements/apps.txt)")
+        raise ValueError(
+            f"kafka producer: setting(s) {', '.join(unknown)} not known to kafka-python {version}; "
+            "pin the kafka-python the sink was written for (requirements/apps.txt)"
+        )
     if not config["bootstrap_servers"]:
         raise ValueError("kafka producer: KAFKA_BOOTSTRAP names no server")
     return config
@@ -68,11 +73,12 @@ def producer_config(bootstrap: str, delivery_timeout_ms: int, client_id: str, kn
 @dataclass(frozen=True)
 class Lane:
     """A spool and the topic it drains into, with the counters its records are accounted in."""
+
     spool: Spool
     topic: str
-    keyed: bool     # key = the record's user_id (events); dead letters go unkeyed
-    sent: str       # counter of records Kafka acknowledged
-    corrupt: str    # counter of unreadable spool lines
+    keyed: bool  # key = the record's user_id (events); dead letters go unkeyed
+    sent: str  # counter of records Kafka acknowledged
+    corrupt: str  # counter of unreadable spool lines
 
 
 class KafkaEventSink:
@@ -103,7 +109,9 @@ class KafkaEventSink:
 
             def producer_factory():
                 from kafka import KafkaProducer
+
                 return KafkaProducer(**config)
+
         self._factory = producer_factory
         self._report = report or (lambda level, message: None)
         self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=queue_size)
@@ -121,10 +129,21 @@ class KafkaEventSink:
         self._abandoned = False
         self._stop = threading.Event()
         self._last_drop_report = 0.0
-        self._c = dict(emitted=0, produced=0, spooled=0, spool_dropped=0, send_errors=0,
-                       in_flight=0, spool_corrupt=0, spool_recovered=spool.recovered,
-                       dlq_spooled=0, dlq_sent=0, dlq_dropped=0, dlq_corrupt=0,
-                       dlq_recovered=self.dlq_spool.recovered)
+        self._c = dict(
+            emitted=0,
+            produced=0,
+            spooled=0,
+            spool_dropped=0,
+            send_errors=0,
+            in_flight=0,
+            spool_corrupt=0,
+            spool_recovered=spool.recovered,
+            dlq_spooled=0,
+            dlq_sent=0,
+            dlq_dropped=0,
+            dlq_corrupt=0,
+            dlq_recovered=self.dlq_spool.recovered,
+        )
         self._connected = False
         self._thread = threading.Thread(target=self._run, name="kafka-sink", daemon=True)
         if start:
@@ -145,15 +164,23 @@ class KafkaEventSink:
             self._count("dlq_spooled")
             return
         self._count("dlq_dropped")
-        self._report("ERROR", f"kafka sink: dead-letter spool full ({self.dlq_spool.bytes} bytes): "
-                              f"record dropped, {self.counters()['dlq_dropped']} in total")
+        self._report(
+            "ERROR",
+            f"kafka sink: dead-letter spool full ({self.dlq_spool.bytes} bytes): "
+            f"record dropped, {self.counters()['dlq_dropped']} in total",
+        )
 
     def counters(self) -> dict[str, Any]:
         with self._lock:
             snapshot = dict(self._c)
-        snapshot.update(queued=self._queue.qsize(), spool_pending=self.spool.pending,
-                        spool_bytes=self.spool.bytes, spool_max_bytes=self.spool.max_bytes,
-                        dlq_pending=self.dlq_spool.pending, kafka_connected=self._connected)
+        snapshot.update(
+            queued=self._queue.qsize(),
+            spool_pending=self.spool.pending,
+            spool_bytes=self.spool.bytes,
+            spool_max_bytes=self.spool.max_bytes,
+            dlq_pending=self.dlq_spool.pending,
+            kafka_connected=self._connected,
+        )
         return snapshot
 
     def close(self, timeout: float = 5.0, drain_s: float = 3.0) -> None:
@@ -166,8 +193,12 @@ class KafkaEventSink:
         if self._stop.is_set():
             return
         deadline = time.monotonic() + drain_s
-        while (self._connected and self._thread.is_alive() and time.monotonic() < deadline
-               and (self._queue.qsize() or self.counters()["in_flight"])):
+        while (
+            self._connected
+            and self._thread.is_alive()
+            and time.monotonic() < deadline
+            and (self._queue.qsize() or self.counters()["in_flight"])
+        ):
             time.sleep(0.05)
         self._stop.set()
         if self._thread.is_alive():
@@ -271,7 +302,7 @@ class KafkaEventSink:
         finally:
             with self._handoff:
                 if not self._abandoned:  # otherwise close() already spooled the whole batch
-                    failed = [v for v, ok in zip(values, acked) if not ok]
+                    failed = [v for v, ok in zip(values, acked, strict=True) if not ok]
                     if failed:
                         self._to_spool(failed)
                     with self._lock:
@@ -293,7 +324,7 @@ class KafkaEventSink:
             except (ValueError, KeyError, TypeError, AttributeError):
                 corrupt += 1  # a torn last line after a machine crash; cannot be sent
         acked = self._send_all(lane.topic, keys, values)
-        remaining = [v for v, ok in zip(values, acked) if not ok]
+        remaining = [v for v, ok in zip(values, acked, strict=True) if not ok]
         lane.spool.commit(segment, remaining)
         # Counted after the commit: a record is never both sent and pending in the counters.
         with self._lock:
@@ -307,7 +338,7 @@ class KafkaEventSink:
         acked = [False] * len(values)
         futures = []
         error: Exception | None = None
-        for key, value in zip(keys, values):
+        for key, value in zip(keys, values, strict=True):
             try:
                 futures.append(self._producer.send(topic, key=key, value=value))
             except Exception as exc:
@@ -359,8 +390,11 @@ class KafkaEventSink:
             now = time.monotonic()
             if now - self._last_drop_report >= 10 or self._last_drop_report == 0:
                 self._last_drop_report = now
-                self._report("ERROR", f"kafka sink: spool full ({self.spool.bytes} of {self.spool.max_bytes} bytes): "
-                                      f"{dropped} event(s) dropped now, {self.counters()['spool_dropped']} in total")
+                self._report(
+                    "ERROR",
+                    f"kafka sink: spool full ({self.spool.bytes} of {self.spool.max_bytes} bytes): "
+                    f"{dropped} event(s) dropped now, {self.counters()['spool_dropped']} in total",
+                )
 
     def _count(self, name: str, n: int = 1) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ Size-based rotation (SITE_LOG_MAX_BYTES; also POST /admin/logs/rotate): the file
 to its end (with the project's patch to TAILDIR, flume/README.md) and then the new file: no line lost or read
 twice. Flume's container deletes a rotated file once it has shipped all of it (compose/bin/flume-janitor).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ import os
 import threading
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,15 @@ from activity_contract.events import format_event_time
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+
 class AppendLog:
     REOPEN_CHECK_S = 1.0
-    RETIRE_S = 5.0   # a replaced descriptor stays open this long: a thread may still be writing through it
+    RETIRE_S = 5.0  # a replaced descriptor stays open this long: a thread may still be writing through it
 
     def __init__(self, path: Path, max_bytes: int = 0):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.max_bytes = max_bytes   # 0: never rotate
+        self.max_bytes = max_bytes  # 0: never rotate
         self._lock = threading.Lock()
         self._fd = self._open()
         self._size = os.fstat(self._fd).st_size
@@ -63,9 +65,9 @@ class AppendLog:
         with self._lock:
             if os.fstat(self._fd).st_size == 0:
                 return None
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             target = self.path.with_name(f"{self.path.stem}-{stamp}{self.path.suffix}")
-            while target.exists():   # two rotations within a microsecond
+            while target.exists():  # two rotations within a microsecond
                 target = target.with_name(f"{target.stem}x{self.path.suffix}")
             os.rename(self.path, target)
             self._replace_fd()
@@ -107,7 +109,7 @@ class AppendLog:
 
 def clf_time(dt: datetime) -> str:
     """`23/Nov/2026:19:34:05 +0000`, month names fixed in English whatever the locale."""
-    utc = dt.astimezone(timezone.utc)
+    utc = dt.astimezone(UTC)
     return f"{utc.day:02d}/{_MONTHS[utc.month - 1]}/{utc.year}:{utc:%H:%M:%S} +0000"
 
 
@@ -117,12 +119,24 @@ def _quoted(value: str | None) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
-def combined_log_line(*, host: str, user: str | None, time: datetime, method: str, uri: str,
-                      protocol: str, status: int, size: int | None, referer: str | None,
-                      user_agent: str | None) -> str:
-    return (f'{host or "-"} - {user or "-"} [{clf_time(time)}] '
-            f'"{method} {uri.replace(" ", "%20") or "/"} {protocol}" {status} {size if size else "-"} '
-            f'"{_quoted(referer)}" "{_quoted(user_agent)}"')
+def combined_log_line(
+    *,
+    host: str,
+    user: str | None,
+    time: datetime,
+    method: str,
+    uri: str,
+    protocol: str,
+    status: int,
+    size: int | None,
+    referer: str | None,
+    user_agent: str | None,
+) -> str:
+    return (
+        f"{host or '-'} - {user or '-'} [{clf_time(time)}] "
+        f'"{method} {uri.replace(" ", "%20") or "/"} {protocol}" {status} {size if size else "-"} '
+        f'"{_quoted(referer)}" "{_quoted(user_agent)}"'
+    )
 
 
 class SiteLogs:
@@ -147,7 +161,7 @@ class SiteLogs:
 
     def error(self, message: str, exc: BaseException | None = None, level: str = "ERROR") -> None:
         """One entry = one write: header line plus the traceback, so entries never interleave."""
-        text = f"{format_event_time(datetime.now(timezone.utc))} {level} {self.app_id} [pid {os.getpid()}] {message}\n"
+        text = f"{format_event_time(datetime.now(UTC))} {level} {self.app_id} [pid {os.getpid()}] {message}\n"
         if exc is not None:
             text += "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         self.errors.write(text)

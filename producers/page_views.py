@@ -6,10 +6,11 @@ after_request records it, including 404s and the 500 responses Flask builds for 
 (PROPAGATE_EXCEPTIONS is off); teardown_request is a safety net for a request that never reached
 after_request. A flag on `g` keeps it to one.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -46,7 +47,7 @@ def register_hooks(app: Flask, state: SiteState) -> None:
     @app.before_request
     def start():
         g.t0 = time.perf_counter()
-        g.started = datetime.now(timezone.utc)
+        g.started = datetime.now(UTC)
         g.page = _is_page(request.path)
         if not g.page:
             return
@@ -62,7 +63,7 @@ def register_hooks(app: Flask, state: SiteState) -> None:
         if endpoint is None:
             return
         forced = request.headers.get(H_FAULT, "").strip().lower()
-        chance = forced != "none"   # a test counting exact statuses must not meet SITE_ERROR_RATE's random 500s
+        chance = forced != "none"  # a test counting exact statuses must not meet SITE_ERROR_RATE's random 500s
         slow = forced == "slow" or (chance and state.rng.random() < settings.slow_rate)
         error = forced == "error" or (chance and state.rng.random() < settings.error_rate)
         base = BASE_LATENCY_MS.get(endpoint, DEFAULT_LATENCY_MS) * settings.latency_scale
@@ -75,8 +76,10 @@ def register_hooks(app: Flask, state: SiteState) -> None:
         if error:
             g.fault = "error"
             state.count("faults_error")
-            raise InjectedFault(f"injected fault on {request.method} {request.path} (SITE_ERROR_RATE="
-                                f"{settings.error_rate}{', forced by X-Lab-Fault' if forced == 'error' else ''})")
+            raise InjectedFault(
+                f"injected fault on {request.method} {request.path} (SITE_ERROR_RATE="
+                f"{settings.error_rate}{', forced by X-Lab-Fault' if forced == 'error' else ''})"
+            )
 
     @app.after_request
     def finish(response):
@@ -111,8 +114,7 @@ def register_hooks(app: Flask, state: SiteState) -> None:
         if not g.get("page"):
             return json_error(e.code or 500, {"error": (e.name or "error").lower(), "message": e.description})
         try:
-            body = render_template("message.html", heading=f"{e.code} {e.name}",
-                                   text=_friendly(e.code or 500))
+            body = render_template("message.html", heading=f"{e.code} {e.name}", text=_friendly(e.code or 500))
         except Exception:
             body = f"{e.code} {e.name}"
         return body, e.code
@@ -122,9 +124,15 @@ def register_hooks(app: Flask, state: SiteState) -> None:
             state.count("collect_rejects")
             state.count("collect_rejects_too_large")
             state.sink.reject(f"payload too large: over {COLLECT_MAX_BYTES} bytes", "")
-        return json_error(413, {"error": "payload too large", "field": "$",
-                                 "message": f"request body is over {COLLECT_MAX_BYTES} bytes (16 KiB)",
-                                 "limit_bytes": COLLECT_MAX_BYTES})
+        return json_error(
+            413,
+            {
+                "error": "payload too large",
+                "field": "$",
+                "message": f"request body is over {COLLECT_MAX_BYTES} bytes (16 KiB)",
+                "limit_bytes": COLLECT_MAX_BYTES,
+            },
+        )
 
 
 def _friendly(code: int) -> str:
@@ -151,25 +159,62 @@ def _record(state: SiteState, status: int, size: int | None, response) -> None:
                 _set_identity_cookies(state, response, identity)
     if request.path.startswith(NOT_LOGGED):
         return
-    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or (
-        quote(request.path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""))
+    uri = (
+        request.environ.get("RAW_URI")
+        or request.environ.get("REQUEST_URI")
+        or (quote(request.path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""))
+    )
     log_user = identity.user_id if identity else _header_or_cookie_user()
-    state.logs.access_line(host=_client_ip(), user=log_user, time=g.started, method=request.method, uri=uri,
-                           protocol=request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"), status=status, size=size,
-                           referer=request.headers.get("Referer"), user_agent=request.headers.get("User-Agent"))
+    state.logs.access_line(
+        host=_client_ip(),
+        user=log_user,
+        time=g.started,
+        method=request.method,
+        uri=uri,
+        protocol=request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+        status=status,
+        size=size,
+        referer=request.headers.get("Referer"),
+        user_agent=request.headers.get("User-Agent"),
+    )
     rule = request.url_rule.rule if request.url_rule is not None else None
-    state.logs.perf_line({"time": format_event_time(g.started), "app_id": state.app_id, "method": request.method,
-                          "route": rule, "path": request.path, "status": status, "latency_ms": latency_ms,
-                          "page_view": event_id is not None, "event_id": event_id, "fault": g.get("fault")})
+    state.logs.perf_line(
+        {
+            "time": format_event_time(g.started),
+            "app_id": state.app_id,
+            "method": request.method,
+            "route": rule,
+            "path": request.path,
+            "status": status,
+            "latency_ms": latency_ms,
+            "page_view": event_id is not None,
+            "event_id": event_id,
+            "fault": g.get("fault"),
+        }
+    )
 
 
 def _emit_page_view(state: SiteState, identity: Identity, status: int, latency_ms: float) -> str | None:
     event = build_event(
-        event_type="page_view", app_id=state.app_id, user_id=identity.user_id, session_id=identity.session_id,
-        page=request.path[:2048], section=g.get("section", "unknown"), referrer=_referrer(),
-        target=g.get("target"), http_status=status, latency_ms=latency_ms, country=identity.country,
-        city=identity.city, device_type=identity.device_type, os=identity.os, browser=identity.browser,
-        user_agent=identity.user_agent, event_time=g.started, validate=False)
+        event_type="page_view",
+        app_id=state.app_id,
+        user_id=identity.user_id,
+        session_id=identity.session_id,
+        page=request.path[:2048],
+        section=g.get("section", "unknown"),
+        referrer=_referrer(),
+        target=g.get("target"),
+        http_status=status,
+        latency_ms=latency_ms,
+        country=identity.country,
+        city=identity.city,
+        device_type=identity.device_type,
+        os=identity.os,
+        browser=identity.browser,
+        user_agent=identity.user_agent,
+        event_time=g.started,
+        validate=False,
+    )
     errors = validate_event(event)
     if errors:  # a bug, not user input: never let it reach the topic, make it loud
         state.count("page_view_invalid")
@@ -195,8 +240,13 @@ def _set_identity_cookies(state: SiteState, response, identity: Identity) -> Non
     response.set_cookie(COOKIE_USER, identity.user_id, max_age=2 * 365 * 86400, httponly=True, samesite="Lax")
     if not g.get("session_ended"):
         # Refreshed on every page: the cookie expiring is the 30-minute idle rule.
-        response.set_cookie(COOKIE_SESSION, identity.session_id, max_age=int(state.settings.session_idle_s),
-                            httponly=True, samesite="Lax")
+        response.set_cookie(
+            COOKIE_SESSION,
+            identity.session_id,
+            max_age=int(state.settings.session_idle_s),
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def _client_ip() -> str:

@@ -8,6 +8,7 @@ drains its Kafka sink and spools the rest): no request of a simulated user is cu
 child exits the other is stopped and serve exits with its status, so the container's restart policy takes
 over. The whole stop takes at most STOP_TIMEOUT_S, inside the service's stop_grace_period (compose.yaml).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import time
 from producers.kafka_sink import producer_config
 from producers.settings import Settings
 
-STOP_TIMEOUT_S = 30   # simulator, then gunicorn (graceful_timeout + the sink's drain and close)
+STOP_TIMEOUT_S = 30  # simulator, then gunicorn (graceful_timeout + the sink's drain and close)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,8 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         env["SITE_APP_ID"] = args.app
     settings = Settings.from_env(env)  # fail fast on a bad setting, before starting anything
     producer_config(settings.kafka_bootstrap, settings.sink_delivery_timeout_ms, settings.app_id)
-    children = [subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:producers.gunicorn_conf",
-                                  "producers.wsgi:app"], env=env)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:producers.gunicorn_conf", "producers.wsgi:app"], env=env
+        )
+    ]
     if settings.sim_enabled:
         children.append(subprocess.Popen([sys.executable, "-m", "producers.simulator"], env=env))
 
@@ -47,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     while not stopping and all(child.poll() is None for child in children):
         time.sleep(0.2)
     deadline = time.monotonic() + STOP_TIMEOUT_S
-    for child in reversed(children):   # the simulator first, the site last
+    for child in reversed(children):  # the simulator first, the site last
         if child.poll() is None:
             child.send_signal(stopping[0] if stopping else signal.SIGTERM)
         try:

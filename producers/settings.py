@@ -3,13 +3,14 @@
 `Settings.from_env()` is the only reader of os.environ in the producers package; a bad value
 fails at start with the variable's name rather than later in a request.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 APP_IDS = ("shop", "news", "learn")
 DEFAULT_PORTS = {"shop": 5001, "news": 5002, "learn": 5003}
@@ -28,7 +29,7 @@ class Settings:
     spool_dir: Path = Path("var/spool")
     state_dir: Path = Path("var/state")
     spool_max_bytes: int = 64 * 1024 * 1024
-    log_max_bytes: int = 32 * 1024 * 1024   # rotate each log at this size; 0: never
+    log_max_bytes: int = 32 * 1024 * 1024  # rotate each log at this size; 0: never
     sink_queue_size: int = 10_000
     sink_delivery_timeout_ms: int = 10_000
     error_rate: float = 0.01
@@ -37,7 +38,7 @@ class Settings:
     latency_scale: float = 1.0
     fault_seed: int | None = None
     session_idle_s: float = 1800.0
-    profiles_db_host: str = ""   # MariaDB of the account pages; "": the account page says it is not configured
+    profiles_db_host: str = ""  # MariaDB of the account pages; "": the account page says it is not configured
     profiles_db_port: int = 3306
     profiles_db_user: str = "site"
     profiles_db_password: str = ""
@@ -87,11 +88,11 @@ class Settings:
     def app_state_dir(self) -> Path:
         return Path(self.state_dir) / self.app_id
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, app_id: str | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, app_id: str | None = None) -> Settings:
         env = os.environ if env is None else env
         r = _Reader(env)
         return cls(

@@ -1,4 +1,5 @@
 """What a site hands its events to, and an in-memory implementation for unit tests."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,20 @@ class MemorySink:
     def counters(self) -> dict[str, Any]:
         with self._lock:
             n = len(self.events)
-            return {"emitted": n, "produced": n, "spooled": 0, "spool_dropped": 0, "send_errors": 0,
-                    "queued": 0, "in_flight": 0, "spool_pending": 0, "spool_bytes": 0,
-                    "dlq_sent": len(self.rejected), "dlq_dropped": 0, "kafka_connected": True}
+            return {
+                "emitted": n,
+                "produced": n,
+                "spooled": 0,
+                "spool_dropped": 0,
+                "send_errors": 0,
+                "queued": 0,
+                "in_flight": 0,
+                "spool_pending": 0,
+                "spool_bytes": 0,
+                "dlq_sent": len(self.rejected),
+                "dlq_dropped": 0,
+                "kafka_connected": True,
+            }
 
     def page_views(self) -> list[dict[str, Any]]:
         with self._lock:

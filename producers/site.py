@@ -1,5 +1,6 @@
 """Flask app factory of a lab site: the catalog's pages plus the shared ones (search, login, logout,
 account), the JSON endpoints (producers.api) and per-request recording (producers.page_views)."""
+
 from __future__ import annotations
 
 import random
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask import Flask, g, make_response, render_template, request
 
-from producers.accounts import PLANS, ProfilesUnavailable, ProfileStore, parse_change
+from producers.accounts import PLANS, ProfileStore, ProfilesUnavailable, parse_change
 from producers.api import COLLECT_MAX_BYTES, register_api
 from producers.catalog import get_site, search
 from producers.control import SimulationControl
@@ -31,11 +32,17 @@ class SiteState:
         self.settings = settings
         self.logs = logs
         self.site = get_site(app_id)
-        self.control = SimulationControl(settings.app_state_dir(), {
-            "paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users})
+        self.control = SimulationControl(
+            settings.app_state_dir(),
+            {"paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users},
+        )
         self.rng = random.Random(settings.fault_seed)
-        self.profiles = ProfileStore(settings.profiles_db_host, settings.profiles_db_port, settings.profiles_db_user,
-                                     settings.profiles_db_password)
+        self.profiles = ProfileStore(
+            settings.profiles_db_host,
+            settings.profiles_db_port,
+            settings.profiles_db_user,
+            settings.profiles_db_password,
+        )
         self.started = time.time()
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
@@ -50,8 +57,12 @@ class SiteState:
         site.setdefault("page_views", 0)
         site.setdefault("collect_accepted", 0)
         site.setdefault("collect_rejects", 0)
-        return {"app_id": self.app_id, "uptime_s": round(time.time() - self.started, 1),
-                "site": dict(sorted(site.items())), "sink": self.sink.counters()}
+        return {
+            "app_id": self.app_id,
+            "uptime_s": round(time.time() - self.started, 1),
+            "site": dict(sorted(site.items())),
+            "sink": self.sink.counters(),
+        }
 
 
 def create_app(app_id: str, sink: EventSink, settings: Settings, logs: SiteLogs | None = None) -> Flask:
@@ -70,6 +81,7 @@ def create_app(app_id: str, sink: EventSink, settings: Settings, logs: SiteLogs 
 
 
 # ---------------------------------------------------------------------------------------------- pages
+
 
 def _register_common_pages(app: Flask, state: SiteState) -> None:
     @app.get("/search", endpoint="search")
@@ -94,9 +106,10 @@ def _register_common_pages(app: Flask, state: SiteState) -> None:
         identity: Identity | None = g.get("identity")
         user_id = identity.user_id if identity else ""
         if not user_id or user_id.startswith("anon-"):
-            return render_template("message.html", heading="Your account", text="Log in to see your account.",
-                                   form="login"), (401 if request.method == "POST" else 200)
-        if not state.profiles.configured:   # a site without the profile database: the page, no profile
+            return render_template(
+                "message.html", heading="Your account", text="Log in to see your account.", form="login"
+            ), (401 if request.method == "POST" else 200)
+        if not state.profiles.configured:  # a site without the profile database: the page, no profile
             return render_template("message.html", heading="Your account", text=f"Signed in as {user_id}.")
         notice, status = None, 200
         try:
@@ -114,16 +127,22 @@ def _register_common_pages(app: Flask, state: SiteState) -> None:
         except ProfilesUnavailable as e:
             state.count("account_db_errors")
             state.logs.error(f"{request.method} /account for {user_id}: {e}")
-            return render_template("message.html", heading="Your account",
-                                   text="Your profile cannot be shown right now; please try again later."), 503
+            return render_template(
+                "message.html",
+                heading="Your account",
+                text="Your profile cannot be shown right now; please try again later.",
+            ), 503
         if profile is None:
-            return render_template("message.html", heading="Your account",
-                                   text=f"Signed in as {user_id}; there is no profile on record."), \
-                (404 if request.method == "POST" else 200)
+            return render_template(
+                "message.html", heading="Your account", text=f"Signed in as {user_id}; there is no profile on record."
+            ), (404 if request.method == "POST" else 200)
         return render_template("account.html", profile=profile, plans=PLANS, notice=notice), status
 
     @app.context_processor
     def layout_context():
         identity: Identity | None = g.get("identity")
-        return {"site": state.site, "lab_section": g.get("section", "unknown"),
-                "lab_user": identity.user_id if identity else None}
+        return {
+            "site": state.site,
+            "lab_section": g.get("section", "unknown"),
+            "lab_user": identity.user_id if identity else None,
+        }

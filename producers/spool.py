@@ -6,6 +6,7 @@ deletes it or atomically rewrites it with only the lines Kafka did not acknowled
 either in the spool or acknowledged, never both (except a crash between the ack and that rewrite,
 which re-sends: the documented at-least-once edge; consumers dedupe by event_id).
 """
+
 from __future__ import annotations
 
 import os

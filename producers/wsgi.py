@@ -3,6 +3,7 @@
 The app (and with it the Kafka sink's sender thread) is created in the worker process, after the
 fork; never use --preload with it.
 """
+
 from __future__ import annotations
 
 import atexit

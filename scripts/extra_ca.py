@@ -5,6 +5,7 @@ inside builds. EXTRA_CA_BUNDLE (a PEM file) overrides the detection; on an ordin
 stays empty and the images trust exactly Debian's bundle. One file per certificate: Java's trust
 store (ca-certificates-java) imports only the first certificate of a file.
 """
+
 import glob
 import os
 import re

@@ -4,6 +4,7 @@ Existing values are never changed (data volumes were initialised with them). `<g
 a random URL-safe secret, `<generated-kafka-id>` a Kafka cluster id (a base64url UUID),
 `<generated-fernet-key>` a Fernet key (Airflow encrypts connection passwords with it).
 """
+
 import base64
 import os
 import re
@@ -18,7 +19,7 @@ LINE = re.compile(r"^([A-Z][A-Z0-9_]*)=(.*)$")
 def generated(value):
     if value == "<generated>":
         return secrets.token_urlsafe(18).replace("-", "x").replace("_", "y")
-    if value == "<generated-fernet-key>":   # Airflow's Fernet key: 32 random bytes, URL-safe base64
+    if value == "<generated-fernet-key>":  # Airflow's Fernet key: 32 random bytes, URL-safe base64
         return base64.urlsafe_b64encode(os.urandom(32)).decode()
     if value == "<generated-kafka-id>":
         return kafka_cluster_id()

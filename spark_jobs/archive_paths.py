@@ -5,11 +5,12 @@ a name carrying the batch id. HDFS renames are atomic, so a reader sees a file w
 after a crash first deletes the files its interrupted attempt had renamed (same batch id, same names), so every
 row is published once.
 """
+
 from __future__ import annotations
 
 import re
 
-STAGING_ROOT = "/data/_staging"   # outside /data/raw and /data/metrics: Hive never reads half-written batches
+STAGING_ROOT = "/data/_staging"  # outside /data/raw and /data/metrics: Hive never reads half-written batches
 CHECKPOINT_ROOT = "/checkpoints"
 
 _DT = re.compile(r"^\d{4}-\d{2}-\d{2}$")

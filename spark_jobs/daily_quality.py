@@ -14,6 +14,7 @@ Before the checks, the speed layer's drift for the day (speed_drift.py) into Hiv
 not a check (the two layers may differ for good reasons, each row says which); HBase unreachable leaves the day
 without drift rows and says so, and the checks still run.
 """
+
 from __future__ import annotations
 
 import sys
@@ -45,36 +46,54 @@ def archive_once(spark, day: str) -> tuple[int, int, str]:
     detail = ""
     if rows != ids and files is not None:
         repeated = files.groupBy("event_id").agg(F.count(F.lit(1)).alias("n")).where("n > 1")
-        where = (files.join(repeated, "event_id").groupBy("file").count().orderBy(F.desc("count")).limit(5)
-                 .collect())
-        detail = (f"{repeated.count()} event_ids in more than one row; files holding them: "
-                  + ", ".join(f"{r['file']} ({r['count']})" for r in where)) if where else \
-            "Hive `events` does not read what the folder holds (partition not registered? run MSCK REPAIR TABLE events)"
+        where = files.join(repeated, "event_id").groupBy("file").count().orderBy(F.desc("count")).limit(5).collect()
+        detail = (
+            (
+                f"{repeated.count()} event_ids in more than one row; files holding them: "
+                + ", ".join(f"{r['file']} ({r['count']})" for r in where)
+            )
+            if where
+            else "Hive `events` does not read what the folder holds (partition not registered? run MSCK REPAIR TABLE events)"
+        )
     return ids, rows, detail
 
 
 def page_views(spark, day: str) -> tuple[int, int, str]:
-    expected = (spark.table(f"{DATABASE}.events").where((F.col("dt") == day) & (F.col("event_type") == "page_view"))
-                .select("event_id").distinct().count())
-    actual = (spark.table(f"{DATABASE}.page_stats_daily").where(F.col("dt") == day)
-              .agg(F.coalesce(F.sum("views"), F.lit(0))).first()[0])
+    expected = (
+        spark.table(f"{DATABASE}.events")
+        .where((F.col("dt") == day) & (F.col("event_type") == "page_view"))
+        .select("event_id")
+        .distinct()
+        .count()
+    )
+    actual = (
+        spark.table(f"{DATABASE}.page_stats_daily")
+        .where(F.col("dt") == day)
+        .agg(F.coalesce(F.sum("views"), F.lit(0)))
+        .first()[0]
+    )
     return expected, int(actual), "" if expected == actual else "page_stats_daily is stale or wrong: rerun spark_etl"
 
 
 def access_logs(spark, day: str) -> tuple[int, int, str]:
     folders = hdfs_paths(spark, f"{names.HDFS_LOGS}/*/access/dt={day}")
-    lines = spark.read.text(folders).count() if folders else 0   # skips open files (_access.N.log.tmp), as Pig does
+    lines = spark.read.text(folders).count() if folders else 0  # skips open files (_access.N.log.tmp), as Pig does
     rows = spark.table(f"{DATABASE}.access_logs").where(F.col("dt") == day).count()
     rejected = spark.table(f"{DATABASE}.rejected_access_lines").where(F.col("dt") == day).count()
-    detail = (f"{rejected} line(s) rejected: SELECT reason, line FROM {DATABASE}.rejected_access_lines "
-              f"WHERE dt = '{day}'") if rejected else ""
+    detail = (
+        (f"{rejected} line(s) rejected: SELECT reason, line FROM {DATABASE}.rejected_access_lines WHERE dt = '{day}'")
+        if rejected
+        else ""
+    )
     if lines != rows + rejected:
-        detail = (f"{rows} rows + {rejected} rejected for {lines} lines: access_logs is stale (lines arrived "
-                  f"after pig_access_logs ran?): rerun the day. {detail}").strip()
+        detail = (
+            f"{rows} rows + {rejected} rejected for {lines} lines: access_logs is stale (lines arrived "
+            f"after pig_access_logs ran?): rerun the day. {detail}"
+        ).strip()
     return lines, rows + rejected, detail
 
 
-DRIFT_SCHEMA = ("app_id string, kpi string, item string, batch bigint, speed bigint, drift bigint, reason string")
+DRIFT_SCHEMA = "app_id string, kpi string, item string, batch bigint, speed bigint, drift bigint, reason string"
 
 
 def store_drift(spark, day: str) -> None:
@@ -84,6 +103,7 @@ def store_drift(spark, day: str) -> None:
     events.unpersist()
     import happybase
     from thriftpy2.thrift import TException
+
     host, port = hbase_address()
     try:
         conn = happybase.Connection(host, port, timeout=60000)
@@ -108,16 +128,23 @@ CHECKS = {"archive_once": archive_once, "page_views": page_views, "access_logs":
 
 def main(argv: list[str]) -> int:
     day = parse_day(argv, __doc__.splitlines()[0])
-    spark = (SparkSession.builder.appName(f"activity data quality {day}").enableHiveSupport()
-             .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
-             .config("hive.exec.dynamic.partition.mode", "nonstrict").getOrCreate())
+    spark = (
+        SparkSession.builder.appName(f"activity data quality {day}")
+        .enableHiveSupport()
+        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        .config("hive.exec.dynamic.partition.mode", "nonstrict")
+        .getOrCreate()
+    )
     store_drift(spark, day)
     failed = []
     for name, check in CHECKS.items():
         expected, actual, detail = check(spark, day)
         ok = expected == actual
-        print(f"data quality {day}: {name:<14} expected {expected:>9} actual {actual:>9}  {'ok' if ok else 'MISMATCH'}"
-              + (f"  {detail}" if detail else ""), flush=True)
+        print(
+            f"data quality {day}: {name:<14} expected {expected:>9} actual {actual:>9}  {'ok' if ok else 'MISMATCH'}"
+            + (f"  {detail}" if detail else ""),
+            flush=True,
+        )
         if not ok:
             failed.append(f"{name} (expected {expected}, actual {actual})")
     spark.stop()

@@ -1,4 +1,5 @@
 """The `--date D` argument of the daily jobs (one UTC day, YYYY-MM-DD), checked before Spark starts."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ def parse_day(argv: list[str], description: str) -> str:
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ValueError(day)
-        date.fromisoformat(day)   # a calendar date: not 2025-02-30
+        date.fromisoformat(day)  # a calendar date: not 2025-02-30
     except ValueError:
         parser.error(f"--date must be YYYY-MM-DD, not {day!r}")
     return day

@@ -1,5 +1,6 @@
 """The smoke check of Spark on YARN (DAG lab_smoke, `lab smoke`): a small distributed job and the Hive catalog.
 Prints `spark smoke: <rows> rows, <databases>` and fails unless the sum is right and database `activity` is listed."""
+
 from pyspark.sql import SparkSession
 
 spark = SparkSession.builder.appName("lab smoke").enableHiveSupport().getOrCreate()

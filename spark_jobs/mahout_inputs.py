@@ -12,6 +12,7 @@ the cart, or bought it (added it to the cart in a session that had a purchase af
 docs/metrics.md. The held-out split: a user who chose at least EVALUATED_FROM items that day has the latest
 HELD_OUT_SHARE of them (by the time first chosen, at least one) held out.
 """
+
 from __future__ import annotations
 
 from pyspark.sql import DataFrame, Window
@@ -30,18 +31,33 @@ def _is_item() -> F.Column:
 
 def preferences(sessions: DataFrame) -> DataFrame:
     """(app_id, user_id, page, preference, first_ts) per user and catalog item; first_ts: when first chosen."""
-    purchases = (sessions.where(F.col("event_type") == "purchase").groupBy("session_key")
-                 .agg(F.max("event_ts").alias("last_purchase")))
+    purchases = (
+        sessions.where(F.col("event_type") == "purchase")
+        .groupBy("session_key")
+        .agg(F.max("event_ts").alias("last_purchase"))
+    )
     pref = names.PREFERENCE
-    carted = (sessions.where((F.col("event_type") == "add_to_cart") & _is_item())
-              .join(purchases, "session_key", "left")
-              .select("app_id", "user_id", "page",
-                      F.when(F.col("last_purchase") >= F.col("event_ts"), pref["bought"])
-                      .otherwise(pref["added_to_cart"]).alias("preference"), "event_ts"))
-    viewed = (sessions.where((F.col("event_type") == "page_view") & _is_item())
-              .select("app_id", "user_id", "page", F.lit(pref["viewed"]).alias("preference"), "event_ts"))
-    return (viewed.unionByName(carted).groupBy("app_id", "user_id", "page")
-            .agg(F.max("preference").alias("preference"), F.min("event_ts").alias("first_ts")))
+    carted = (
+        sessions.where((F.col("event_type") == "add_to_cart") & _is_item())
+        .join(purchases, "session_key", "left")
+        .select(
+            "app_id",
+            "user_id",
+            "page",
+            F.when(F.col("last_purchase") >= F.col("event_ts"), pref["bought"])
+            .otherwise(pref["added_to_cart"])
+            .alias("preference"),
+            "event_ts",
+        )
+    )
+    viewed = sessions.where((F.col("event_type") == "page_view") & _is_item()).select(
+        "app_id", "user_id", "page", F.lit(pref["viewed"]).alias("preference"), "event_ts"
+    )
+    return (
+        viewed.unionByName(carted)
+        .groupBy("app_id", "user_id", "page")
+        .agg(F.max("preference").alias("preference"), F.min("event_ts").alias("first_ts"))
+    )
 
 
 def held_out(prefs: DataFrame) -> DataFrame:
@@ -50,21 +66,23 @@ def held_out(prefs: DataFrame) -> DataFrame:
     user = Window.partitionBy("app_id", "user_id")
     latest = user.orderBy(F.desc("first_ts"), F.desc("page"))
     n = F.count(F.lit(1)).over(user)
-    return prefs.withColumn("held_out", (n >= EVALUATED_FROM)
-                            & (F.row_number().over(latest) <= F.ceil(n * F.lit(HELD_OUT_SHARE))))
+    return prefs.withColumn(
+        "held_out", (n >= EVALUATED_FROM) & (F.row_number().over(latest) <= F.ceil(n * F.lit(HELD_OUT_SHARE)))
+    )
 
 
 def user_features(sessions: DataFrame) -> DataFrame:
     """Every user active that day, numbered from 1 in (app_id, user_id) order, with the k-means features."""
-    features = (sessions.groupBy("app_id", "user_id")
-                .agg(F.count(F.lit(1)).alias("events"),
-                     F.sum((F.col("event_type") == "page_view").cast("long")).alias("page_views"),
-                     F.countDistinct("session_key").alias("sessions"),
-                     F.sum((F.col("event_type") == "purchase").cast("long")).alias("purchases"),
-                     F.countDistinct(F.when((F.col("event_type") == "page_view") & _is_item(), F.col("page")))
-                     .alias("items")))
+    features = sessions.groupBy("app_id", "user_id").agg(
+        F.count(F.lit(1)).alias("events"),
+        F.sum((F.col("event_type") == "page_view").cast("long")).alias("page_views"),
+        F.countDistinct("session_key").alias("sessions"),
+        F.sum((F.col("event_type") == "purchase").cast("long")).alias("purchases"),
+        F.countDistinct(F.when((F.col("event_type") == "page_view") & _is_item(), F.col("page"))).alias("items"),
+    )
     return features.withColumn("user_no", F.row_number().over(Window.orderBy("app_id", "user_id"))).select(
-        "user_no", "app_id", "user_id", *FEATURES)
+        "user_no", "app_id", "user_id", *FEATURES
+    )
 
 
 def write_mahout_inputs(sessions: DataFrame, day: str) -> dict[str, int]:
@@ -72,18 +90,29 @@ def write_mahout_inputs(sessions: DataFrame, day: str) -> dict[str, int]:
     counts."""
     users = user_features(sessions).cache()
     prefs = held_out(preferences(sessions)).cache()
-    items = (prefs.groupBy("app_id", "page").agg(F.countDistinct("user_id").alias("users"))
-             .withColumn("item_no", F.row_number().over(Window.orderBy("app_id", "page")))
-             .select("item_no", "app_id", "page", "users")).cache()
-    numbered = (prefs.join(users.select("user_no", "app_id", "user_id"), ["app_id", "user_id"])
-                .join(items.select("item_no", "app_id", "page"), ["app_id", "page"])).cache()
+    items = (
+        prefs.groupBy("app_id", "page")
+        .agg(F.countDistinct("user_id").alias("users"))
+        .withColumn("item_no", F.row_number().over(Window.orderBy("app_id", "page")))
+        .select("item_no", "app_id", "page", "users")
+    ).cache()
+    numbered = (
+        prefs.join(users.select("user_no", "app_id", "user_id"), ["app_id", "user_id"]).join(
+            items.select("item_no", "app_id", "page"), ["app_id", "page"]
+        )
+    ).cache()
     ratings = numbered.select("user_no", "item_no", "preference").orderBy("user_no", "item_no")
     train = numbered.where(~F.col("held_out")).select("user_no", "item_no", "preference").orderBy("user_no", "item_no")
     held = numbered.where(F.col("held_out")).select("user_no", "item_no").orderBy("user_no", "item_no")
     base = f"{names.HDFS_MAHOUT}/dt={day}"
     counts = {}
-    for name, table, sep in (("users", users, "\t"), ("items", items, "\t"), ("ratings", ratings, ","),
-                             ("train", train, ","), ("held_out", held, ",")):
+    for name, table, sep in (
+        ("users", users, "\t"),
+        ("items", items, "\t"),
+        ("ratings", ratings, ","),
+        ("train", train, ","),
+        ("held_out", held, ","),
+    ):
         table.coalesce(1).write.mode("overwrite").option("sep", sep).csv(f"{base}/{name}")
         counts[name] = table.count()
     for frame in (users, prefs, items, numbered):

@@ -10,6 +10,7 @@ Stored by the data-quality task (daily_quality.py) in Hive `speed_batch_drift`, 
 Both layers count events by their own event_time (UTC), exact under replays (the archive by event_id, the speed
 layer by its markers), so a day both have seen whole gives zero drift; docs/metrics.md says what each gap means.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,15 +20,21 @@ from datetime import date
 from activity_contract import names
 
 # Why a (site, kpi, item) can differ: the speed layer holds less, holds more, or saw none of the site's day.
-MISSED = ("the speed layer counted less: it was behind or stopped when these events arrived and they left Kafka "
-          "before it read them, or its HBase tables were emptied since")
-UNSEEN = ("the speed layer saw none of this site's events of the day: it was not running while they passed "
-          "through Kafka, or its HBase tables were emptied since")
-EXTRA = ("the speed layer counted more: an event sent again after its dedupe window (SPEED_DEDUPE_TTL_S) counts "
-         "twice there and once in the archive, or events of the day arrived after this run read the archive "
-         "(run the day again)")
+MISSED = (
+    "the speed layer counted less: it was behind or stopped when these events arrived and they left Kafka "
+    "before it read them, or its HBase tables were emptied since"
+)
+UNSEEN = (
+    "the speed layer saw none of this site's events of the day: it was not running while they passed "
+    "through Kafka, or its HBase tables were emptied since"
+)
+EXTRA = (
+    "the speed layer counted more: an event sent again after its dedupe window (SPEED_DEDUPE_TTL_S) counts "
+    "twice there and once in the archive, or events of the day arrived after this run read the archive "
+    "(run the day again)"
+)
 
-Key = tuple[str, str, str]   # (app_id, kpi, item)
+Key = tuple[str, str, str]  # (app_id, kpi, item)
 
 
 def reason(batch: int, speed: int, speed_saw_site_day: bool) -> str:
@@ -55,18 +62,22 @@ def summary(rows) -> list[str]:
     for kpi in names.DRIFT_KPIS:
         mine = [r for r in rows if r[1] == kpi]
         differ = [r for r in mine if r[5]]
-        out.append(f"{kpi:<12} batch {sum(r[3] for r in mine):>9} speed {sum(r[4] for r in mine):>9} "
-                   f"drift {sum(r[5] for r in mine):>+7} ({len(differ)} of {len(mine)} items differ)")
+        out.append(
+            f"{kpi:<12} batch {sum(r[3] for r in mine):>9} speed {sum(r[4] for r in mine):>9} "
+            f"drift {sum(r[5] for r in mine):>+7} ({len(differ)} of {len(mine)} items differ)"
+        )
     return out
 
 
 # ---------------------------------------------------------------- the two layers' numbers
 
+
 def batch_numbers(events) -> dict[Key, int]:
     """From the day's events (a DataFrame, one row per event_id): the three KPIs' batch values."""
     from pyspark.sql import functions as F
+
     out: dict[Key, int] = {}
-    for r in (events.where(F.col("event_type") == "page_view").groupBy("app_id", "page").count().collect()):
+    for r in events.where(F.col("event_type") == "page_view").groupBy("app_id", "page").count().collect():
         out[(r["app_id"], "page_views", r["page"])] = r["count"]
     # event_time is the contract's RFC 3339 UTC text (yyyy-MM-ddTHH:mm:ss.SSSZ): HH:mm is characters 12-16.
     for r in events.groupBy("app_id", F.substring("event_time", 12, 5).alias("minute")).count().collect():
@@ -87,7 +98,7 @@ def speed_numbers(conn, day: date, apps: set[str]) -> dict[Key, int]:
     for app in sorted(apps):
         prefix = f"{app}#{names.day_key(day)}"
         for row, cells in minutes.scan(row_prefix=prefix.encode(), columns=[names.C_EVENTS]):
-            hhmm = row.decode()[len(prefix):]
+            hhmm = row.decode()[len(prefix) :]
             out[(app, "events", f"{hhmm[:2]}:{hhmm[2:]}")] = names.decode_counter(cells.get(names.C_EVENTS))
     active = {names.day_active_column(day, app): app for app in apps}
     users = Counter()

@@ -11,13 +11,14 @@ Exactly once: offsets and dedupe state are checkpointed on HDFS (/checkpoints/<q
 renaming its files under names carrying the batch id (archive_paths.py): a batch redone after a crash replaces
 what its interrupted attempt published. Progress goes to a status file the health probe reads.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, Observation, SparkSession
 from pyspark.sql import functions as F
@@ -36,20 +37,35 @@ DEDUPE_WINDOW = f"{int(os.environ.get('STREAM_DEDUPE_HOURS', '2'))} hours"
 # Minute metrics wait this long for late events, then the minute is final and written (append mode).
 METRICS_LATENESS = f"{int(os.environ.get('STREAM_LATENESS_S', '120'))} seconds"
 MAX_OFFSETS = os.environ.get("STREAM_MAX_OFFSETS_PER_BATCH", "100000")
-STATUS_FILE = os.environ["STREAM_STATUS_FILE"]   # set by compose.yaml: the health probe and `lab status` read it
+STATUS_FILE = os.environ["STREAM_STATUS_FILE"]  # set by compose.yaml: the health probe and `lab status` read it
 
 GEO = T.StructType([T.StructField("country", T.StringType()), T.StructField("city", T.StringType())])
 DEVICE = T.StructType([T.StructField(f, T.StringType()) for f in ("type", "os", "browser")])
-EVENT = T.StructType([
-    T.StructField("schema_version", T.IntegerType()),
-    *[T.StructField(f, T.StringType()) for f in ("event_id", "event_type", "event_time", "app_id", "user_id",
-                                                  "session_id", "page", "section", "referrer", "target")],
-    T.StructField("http_status", T.IntegerType()),
-    T.StructField("latency_ms", T.DoubleType()),
-    T.StructField("geo", GEO),
-    T.StructField("device", DEVICE),
-    T.StructField("user_agent", T.StringType()),
-])
+EVENT = T.StructType(
+    [
+        T.StructField("schema_version", T.IntegerType()),
+        *[
+            T.StructField(f, T.StringType())
+            for f in (
+                "event_id",
+                "event_type",
+                "event_time",
+                "app_id",
+                "user_id",
+                "session_id",
+                "page",
+                "section",
+                "referrer",
+                "target",
+            )
+        ],
+        T.StructField("http_status", T.IntegerType()),
+        T.StructField("latency_ms", T.DoubleType()),
+        T.StructField("geo", GEO),
+        T.StructField("device", DEVICE),
+        T.StructField("user_agent", T.StringType()),
+    ]
+)
 EVENT_TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSX"
 
 # Since this driver started; late_dropped: events past STREAM_LATENESS_S, in the archive but not the minute metrics.
@@ -62,54 +78,79 @@ REGISTERED_PARTITIONS: dict[str, set[str]] = {table: set() for table in PENDING_
 
 
 def log(message: str) -> None:
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} stream-archive: {message}", flush=True)
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} stream-archive: {message}", flush=True)
 
 
 def kafka_rows(spark: SparkSession) -> DataFrame:
     """Every message of the topic with its place in Kafka, its contract error (None when valid) and the event."""
-    raw = (spark.readStream.format("kafka")
-           .option("kafka.bootstrap.servers", BOOTSTRAP)
-           .option("subscribe", names.TOPIC_EVENTS)
-           .option("startingOffsets", "earliest")        # the first start archives what Kafka still holds
-           .option("failOnDataLoss", "false")            # records aged out of Kafka before being read: go on
-           .option("maxOffsetsPerTrigger", MAX_OFFSETS)  # bounds a catch-up batch's memory
-           .load())
+    raw = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", BOOTSTRAP)
+        .option("subscribe", names.TOPIC_EVENTS)
+        .option("startingOffsets", "earliest")  # the first start archives what Kafka still holds
+        .option("failOnDataLoss", "false")  # records aged out of Kafka before being read: go on
+        .option("maxOffsetsPerTrigger", MAX_OFFSETS)  # bounds a catch-up batch's memory
+        .load()
+    )
     check = F.udf(message_error, T.StringType())
-    rows = raw.select("value", F.col("partition").alias("kafka_partition"), F.col("offset").alias("kafka_offset"),
-                      F.col("timestamp").alias("kafka_ts")).withColumn("error", check("value"))
+    rows = raw.select(
+        "value",
+        F.col("partition").alias("kafka_partition"),
+        F.col("offset").alias("kafka_offset"),
+        F.col("timestamp").alias("kafka_ts"),
+    ).withColumn("error", check("value"))
     event = F.from_json(F.col("value").cast("string"), EVENT)
-    return (rows.withColumn("event", F.when(F.col("error").isNull(), event))
-            .withColumn("event_ts", F.to_timestamp("event.event_time", EVENT_TIME_FORMAT)))
+    return rows.withColumn("event", F.when(F.col("error").isNull(), event)).withColumn(
+        "event_ts", F.to_timestamp("event.event_time", EVENT_TIME_FORMAT)
+    )
 
 
 def archive_input(rows: DataFrame) -> DataFrame:
     # Rejected messages have no trustworthy event_id: their Kafka position is their identity.
     key = F.coalesce(F.col("event.event_id"), F.format_string("rejected:%d:%d", "kafka_partition", "kafka_offset"))
-    return (rows.withColumn("dedupe_key", key)
-            .withWatermark("kafka_ts", DEDUPE_WINDOW)
-            .dropDuplicatesWithinWatermark(["dedupe_key"]))
+    return (
+        rows.withColumn("dedupe_key", key)
+        .withWatermark("kafka_ts", DEDUPE_WINDOW)
+        .dropDuplicatesWithinWatermark(["dedupe_key"])
+    )
 
 
 def minute_metrics(rows: DataFrame) -> DataFrame:
     """The speed layer's minute_stats definitions (routing.counter_updates), per minute of event time."""
     page_view = F.col("event_type") == "page_view"
     latency = F.when(page_view, F.col("latency_ms"))
-    events = (rows.where("error IS NULL").select("event.*", "event_ts")
-              .withWatermark("event_ts", METRICS_LATENESS)
-              .dropDuplicatesWithinWatermark(["event_id"]))
-    return (events.groupBy(F.window("event_ts", "1 minute"), "app_id")
-            .agg(F.count(F.lit(1)).alias("events"),
-                 F.sum(page_view.cast("long")).alias("page_views"),
-                 F.approx_count_distinct("user_id", 0.01).alias("distinct_users"),
-                 F.sum((F.col("http_status") >= 500).cast("long")).alias("errors"),
-                 F.percentile_approx(latency, [0.5, 0.95], 10000).alias("latency"))
-            .select(F.col("window.start").alias("window_start"), F.col("window.end").alias("window_end"), "app_id",
-                    "events", "page_views", "distinct_users", "errors",
-                    F.col("latency")[0].alias("p50_latency_ms"), F.col("latency")[1].alias("p95_latency_ms"))
-            .withColumn("dt", F.date_format("window_start", "yyyy-MM-dd")))
+    events = (
+        rows.where("error IS NULL")
+        .select("event.*", "event_ts")
+        .withWatermark("event_ts", METRICS_LATENESS)
+        .dropDuplicatesWithinWatermark(["event_id"])
+    )
+    return (
+        events.groupBy(F.window("event_ts", "1 minute"), "app_id")
+        .agg(
+            F.count(F.lit(1)).alias("events"),
+            F.sum(page_view.cast("long")).alias("page_views"),
+            F.approx_count_distinct("user_id", 0.01).alias("distinct_users"),
+            F.sum((F.col("http_status") >= 500).cast("long")).alias("errors"),
+            F.percentile_approx(latency, [0.5, 0.95], 10000).alias("latency"),
+        )
+        .select(
+            F.col("window.start").alias("window_start"),
+            F.col("window.end").alias("window_end"),
+            "app_id",
+            "events",
+            "page_views",
+            "distinct_users",
+            "errors",
+            F.col("latency")[0].alias("p50_latency_ms"),
+            F.col("latency")[1].alias("p95_latency_ms"),
+        )
+        .withColumn("dt", F.date_format("window_start", "yyyy-MM-dd"))
+    )
 
 
 # ---- publishing a batch (Hadoop's FileSystem through the driver's JVM)
+
 
 def _fs(spark: SparkSession):
     jvm = spark.sparkContext._jvm
@@ -136,8 +177,11 @@ def publish(batch: DataFrame, query: str, batch_id: int, root: str) -> set[str]:
         # An interrupted attempt of this batch may have published some files: they go, this attempt's replace them.
         for stale in fs.globStatus(Path(target, paths.batch_prefix(batch_id) + "*")) or []:
             fs.delete(stale.getPath(), False)
-        files = sorted(f.getPath().toString() for f in fs.listStatus(folder.getPath())
-                       if f.getPath().getName().endswith(".parquet"))
+        files = sorted(
+            f.getPath().toString()
+            for f in fs.listStatus(folder.getPath())
+            if f.getPath().getName().endswith(".parquet")
+        )
         for index, name in enumerate(files):
             if not fs.rename(Path(name), Path(target, paths.published_name(batch_id, index))):
                 raise RuntimeError(f"could not rename {name} into {target}")
@@ -169,19 +213,35 @@ def archive_batch(batch: DataFrame, batch_id: int) -> None:
     batch = batch.withColumn("dt", F.date_format(F.coalesce("event_ts", "kafka_ts"), "yyyy-MM-dd")).persist()
     try:
         counted = Observation(f"archive-{batch_id}")
-        observed = batch.observe(counted, F.count_if(F.col("error").isNull()).alias("valid"),
-                                 F.count_if(F.col("error").isNotNull()).alias("rejected"))
-        events = observed.where("error IS NULL").select("event.*", "event_ts", "kafka_partition", "kafka_offset",
-                                                        "kafka_ts", "dt")
+        observed = batch.observe(
+            counted,
+            F.count_if(F.col("error").isNull()).alias("valid"),
+            F.count_if(F.col("error").isNotNull()).alias("rejected"),
+        )
+        events = observed.where("error IS NULL").select(
+            "event.*", "event_ts", "kafka_partition", "kafka_offset", "kafka_ts", "dt"
+        )
         days = publish(events, "archive", batch_id, names.HDFS_RAW_EVENTS)
         valid, rejected = counted.get["valid"], counted.get["rejected"]
         rejected_days = set()
-        if rejected:   # read from the cached batch: the messages as Kafka held them
-            rejected_days = publish(batch.where("error IS NOT NULL").select(
-                F.col("value").cast("string").alias("raw"), "error", "kafka_partition", "kafka_offset", "kafka_ts",
-                "dt"), "rejected", batch_id, names.HDFS_REJECTED_EVENTS)
-            log(f"archive batch {batch_id}: {rejected} invalid messages put aside "
-                f"(Hive rejected_events, {names.HDFS_REJECTED_EVENTS})")
+        if rejected:  # read from the cached batch: the messages as Kafka held them
+            rejected_days = publish(
+                batch.where("error IS NOT NULL").select(
+                    F.col("value").cast("string").alias("raw"),
+                    "error",
+                    "kafka_partition",
+                    "kafka_offset",
+                    "kafka_ts",
+                    "dt",
+                ),
+                "rejected",
+                batch_id,
+                names.HDFS_REJECTED_EVENTS,
+            )
+            log(
+                f"archive batch {batch_id}: {rejected} invalid messages put aside "
+                f"(Hive rejected_events, {names.HDFS_REJECTED_EVENTS})"
+            )
         register_partitions(batch.sparkSession, "events", days)
         register_partitions(batch.sparkSession, "rejected_events", rejected_days)
         TOTALS["events"] += valid
@@ -194,8 +254,9 @@ def archive_batch(batch: DataFrame, batch_id: int) -> None:
 
 def metrics_batch(batch: DataFrame, batch_id: int) -> None:
     counted = Observation(f"minute-metrics-{batch_id}")
-    days = publish(batch.observe(counted, F.count(F.lit(1)).alias("rows")), "minute-metrics", batch_id,
-                   names.HDFS_MINUTE_METRICS)
+    days = publish(
+        batch.observe(counted, F.count(F.lit(1)).alias("rows")), "minute-metrics", batch_id, names.HDFS_MINUTE_METRICS
+    )
     rows = counted.get["rows"]
     if rows:
         register_partitions(batch.sparkSession, "stream_metrics_minute", days)
@@ -211,7 +272,7 @@ class Progress(StreamingQueryListener):
 
     def __init__(self):
         self.latest: dict[str, dict] = {}
-        self.late_counted_batch = -1   # the newest minute-metrics batch whose late rows are in TOTALS
+        self.late_counted_batch = -1  # the newest minute-metrics batch whose late rows are in TOTALS
 
     def onQueryStarted(self, event) -> None:
         pass
@@ -219,11 +280,16 @@ class Progress(StreamingQueryListener):
     def onQueryProgress(self, event) -> None:
         p = event.progress
         self.latest[p.name] = {"batch": p.batchId, "progress_at": p.timestamp, "input_rows": p.numInputRows}
-        if p.numInputRows:   # where a batch's time went (Spark's own phases), for whoever tunes the trigger
-            phases = ", ".join(f"{k} {v / 1000:.1f} s" for k, v in sorted(p.durationMs.items(), key=lambda kv: -kv[1])
-                               if k != "triggerExecution" and v >= 100)
-            log(f"{p.name} batch {p.batchId}: {p.numInputRows} rows in {p.durationMs.get('triggerExecution', 0) / 1000:.1f} s"
-                f" ({phases})")
+        if p.numInputRows:  # where a batch's time went (Spark's own phases), for whoever tunes the trigger
+            phases = ", ".join(
+                f"{k} {v / 1000:.1f} s"
+                for k, v in sorted(p.durationMs.items(), key=lambda kv: -kv[1])
+                if k != "triggerExecution" and v >= 100
+            )
+            log(
+                f"{p.name} batch {p.batchId}: {p.numInputRows} rows in {p.durationMs.get('triggerExecution', 0) / 1000:.1f} s"
+                f" ({phases})"
+            )
         if p.name == "minute-metrics" and p.batchId > self.late_counted_batch:
             TOTALS["late_dropped"] += sum(op.numRowsDroppedByWatermark for op in p.stateOperators)
             self.late_counted_batch = p.batchId
@@ -237,8 +303,12 @@ class Progress(StreamingQueryListener):
 
 def write_status(queries, progress: Progress) -> None:
     """What the health probe and `lab status` read: each query's state and last progress, the totals."""
-    status = {"written_at": time.time(), "totals": TOTALS,
-              "pending_partitions": {t: sorted(d) for t, d in PENDING_PARTITIONS.items()}, "queries": {}}
+    status = {
+        "written_at": time.time(),
+        "totals": TOTALS,
+        "pending_partitions": {t: sorted(d) for t, d in PENDING_PARTITIONS.items()},
+        "queries": {},
+    }
     for q in queries:
         latest = progress.latest.get(q.name, {"batch": None, "progress_at": None, "input_rows": None})
         status["queries"][q.name] = {"active": q.isActive, **latest}
@@ -255,13 +325,24 @@ def main() -> int:
     spark.streams.addListener(progress)
     rows = kafka_rows(spark)
     queries = [
-        archive_input(rows).writeStream.queryName("archive").foreachBatch(archive_batch)
-        .option("checkpointLocation", paths.checkpoint_dir("archive")).trigger(processingTime=TRIGGER).start(),
-        minute_metrics(rows).writeStream.queryName("minute-metrics").outputMode("append").foreachBatch(metrics_batch)
-        .option("checkpointLocation", paths.checkpoint_dir("minute-metrics")).trigger(processingTime=TRIGGER).start(),
+        archive_input(rows)
+        .writeStream.queryName("archive")
+        .foreachBatch(archive_batch)
+        .option("checkpointLocation", paths.checkpoint_dir("archive"))
+        .trigger(processingTime=TRIGGER)
+        .start(),
+        minute_metrics(rows)
+        .writeStream.queryName("minute-metrics")
+        .outputMode("append")
+        .foreachBatch(metrics_batch)
+        .option("checkpointLocation", paths.checkpoint_dir("minute-metrics"))
+        .trigger(processingTime=TRIGGER)
+        .start(),
     ]
-    log(f"archiving {names.TOPIC_EVENTS} from {BOOTSTRAP} every {TRIGGER} into {names.HDFS_RAW_EVENTS} and "
-        f"{names.HDFS_MINUTE_METRICS} (checkpoints under {paths.CHECKPOINT_ROOT})")
+    log(
+        f"archiving {names.TOPIC_EVENTS} from {BOOTSTRAP} every {TRIGGER} into {names.HDFS_RAW_EVENTS} and "
+        f"{names.HDFS_MINUTE_METRICS} (checkpoints under {paths.CHECKPOINT_ROOT})"
+    )
     while True:
         write_status(queries, progress)
         # Raises the failed query's error: the driver exits and Docker restarts it from the checkpoints.

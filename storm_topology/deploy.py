@@ -6,6 +6,7 @@ The deploy's fingerprint is the sha256 of the topology's Python sources (compute
 rendered Flux file; it is stored in the topology's config (`lab.deploy_sha256`), so a running topology with
 the same fingerprint is left alone, and a different one is killed and replaced.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,22 +24,33 @@ JAR = f"{HOME}/activity-speed.jar"
 FLUX_TEMPLATE = f"{HOME}/topology.yaml"
 STORM_CONF = "/etc/lab/storm"
 DEFAULTS = {
-    "PYTHON": sys.executable, "KAFKA_BOOTSTRAP": "kafka:29092", "HBASE_THRIFT_HOST": "hbase-thrift",
-    "HBASE_THRIFT_PORT": "9090", "SPEED_BATCH_MS": "50", "SPEED_MAX_PENDING": "2000", "STORM_WORKER_HEAP_MB": "256",
-    "ALERT_ERROR_RATE": "0.2", "ALERT_P95_MS": "2500", "ALERT_MIN_REQUESTS": "30", "ALERT_ZSCORE": "3.0",
-    "ALERT_SPIKE_MIN_ERRORS": "10", "ALERT_COOLDOWN_S": "60",
+    "PYTHON": sys.executable,
+    "KAFKA_BOOTSTRAP": "kafka:29092",
+    "HBASE_THRIFT_HOST": "hbase-thrift",
+    "HBASE_THRIFT_PORT": "9090",
+    "SPEED_BATCH_MS": "50",
+    "SPEED_MAX_PENDING": "2000",
+    "STORM_WORKER_HEAP_MB": "256",
+    "ALERT_ERROR_RATE": "0.2",
+    "ALERT_P95_MS": "2500",
+    "ALERT_MIN_REQUESTS": "30",
+    "ALERT_ZSCORE": "3.0",
+    "ALERT_SPIKE_MIN_ERRORS": "10",
+    "ALERT_COOLDOWN_S": "60",
 }
 _VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
 
 
 def render(template: str, env: dict[str, str]) -> str:
     """${NAME} from env (else DEFAULTS); an unknown name is an error, not an empty string."""
+
     def sub(m):
         name = m.group(1)
         value = env.get(name) or DEFAULTS.get(name)
         if value is None:
             raise SystemExit(f"storm-deploy: {FLUX_TEMPLATE} uses ${{{name}}}, which is not set")
         return value
+
     return _VAR.sub(sub, template)
 
 
@@ -54,8 +66,9 @@ def nimbus():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from streamparse.util import get_nimbus_client
-    return get_nimbus_client(host=os.environ.get("NIMBUS_HOST", "nimbus"), port=int(os.environ.get("NIMBUS_PORT", "6627")),
-                             timeout=15000)
+    return get_nimbus_client(
+        host=os.environ.get("NIMBUS_HOST", "nimbus"), port=int(os.environ.get("NIMBUS_PORT", "6627")), timeout=15000
+    )
 
 
 def wait_for_cluster(timeout_s: int = 300):
@@ -82,6 +95,7 @@ def running(client, name):
 
 def kill(client, name, wait_secs=5, timeout_s=120):
     from streamparse.thrift import KillOptions
+
     client.killTopologyWithOpts(name, KillOptions(wait_secs=wait_secs))
     deadline = time.monotonic() + timeout_s
     while running(client, name) is not None:
@@ -91,8 +105,15 @@ def kill(client, name, wait_secs=5, timeout_s=120):
 
 
 def submit(flux_file: str):
-    cmd = ["java", f"-Dstorm.jar={JAR}", "-cp", f"{JAR}:/opt/storm/lib-worker/*:{STORM_CONF}",
-           "org.apache.storm.flux.Flux", "--remote", flux_file]
+    cmd = [
+        "java",
+        f"-Dstorm.jar={JAR}",
+        "-cp",
+        f"{JAR}:/opt/storm/lib-worker/*:{STORM_CONF}",
+        "org.apache.storm.flux.Flux",
+        "--remote",
+        flux_file,
+    ]
     print("storm-deploy: " + " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -100,6 +121,7 @@ def submit(flux_file: str):
 def spout_progress(bootstrap: str) -> tuple[int, int]:
     """(messages of user-activity not yet committed by the spout, sum of its committed offsets)."""
     from kafka import KafkaConsumer, TopicPartition
+
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id="storm-speed-layer", enable_auto_commit=False)
     try:
         parts = [TopicPartition("user-activity", p) for p in consumer.partitions_for_topic("user-activity") or ()]
@@ -126,8 +148,10 @@ def wait_until_processing(timeout_s: int = 300):
             print(f"storm-deploy: waiting for the worker to start processing ({lag} message(s) waiting)", flush=True)
             last_note = time.monotonic()
         if time.monotonic() - start > timeout_s:
-            raise SystemExit(f"storm-deploy: the topology committed nothing in {timeout_s} s ({lag} message(s) "
-                             "waiting): see `lab storm status` and the supervisor's worker logs")
+            raise SystemExit(
+                f"storm-deploy: the topology committed nothing in {timeout_s} s ({lag} message(s) "
+                "waiting): see `lab storm status` and the supervisor's worker logs"
+            )
     print("storm-deploy: the topology is processing (nothing waiting)", flush=True)
 
 
@@ -152,11 +176,18 @@ def main(argv=None):
     if current is not None:
         conf = json.loads(client.getTopologyConf(current.id))
         if conf.get("lab.deploy_sha256") == fingerprint and not args.force:
-            print(f"storm-deploy: {name} is running ({current.status}, up {current.uptime_secs} s) with this "
-                  f"code and settings ({fingerprint[:12]}): nothing to do", flush=True)
+            print(
+                f"storm-deploy: {name} is running ({current.status}, up {current.uptime_secs} s) with this "
+                f"code and settings ({fingerprint[:12]}): nothing to do",
+                flush=True,
+            )
             wait_until_processing()
             return 0
-        why = "--force" if args.force else f"code or settings changed ({str(conf.get('lab.deploy_sha256'))[:12]} -> {fingerprint[:12]})"
+        why = (
+            "--force"
+            if args.force
+            else f"code or settings changed ({str(conf.get('lab.deploy_sha256'))[:12]} -> {fingerprint[:12]})"
+        )
         print(f"storm-deploy: replacing {name}: {why}", flush=True)
         kill(client, name)
     flux_file = "/tmp/activity-speed.yaml"
@@ -166,7 +197,7 @@ def main(argv=None):
         submit(flux_file)
     except subprocess.CalledProcessError as exc:
         print(exc.stdout[-4000:], file=sys.stderr)
-        raise SystemExit(f"storm-deploy: Flux submit failed (exit {exc.returncode})")
+        raise SystemExit(f"storm-deploy: Flux submit failed (exit {exc.returncode})") from None
     deadline = time.monotonic() + 120
     while (t := running(client, name)) is None or t.status != "ACTIVE":
         if time.monotonic() > deadline:

@@ -4,6 +4,7 @@ end-to-end tests compare Hive with. Definitions: docs/metrics.md (kept in step w
 Each function takes the contract's event dicts of one day (any order, possibly repeated) and returns rows keyed
 like the Hive table.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,16 +12,19 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
 
 SESSION_GAP_S = 30 * 60
 # The shop's funnel: (step, does this event reach it)
-FUNNEL = (("product", lambda e: e["event_type"] == "page_view" and e["page"].startswith("/product/")),
-          ("add_to_cart", lambda e: e["event_type"] == "add_to_cart"),
-          ("checkout", lambda e: e["event_type"] == "page_view" and e["page"] == "/checkout"),
-          ("purchase", lambda e: e["event_type"] == "purchase"))
+FUNNEL = (
+    ("product", lambda e: e["event_type"] == "page_view" and e["page"].startswith("/product/")),
+    ("add_to_cart", lambda e: e["event_type"] == "add_to_cart"),
+    ("checkout", lambda e: e["event_type"] == "page_view" and e["page"] == "/checkout"),
+    ("purchase", lambda e: e["event_type"] == "purchase"),
+)
 
 
 def dedupe(events):
@@ -97,10 +101,15 @@ def page_stats(events):
     out = {}
     for key, evs in views.items():
         latencies = [e["latency_ms"] for e in evs]
-        out[key] = {"views": len(evs), "unique_users": len({e["user_id"] for e in evs}),
-                    "avg_latency_ms": sum(latencies) / len(latencies), "p95_latency_ms": percentile(latencies, 0.95),
-                    "errors": sum(1 for e in evs if e["http_status"] >= 500),
-                    "entries": entries[key], "exits": exits[key]}
+        out[key] = {
+            "views": len(evs),
+            "unique_users": len({e["user_id"] for e in evs}),
+            "avg_latency_ms": sum(latencies) / len(latencies),
+            "p95_latency_ms": percentile(latencies, 0.95),
+            "errors": sum(1 for e in evs if e["http_status"] >= 500),
+            "entries": entries[key],
+            "exits": exits[key],
+        }
     return out
 
 
@@ -114,19 +123,25 @@ def section_engagement(events):
         r["page_views"] += e["event_type"] == "page_view"
         r["users"].add(e["user_id"])
     for s in sessions(events):
-        for view, following in zip(s.views, s.views[1:]):
+        for view, following in pairwise(s.views):
             gap = parse_event_time(following["event_time"]) - parse_event_time(view["event_time"])
             rows[(s.app_id, view["section"])]["times"].append(gap.total_seconds())
-    return {key: {"events": r["events"], "page_views": r["page_views"], "unique_users": len(r["users"]),
-                  "avg_time_on_page_s": sum(r["times"]) / len(r["times"]) if r["times"] else None}
-            for key, r in rows.items()}
+    return {
+        key: {
+            "events": r["events"],
+            "page_views": r["page_views"],
+            "unique_users": len(r["users"]),
+            "avg_time_on_page_s": sum(r["times"]) / len(r["times"]) if r["times"] else None,
+        }
+        for key, r in rows.items()
+    }
 
 
 def navigation_paths(events):
     """(app_id, from_page, to_page) -> transitions: consecutive page views within a session."""
     out = Counter()
     for s in sessions(events):
-        for a, b in zip(s.views, s.views[1:]):
+        for a, b in pairwise(s.views):
             out[(s.app_id, a["page"], b["page"])] += 1
     return dict(out)
 
@@ -139,8 +154,10 @@ def geo_traffic(events):
         r["events"] += 1
         r["page_views"] += e["event_type"] == "page_view"
         r["users"].add(e["user_id"])
-    return {k: {"events": r["events"], "page_views": r["page_views"], "unique_users": len(r["users"])}
-            for k, r in rows.items()}
+    return {
+        k: {"events": r["events"], "page_views": r["page_views"], "unique_users": len(r["users"])}
+        for k, r in rows.items()
+    }
 
 
 def session_summary(events):
@@ -154,10 +171,14 @@ def session_summary(events):
         entries = Counter(s.views[0]["page"] for s in ss if s.views)
         exits = Counter(s.views[-1]["page"] for s in ss if s.views)
         top = lambda c: min(c, key=lambda p: (-c[p], p)) if c else None  # noqa: E731
-        out[app] = {"sessions": len(ss), "bounce_rate": sum(len(s.views) == 1 for s in ss) / len(ss),
-                    "avg_duration_s": sum((s.end - s.start).total_seconds() for s in ss) / len(ss),
-                    "pages_per_session": sum(len(s.views) for s in ss) / len(ss),
-                    "top_entry_page": top(entries), "top_exit_page": top(exits)}
+        out[app] = {
+            "sessions": len(ss),
+            "bounce_rate": sum(len(s.views) == 1 for s in ss) / len(ss),
+            "avg_duration_s": sum((s.end - s.start).total_seconds() for s in ss) / len(ss),
+            "pages_per_session": sum(len(s.views) for s in ss) / len(ss),
+            "top_entry_page": top(entries),
+            "top_exit_page": top(exits),
+        }
     return out
 
 
@@ -183,8 +204,17 @@ def profile_activity(events, profiles):
     """(app_id, plan, signup country) of the user's profile ('unknown' for both without one) -> active_users,
     events, page_views, purchases, buyers, errors, events_abroad (events from a country other than the profile's).
     `profiles`: {user_id: {"plan": ..., "country": ...}}."""
-    rows = defaultdict(lambda: {"users": set(), "events": 0, "page_views": 0, "purchases": 0, "buyers": set(),
-                                "errors": 0, "events_abroad": 0})
+    rows = defaultdict(
+        lambda: {
+            "users": set(),
+            "events": 0,
+            "page_views": 0,
+            "purchases": 0,
+            "buyers": set(),
+            "errors": 0,
+            "events_abroad": 0,
+        }
+    )
     for e in dedupe(events):
         profile = profiles.get(e["user_id"])
         r = rows[(e["app_id"], *((profile["plan"], profile["country"]) if profile else ("unknown", "unknown")))]
@@ -196,9 +226,18 @@ def profile_activity(events, profiles):
             r["buyers"].add(e["user_id"])
         r["errors"] += e["http_status"] >= 500
         r["events_abroad"] += bool(profile) and e["geo"]["country"] != profile["country"]
-    return {k: {"active_users": len(r["users"]), "events": r["events"], "page_views": r["page_views"],
-                "purchases": r["purchases"], "buyers": len(r["buyers"]), "errors": r["errors"],
-                "events_abroad": r["events_abroad"]} for k, r in rows.items()}
+    return {
+        k: {
+            "active_users": len(r["users"]),
+            "events": r["events"],
+            "page_views": r["page_views"],
+            "purchases": r["purchases"],
+            "buyers": len(r["buyers"]),
+            "errors": r["errors"],
+            "events_abroad": r["events_abroad"],
+        }
+        for k, r in rows.items()
+    }
 
 
 ITEM_PAGE = re.compile(names.RECOMMENDABLE_PAGE)
@@ -239,7 +278,7 @@ def held_out_split(events, evaluated_from=5, share=0.2):
     train, held = {}, {}
     for (app, user), pages in prefs.items():
         latest = sorted(pages, key=lambda p: (first[(app, user, p)], p), reverse=True)
-        out = set(latest[:math.ceil(len(pages) * share)]) if len(pages) >= evaluated_from else set()
+        out = set(latest[: math.ceil(len(pages) * share)]) if len(pages) >= evaluated_from else set()
         train[(app, user)] = {p: v for p, v in pages.items() if p not in out}
         if out:
             held[(app, user)] = out
@@ -250,8 +289,9 @@ def user_features(events):
     """{(app_id, user_id): {events, page_views, sessions, purchases, items}} of every user active that day."""
     out = {}
     for s in sessions(events):
-        f = out.setdefault((s.app_id, s.user_id), {"events": 0, "page_views": 0, "sessions": 0, "purchases": 0,
-                                                   "items": set()})
+        f = out.setdefault(
+            (s.app_id, s.user_id), {"events": 0, "page_views": 0, "sessions": 0, "purchases": 0, "items": set()}
+        )
         f["events"] += len(s.events)
         f["page_views"] += len(s.views)
         f["sessions"] += 1

@@ -1,4 +1,5 @@
 """Event cases both test tiers use: a valid v1 event factory and 30 kinds of malformed /collect bodies."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,24 @@ from producers.api import COLLECT_MAX_BYTES
 
 
 def valid_event(**overrides) -> dict:
-    fields = dict(event_type="click", app_id="shop", user_id="shop-u01", session_id="s-1", page="/product/3",
-                  section="catalog", http_status=200, latency_ms=12.5, country="DE", city="Berlin",
-                  device_type="desktop", os="Linux", browser="Firefox",
-                  user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-                  referrer="/catalog/books", target="add-to-cart:3")
+    fields = dict(
+        event_type="click",
+        app_id="shop",
+        user_id="shop-u01",
+        session_id="s-1",
+        page="/product/3",
+        section="catalog",
+        http_status=200,
+        latency_ms=12.5,
+        country="DE",
+        city="Berlin",
+        device_type="desktop",
+        os="Linux",
+        browser="Firefox",
+        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        referrer="/catalog/books",
+        target="add-to-cart:3",
+    )
     fields.update(overrides)
     return build_event(**fields)
 

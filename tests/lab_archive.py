@@ -1,4 +1,5 @@
 """Helpers for the tests of the cold archive and the Hive tables over it, read as users read them: PyHive."""
+
 import subprocess
 import time
 
@@ -25,8 +26,13 @@ def hive_rows(sql):
 def container_state(service):
     """(state, restarts Docker made) of the service's first container, running or not."""
     name = next(c.name for c in containers() if c.service == service)
-    out = subprocess.run(["docker", "inspect", "-f", "{{.State.Status}} {{.RestartCount}}", name], text=True,
-                         capture_output=True, check=True, timeout=30).stdout.split()
+    out = subprocess.run(
+        ["docker", "inspect", "-f", "{{.State.Status}} {{.RestartCount}}", name],
+        text=True,
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout.split()
     return out[0], int(out[1])
 
 

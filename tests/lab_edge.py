@@ -1,8 +1,10 @@
 """Helpers for the end-to-end tests that run the lab's clients on the edge node, as users do with `lab shell`."""
+
 import os
 
 import requests
 from conftest import exec_in
+
 from activitylab import endpoints
 
 JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e", "jobs")

@@ -1,4 +1,5 @@
 """Helpers of the end-to-end tests that follow the sites' log lines through Flume into HDFS."""
+
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
@@ -58,6 +59,7 @@ def wait_landed_once(app, kind, lines_by_date, timeout=120, copies=None):
 
     def complete(found):
         return all(len(found.get(line, [])) >= copies.get(line, 1) for line in lines_by_date)
+
     deadline = time.monotonic() + timeout
     while not complete(occurrences(app, kind, lines_by_date)):
         assert time.monotonic() < deadline, f"{kind} lines of {app} not all in HDFS after {timeout} s"
@@ -73,12 +75,18 @@ def wait_all_closed(app, kind, day, lines, timeout=240):
     while True:
         files = webhdfs.read_folder(f"/logs/{app}/{kind}/dt={day}") or {}
         open_files = [name for name in files if name.startswith("_")]
-        closed = [line for name, content in files.items() if not name.startswith("_")
-                  for line in content.decode("latin-1").splitlines()]
+        closed = [
+            line
+            for name, content in files.items()
+            if not name.startswith("_")
+            for line in content.decode("latin-1").splitlines()
+        ]
         if not open_files and len(closed) == lines:
             return closed
-        assert time.monotonic() < deadline, (f"/logs/{app}/{kind}/dt={day} after {timeout} s: {len(closed)} of "
-                                             f"{lines} lines in closed files, still open: {open_files}")
+        assert time.monotonic() < deadline, (
+            f"/logs/{app}/{kind}/dt={day} after {timeout} s: {len(closed)} of "
+            f"{lines} lines in closed files, still open: {open_files}"
+        )
         time.sleep(2)
 
 
@@ -93,8 +101,10 @@ def access_line(event, fmt, rng):
     host = rng.choice([f"203.0.113.{n}", f"2001:db8::{n:x}", f"client-{n}.example.net"])
     request = rng.choice(["GET", "GET", "HEAD", "POST"]) + f" {event['page']}" + rng.choice([" HTTP/1.1"] * 9 + [""])
     size = rng.choice(["-", str(rng.randrange(200, 90_000))])
-    line = (f'{host} - {rng.choice(["-", event["user_id"]])} [{stamp.strftime("%d/%b/%Y:%H:%M:%S %z")}] '
-            f'"{request}" {event["http_status"]} {size}')
+    line = (
+        f"{host} - {rng.choice(['-', event['user_id']])} [{stamp.strftime('%d/%b/%Y:%H:%M:%S %z')}] "
+        f'"{request}" {event["http_status"]} {size}'
+    )
     if fmt in ("combined", "vcombined"):
         referrer = rng.choice([event.get("referrer") or "-", 'https://search.example/?q=\\"lamp\\"'])
         line += f' "{referrer}" "{event["user_agent"]}"'

@@ -1,15 +1,26 @@
 """Helpers of the end-to-end tests that drive the sites and read the topic."""
+
 import time
 from contextlib import contextmanager
 
 from kafka import KafkaConsumer, TopicPartition
 
+from activitylab import endpoints
 from activitylab.simctl import simulator_columns
 from activitylab.sites import SITE_PORTS, counters, simulation
-from activitylab import endpoints
 
-__all__ = ["SITES", "SIMULATED_USERS", "counters", "simulation", "simulation_restored", "settled_counters",
-           "wait_until_quiet", "consumer_at_end", "drain", "simulator_report"]
+__all__ = [
+    "SITES",
+    "SIMULATED_USERS",
+    "counters",
+    "simulation",
+    "simulation_restored",
+    "settled_counters",
+    "wait_until_quiet",
+    "consumer_at_end",
+    "drain",
+    "simulator_report",
+]
 
 SITES = SITE_PORTS
 SIMULATED_USERS = {f"{app}-u{i:02d}" for app in SITES for i in range(1, 11)}
@@ -75,6 +86,8 @@ def simulator_report(app):
     """The site's simulation as its simulator last reported it, for the message of a failed assertion."""
     state = simulation(app)
     seen, requests, errors = simulator_columns(state.get("simulator"))
-    return (f"{app}: paused={state['paused']} speed={state['speed']} users={state['users']}; simulator last seen "
-            f"{seen}, {requests} page requests, {errors} failed; its counters: "
-            f"{(state.get('simulator') or {}).get('counters')}")
+    return (
+        f"{app}: paused={state['paused']} speed={state['speed']} users={state['users']}; simulator last seen "
+        f"{seen}, {requests} page requests, {errors} failed; its counters: "
+        f"{(state.get('simulator') or {}).get('counters')}"
+    )

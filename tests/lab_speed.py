@@ -1,4 +1,5 @@
 """Helpers of the speed layer's end-to-end tests: HBase reads and "the topology has caught up"."""
+
 import json
 import time
 
@@ -6,10 +7,19 @@ import happybase
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab.storm import spout_lag
 from activitylab import endpoints
+from activitylab.storm import spout_lag
 
-__all__ = ["WORKER_PROCESS", "site_row_after", "hbase", "counter", "speed_settled", "recent_pages", "session_state", "last_seen"]
+__all__ = [
+    "WORKER_PROCESS",
+    "site_row_after",
+    "hbase",
+    "counter",
+    "speed_settled",
+    "recent_pages",
+    "session_state",
+    "last_seen",
+]
 
 # The worker JVM's command line (the LogWriter that launches it names the same class, further in its arguments)
 WORKER_PROCESS = "^/usr/lib/jvm/default-java/bin/java -server .*org.apache.storm.daemon.worker.Worker"

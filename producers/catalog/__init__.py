@@ -5,6 +5,7 @@ Each site module (shop, news, learn) exposes the same names:
   SEARCH_TERMS (what simulated users type), register(app), section_and_target(endpoint, view_args, args),
   searchable() -> list[Link].
 """
+
 from __future__ import annotations
 
 import importlib

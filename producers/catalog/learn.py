@@ -1,4 +1,5 @@
 """`learn`: an online-courses site. Sections: home, courses, lessons, quizzes, forum, search, account."""
+
 from __future__ import annotations
 
 from flask import abort, render_template
@@ -12,22 +13,38 @@ NAV = (("Home", "/"), ("Courses", "/courses"), ("Forum", "/forum"), ("Search", "
 LESSONS_PER_COURSE = 4
 COURSES = {
     "python-basics": ("Python Basics", ["Variables and types", "Control flow", "Functions", "Files and errors"]),
-    "hadoop-intro": ("Data Engineering with Hadoop", ["HDFS in one hour", "MapReduce by hand", "Hive tables", "Scheduling with Airflow"]),
+    "hadoop-intro": (
+        "Data Engineering with Hadoop",
+        ["HDFS in one hour", "MapReduce by hand", "Hive tables", "Scheduling with Airflow"],
+    ),
     "sql-analysts": ("SQL for Analysts", ["SELECT and WHERE", "Joins", "Window functions", "Query plans"]),
     "statistics": ("Practical Statistics", ["Distributions", "Sampling", "A/B tests", "Regression"]),
     "web-fundamentals": ("Web Fundamentals", ["HTTP", "HTML and CSS", "Cookies and sessions", "Caching"]),
 }
 THREADS = {
-    1: "How do I read a CSV file in Python?", 2: "HDFS replication factor on a laptop?",
-    3: "Window functions vs GROUP BY", 4: "Is a p-value of 0.06 significant?", 5: "Cookies vs local storage",
-    6: "Study group for the Hadoop course", 7: "Quiz 2 question 3 seems wrong", 8: "Best way to practise SQL",
-    9: "Hive or Spark SQL for a beginner?", 10: "Show your final projects here",
+    1: "How do I read a CSV file in Python?",
+    2: "HDFS replication factor on a laptop?",
+    3: "Window functions vs GROUP BY",
+    4: "Is a p-value of 0.06 significant?",
+    5: "Cookies vs local storage",
+    6: "Study group for the Hadoop course",
+    7: "Quiz 2 question 3 seems wrong",
+    8: "Best way to practise SQL",
+    9: "Hive or Spark SQL for a beginner?",
+    10: "Show your final projects here",
 }
 BROKEN_LINKS = ("/course/python-basics/lesson/9", "/downloads/syllabus-2019.pdf", "/forum/thread/0")
 SEARCH_TERMS = ("python", "sql", "hadoop", "joins", "regression", "http", "functions", "hive", "sampling", "caching")
 
-ENDPOINT_SECTIONS = {"home": "home", "courses": "courses", "course": "courses", "lesson": "lessons",
-                     "quiz": "quizzes", "forum": "forum", "thread": "forum"}
+ENDPOINT_SECTIONS = {
+    "home": "home",
+    "courses": "courses",
+    "course": "courses",
+    "lesson": "lessons",
+    "quiz": "quizzes",
+    "forum": "forum",
+    "thread": "forum",
+}
 
 
 def course_paths() -> list[str]:
@@ -44,8 +61,11 @@ def thread_paths() -> list[str]:
 
 def searchable() -> list[Link]:
     links = [Link(title, f"/course/{slug}", ", ".join(lessons)) for slug, (title, lessons) in COURSES.items()]
-    links += [Link(f"{COURSES[slug][0]}: {lesson}", f"/course/{slug}/lesson/{n}")
-              for slug, (_, lessons) in COURSES.items() for n, lesson in enumerate(lessons, 1)]
+    links += [
+        Link(f"{COURSES[slug][0]}: {lesson}", f"/course/{slug}/lesson/{n}")
+        for slug, (_, lessons) in COURSES.items()
+        for n, lesson in enumerate(lessons, 1)
+    ]
     links += [Link(title, f"/forum/thread/{tid}", "Forum") for tid, title in THREADS.items()]
     return links
 
@@ -68,14 +88,22 @@ def _course_or_404(slug: str):
 def register(app) -> None:
     @app.get("/", endpoint="home")
     def home():
-        blocks = [("Popular courses", [Link(t, f"/course/{s}", f"{len(l)} lessons") for s, (t, l) in COURSES.items()]),
-                  ("From the forum", [Link(t, f"/forum/thread/{tid}") for tid, t in list(THREADS.items())[:4]])]
+        blocks = [
+            (
+                "Popular courses",
+                [Link(t, f"/course/{s}", f"{len(lessons)} lessons") for s, (t, lessons) in COURSES.items()],
+            ),
+            ("From the forum", [Link(t, f"/forum/thread/{tid}") for tid, t in list(THREADS.items())[:4]]),
+        ]
         promo = Link("Download the 2019 syllabus (PDF)", "/downloads/syllabus-2019.pdf", "Archive")
         return render_template("home.html", blocks=blocks, promo=promo)
 
     @app.get("/courses", endpoint="courses")
     def courses():
-        items = [Link(t, f"/course/{s}", ", ".join(l), f"{len(l)} lessons + quiz") for s, (t, l) in COURSES.items()]
+        items = [
+            Link(t, f"/course/{s}", ", ".join(lessons), f"{len(lessons)} lessons + quiz")
+            for s, (t, lessons) in COURSES.items()
+        ]
         return render_template("listing.html", heading="Courses", intro="Self-paced, free.", items=items)
 
     @app.get("/course/<slug>", endpoint="course")
@@ -91,14 +119,23 @@ def register(app) -> None:
         title, lessons = _course_or_404(slug)
         if not 1 <= n <= len(lessons):
             abort(404)
-        links = [Link("Next lesson", f"/course/{slug}/lesson/{n + 1}")] if n < len(lessons) else \
-                [Link("Take the quiz", f"/course/{slug}/quiz")]
+        links = (
+            [Link("Next lesson", f"/course/{slug}/lesson/{n + 1}")]
+            if n < len(lessons)
+            else [Link("Take the quiz", f"/course/{slug}/quiz")]
+        )
         links.append(Link("Discuss in the forum", "/forum"))
-        item = {"kind": "lesson", "title": f"{title} · Lesson {n}: {lessons[n - 1]}", "meta": f"{n} of {len(lessons)}",
-                "paragraphs": [f"In this lesson: {lessons[n - 1].lower()}.", "Watch the video, then try the exercise."],
-                "actions": [{"label": "Play video", "track": f"video:{slug}/{n}"},
-                            {"label": "Mark complete", "track": f"complete:{slug}/{n}"}],
-                "links": links}
+        item = {
+            "kind": "lesson",
+            "title": f"{title} · Lesson {n}: {lessons[n - 1]}",
+            "meta": f"{n} of {len(lessons)}",
+            "paragraphs": [f"In this lesson: {lessons[n - 1].lower()}.", "Watch the video, then try the exercise."],
+            "actions": [
+                {"label": "Play video", "track": f"video:{slug}/{n}"},
+                {"label": "Mark complete", "track": f"complete:{slug}/{n}"},
+            ],
+            "links": links,
+        }
         return render_template("item.html", item=item)
 
     @app.get("/course/<slug>/quiz", endpoint="quiz")
@@ -116,8 +153,12 @@ def register(app) -> None:
     @app.get("/forum/thread/<int:tid>", endpoint="thread")
     def thread(tid: int):
         title = THREADS.get(tid) or abort(404)
-        item = {"kind": "thread", "title": title, "meta": "Forum",
-                "paragraphs": ["Original post: any pointers appreciated!", "Reply: have you tried the lesson notes?"],
-                "actions": [{"label": "Reply", "track": f"reply:{tid}"}],
-                "links": [Link("Back to the forum", "/forum")]}
+        item = {
+            "kind": "thread",
+            "title": title,
+            "meta": "Forum",
+            "paragraphs": ["Original post: any pointers appreciated!", "Reply: have you tried the lesson notes?"],
+            "actions": [{"label": "Reply", "track": f"reply:{tid}"}],
+            "links": [Link("Back to the forum", "/forum")],
+        }
         return render_template("item.html", item=item)

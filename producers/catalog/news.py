@@ -1,4 +1,5 @@
 """`news`: a media site. Sections: home, one per news desk (world, business, ...), search, account."""
+
 from __future__ import annotations
 
 from flask import abort, render_template
@@ -9,18 +10,60 @@ APP_ID = "news"
 TITLE = "Lab News"
 TAGLINE = "The day's stories, minus the noise."
 DESKS = {
-    "world": ("World", ["Coastal cities agree on a shared flood plan", "Talks resume after a week of silence",
-                        "A small island votes on its first constitution", "Rail link reopens across the border"]),
-    "business": ("Business", ["Rate decision leaves markets guessing", "Family bakery becomes a national chain",
-                              "Shipping costs fall for a third month", "Why everyone is hiring data engineers"]),
-    "technology": ("Technology", ["Open-source database hits version 10", "Inside the data centre that heats a town",
-                                  "Phones get longer battery life, finally", "A beginner's guide to stream processing"]),
-    "science": ("Science", ["Telescope spots water vapour on a distant moon", "Bees recognise human faces, study says",
-                            "Deep-sea survey finds 30 new species", "How old is the oldest tree?"]),
-    "sport": ("Sport", ["Underdogs win the cup on penalties", "Marathon record falls by four seconds",
-                        "Youth league doubles in size", "The quiet rise of padel"]),
-    "culture": ("Culture", ["A museum that lets you touch everything", "Ten films to watch this winter",
-                            "The novelist who writes only on trains", "Street food festival returns"]),
+    "world": (
+        "World",
+        [
+            "Coastal cities agree on a shared flood plan",
+            "Talks resume after a week of silence",
+            "A small island votes on its first constitution",
+            "Rail link reopens across the border",
+        ],
+    ),
+    "business": (
+        "Business",
+        [
+            "Rate decision leaves markets guessing",
+            "Family bakery becomes a national chain",
+            "Shipping costs fall for a third month",
+            "Why everyone is hiring data engineers",
+        ],
+    ),
+    "technology": (
+        "Technology",
+        [
+            "Open-source database hits version 10",
+            "Inside the data centre that heats a town",
+            "Phones get longer battery life, finally",
+            "A beginner's guide to stream processing",
+        ],
+    ),
+    "science": (
+        "Science",
+        [
+            "Telescope spots water vapour on a distant moon",
+            "Bees recognise human faces, study says",
+            "Deep-sea survey finds 30 new species",
+            "How old is the oldest tree?",
+        ],
+    ),
+    "sport": (
+        "Sport",
+        [
+            "Underdogs win the cup on penalties",
+            "Marathon record falls by four seconds",
+            "Youth league doubles in size",
+            "The quiet rise of padel",
+        ],
+    ),
+    "culture": (
+        "Culture",
+        [
+            "A museum that lets you touch everything",
+            "Ten films to watch this winter",
+            "The novelist who writes only on trains",
+            "Street food festival returns",
+        ],
+    ),
 }
 NAV = (("Home", "/"),) + tuple((label, f"/section/{d}") for d, (label, _) in DESKS.items()) + (("Search", "/search"),)
 BROKEN_LINKS = ("/section/weather", "/article/0", "/archive/2019/05/election-live")
@@ -31,8 +74,20 @@ for _d, (_label, _titles) in DESKS.items():
         _aid = len(ARTICLES) + 1
         ARTICLES[_aid] = {"id": _aid, "title": _title, "desk": _d}
 
-SEARCH_TERMS = ("election", "market", "football", "climate", "museum", "telescope", "battery", "marathon",
-                "database", "festival", "rates", "film")
+SEARCH_TERMS = (
+    "election",
+    "market",
+    "football",
+    "climate",
+    "museum",
+    "telescope",
+    "battery",
+    "marathon",
+    "database",
+    "festival",
+    "rates",
+    "film",
+)
 
 _SENTENCES = (
     "Officials said the details would be published later this week.",
@@ -75,7 +130,9 @@ def section_and_target(endpoint: str, view_args: dict, args) -> tuple[str, str |
 def register(app) -> None:
     @app.get("/", endpoint="home")
     def home():
-        blocks = [(label, [_card(a) for a in ARTICLES.values() if a["desk"] == d][:2]) for d, (label, _) in DESKS.items()]
+        blocks = [
+            (label, [_card(a) for a in ARTICLES.values() if a["desk"] == d][:2]) for d, (label, _) in DESKS.items()
+        ]
         promo = Link("Live: election night 2019, as it happened", "/archive/2019/05/election-live", "From the archive")
         return render_template("home.html", blocks=blocks, promo=promo)
 
@@ -86,7 +143,9 @@ def register(app) -> None:
         label, _ = DESKS[name]
         items = [_card(a) for a in ARTICLES.values() if a["desk"] == name]
         items.append(Link("Correction to an earlier story", "/article/0", "Corrections"))
-        return render_template("listing.html", heading=label, intro=f"Latest from the {label.lower()} desk.", items=items)
+        return render_template(
+            "listing.html", heading=label, intro=f"Latest from the {label.lower()} desk.", items=items
+        )
 
     @app.get("/article/<int:aid>", endpoint="article")
     def article(aid: int):
@@ -94,7 +153,12 @@ def register(app) -> None:
         paragraphs = [_SENTENCES[(aid + i * 3) % len(_SENTENCES)] for i in range(4)]
         more = [_card(b) for b in ARTICLES.values() if b["desk"] == a["desk"] and b["id"] != aid][:3]
         more.append(Link("Weather: the week ahead", "/section/weather"))
-        item = {"kind": "article", "title": a["title"], "meta": DESKS[a["desk"]][0], "paragraphs": paragraphs,
-                "actions": [{"label": "Share", "track": f"share:{aid}"}, {"label": "Comments", "track": f"comments:{aid}"}],
-                "links": more}
+        item = {
+            "kind": "article",
+            "title": a["title"],
+            "meta": DESKS[a["desk"]][0],
+            "paragraphs": paragraphs,
+            "actions": [{"label": "Share", "track": f"share:{aid}"}, {"label": "Comments", "track": f"comments:{aid}"}],
+            "links": more,
+        }
         return render_template("item.html", item=item)

@@ -1,4 +1,5 @@
 """`python -m producers.simulator [--app shop] [--base-url URL] [--seed N]`: run one site's simulated users."""
+
 from __future__ import annotations
 
 import argparse

@@ -8,12 +8,14 @@ repeatedly: on-page events (scroll, click, video_play, ...), dwell, maybe follow
 (404, then back), pick the next kind from the current kind's transition weights; EXIT ends the
 session, a `terminal` kind (logout) ends it after its page view.
 """
+
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Protocol
+from typing import Protocol
 
 EXIT = "exit"
 
@@ -21,6 +23,7 @@ EXIT = "exit"
 @dataclass
 class Context:
     """What a user remembers within a session (current product, cart, course, ...)."""
+
     logged_in: bool = False
     values: dict = field(default_factory=dict)
     cart: list = field(default_factory=list)
@@ -35,6 +38,7 @@ FormPicker = Callable[[random.Random, Context], "dict[str, str]"]
 @dataclass(frozen=True)
 class Activity:
     """A client-side event that may happen while a page is open."""
+
     event_type: str
     probability: float
     target: Callable[[random.Random, Context], str | None]
@@ -60,8 +64,9 @@ class SiteModel:
     broken_links: tuple[str, ...]
     search_terms: tuple[str, ...]
     broken_link_rate: float = 0.03
-    referrer_mix: Mapping[str, float] = field(default_factory=lambda: {
-        "direct": 0.35, "search": 0.35, "social": 0.22, "email": 0.08})
+    referrer_mix: Mapping[str, float] = field(
+        default_factory=lambda: {"direct": 0.35, "search": 0.35, "social": 0.22, "email": 0.08}
+    )
     click_rate: float = 0.6  # share of link navigations also reported as a click event
     leave_on_error: float = 0.3  # chance a user gives up after a 5xx page
     max_pages: int = 200
@@ -100,6 +105,7 @@ class SessionSummary:
 
 # ---------------------------------------------------------------------------------------------- draws
 
+
 def weighted_choice(rng: random.Random, weights: Mapping[str, float]) -> str:
     total = sum(weights.values())
     x = rng.random() * total
@@ -119,10 +125,18 @@ def dwell_seconds(kind: PageKind, rng: random.Random) -> float:
     return min(max(kind.dwell_median_s * math.exp(rng.gauss(0.0, 0.6)), 1.0), kind.dwell_median_s * 20)
 
 
-SEARCH_ENGINES = ("https://www.google.com/search?q={q}", "https://www.bing.com/search?q={q}",
-                  "https://duckduckgo.com/?q={q}")
-SOCIAL = ("https://www.facebook.com/", "https://t.co/{code}", "https://www.reddit.com/r/{sub}/",
-          "https://www.linkedin.com/feed/", "https://www.instagram.com/")
+SEARCH_ENGINES = (
+    "https://www.google.com/search?q={q}",
+    "https://www.bing.com/search?q={q}",
+    "https://duckduckgo.com/?q={q}",
+)
+SOCIAL = (
+    "https://www.facebook.com/",
+    "https://t.co/{code}",
+    "https://www.reddit.com/r/{sub}/",
+    "https://www.linkedin.com/feed/",
+    "https://www.instagram.com/",
+)
 WEBMAIL = ("https://mail.google.com/mail/u/0/", "https://outlook.live.com/mail/0/inbox")
 
 
@@ -144,13 +158,15 @@ def needs_new_session(last_activity: float | None, now: float, idle_timeout_s: f
 
 # ---------------------------------------------------------------------------------------------- a session
 
+
 def run_session(model: SiteModel, rng: random.Random, browser: Browser, ctx: Context | None = None) -> SessionSummary:
     ctx = ctx or Context()
     summary = SessionSummary()
     kind_name = weighted_choice(rng, model.entry)
     path = model.kinds[kind_name].pick(rng, ctx)
-    status = _visit(browser, summary, kind_name, path, entry_referrer(model, rng),
-                    _form(model.kinds[kind_name], rng, ctx))
+    status = _visit(
+        browser, summary, kind_name, path, entry_referrer(model, rng), _form(model.kinds[kind_name], rng, ctx)
+    )
     while True:
         kind = model.kinds[kind_name]
         if status is None:
@@ -190,8 +206,14 @@ def _form(kind: PageKind, rng: random.Random, ctx: Context) -> dict[str, str] | 
     return kind.form(rng, ctx) if kind.form is not None else None
 
 
-def _visit(browser: Browser, summary: SessionSummary, kind: str, path: str, referrer: str | None,
-           form: dict[str, str] | None = None) -> int | None:
+def _visit(
+    browser: Browser,
+    summary: SessionSummary,
+    kind: str,
+    path: str,
+    referrer: str | None,
+    form: dict[str, str] | None = None,
+) -> int | None:
     status = browser.visit(path, referrer, form)
     summary.pages.append((path, status))
     summary.kinds.append(kind)
@@ -211,8 +233,15 @@ def _emit(browser: Browser, summary: SessionSummary, ctx: Context, event_type: s
     summary.events.append((event_type, target))
 
 
-def _on_page(model: SiteModel, kind: PageKind, rng: random.Random, browser: Browser, ctx: Context,
-             summary: SessionSummary, status: int) -> None:
+def _on_page(
+    model: SiteModel,
+    kind: PageKind,
+    rng: random.Random,
+    browser: Browser,
+    ctx: Context,
+    summary: SessionSummary,
+    status: int,
+) -> None:
     """Events happen spread over the dwell time; none on an error page (nothing there to click)."""
     total = dwell_seconds(kind, rng)
     planned = []
@@ -230,6 +259,7 @@ def _on_page(model: SiteModel, kind: PageKind, rng: random.Random, browser: Brow
 
 
 # ---------------------------------------------------------------------------------------------- expectations
+
 
 def normalised(weights: Mapping[str, float]) -> dict[str, float]:
     total = sum(weights.values())
@@ -259,5 +289,8 @@ def expected_pages_per_session(model: SiteModel) -> float:
 def expected_bounce_rate(model: SiteModel) -> float:
     """Sessions with one page view: the entry page, no detour, then EXIT."""
     entry = normalised(model.entry)
-    return sum(p * (1 - model.broken_link_rate) * normalised(model.transitions[k]).get(EXIT, 0.0)
-               for k, p in entry.items() if not model.kinds[k].terminal)
+    return sum(
+        p * (1 - model.broken_link_rate) * normalised(model.transitions[k]).get(EXIT, 0.0)
+        for k, p in entry.items()
+        if not model.kinds[k].terminal
+    )

@@ -11,6 +11,7 @@ SIM_AWAY_MIN_S..SIM_AWAY_MAX_S / speed real seconds, standing for a simulated ab
 or more; so every user is active every minute, and session_id (not the event-time gap) marks sessions.
 A pause longer than SESSION_IDLE_S also starts a new session, as in real life.
 """
+
 from __future__ import annotations
 
 import logging
@@ -114,8 +115,9 @@ class HttpBrowser:
             headers["Referer"] = self.base_url + referrer if referrer.startswith("/") else referrer
         method = "GET" if form is None else "POST"
         try:
-            response = self.http.request(method, self.base_url + path, data=form, headers=headers, timeout=(3, 15),
-                                         allow_redirects=False)
+            response = self.http.request(
+                method, self.base_url + path, data=form, headers=headers, timeout=(3, 15), allow_redirects=False
+            )
         except requests.RequestException as exc:
             self.stats.add("connection_errors")
             log.warning("%s: %s %s failed: %s", self.user.user_id, method, path, exc)
@@ -124,8 +126,13 @@ class HttpBrowser:
         self.last_activity = time.monotonic()
         self.stats.add("page_requests")
         self.stats.add(f"page_status_{response.status_code // 100}xx")
-        self.page = PageState(path=path.split("?", 1)[0], section=response.headers.get("X-Lab-Section", "unknown"),
-                              status=response.status_code, latency_ms=_server_timing(response), referrer=referrer)
+        self.page = PageState(
+            path=path.split("?", 1)[0],
+            section=response.headers.get("X-Lab-Section", "unknown"),
+            status=response.status_code,
+            latency_ms=_server_timing(response),
+            referrer=referrer,
+        )
         return response.status_code
 
     def emit(self, event_type: str, target: str | None) -> None:
@@ -134,13 +141,27 @@ class HttpBrowser:
         self._gate()
         u, p = self.user, self.page
         event = build_event(
-            event_type=event_type, app_id=u.app_id, user_id=u.user_id, session_id=self.session_id, page=p.path,
-            section=p.section, referrer=p.referrer, target=target, http_status=p.status, latency_ms=p.latency_ms,
-            country=u.country, city=u.city, device_type=u.device_type, os=u.os, browser=u.browser,
-            user_agent=u.user_agent)
+            event_type=event_type,
+            app_id=u.app_id,
+            user_id=u.user_id,
+            session_id=self.session_id,
+            page=p.path,
+            section=p.section,
+            referrer=p.referrer,
+            target=target,
+            http_status=p.status,
+            latency_ms=p.latency_ms,
+            country=u.country,
+            city=u.city,
+            device_type=u.device_type,
+            os=u.os,
+            browser=u.browser,
+            user_agent=u.user_agent,
+        )
         try:
-            response = self.http.post(self.base_url + "/collect", json=event, headers={H_SESSION: self.session_id},
-                                      timeout=(3, 10))
+            response = self.http.post(
+                self.base_url + "/collect", json=event, headers={H_SESSION: self.session_id}, timeout=(3, 10)
+            )
         except requests.RequestException as exc:
             self.stats.add("connection_errors")
             log.warning("%s: POST /collect failed: %s", u.user_id, exc)
@@ -206,10 +227,15 @@ class Simulator:
     def __init__(self, settings: Settings, seed: int | None = None, model: SiteModel | None = None):
         self.settings = settings
         self.model = model or site_model(settings.app_id)
-        self.seed = seed if seed is not None else (
-            settings.sim_seed if settings.sim_seed is not None else random.SystemRandom().randrange(2**31))
-        self.control = SimulationControl(settings.app_state_dir(), {
-            "paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users})
+        self.seed = (
+            seed
+            if seed is not None
+            else (settings.sim_seed if settings.sim_seed is not None else random.SystemRandom().randrange(2**31))
+        )
+        self.control = SimulationControl(
+            settings.app_state_dir(),
+            {"paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users},
+        )
         self.view = ControlView(self.control)
         self.stats = Stats()
         self.stop = threading.Event()
@@ -220,8 +246,13 @@ class Simulator:
         return random.Random(f"{self.seed}:{self.settings.app_id}:{index}")
 
     def run(self) -> None:
-        log.info("simulating %s users of %s at %s (seed %s)", self.view.state["users"], self.settings.app_id,
-                 self.settings.base_url, self.seed)
+        log.info(
+            "simulating %s users of %s at %s (seed %s)",
+            self.view.state["users"],
+            self.settings.app_id,
+            self.settings.base_url,
+            self.seed,
+        )
         last_status = 0.0
         while not self.stop.is_set():
             self.view.refresh()
@@ -266,9 +297,14 @@ class Simulator:
 
     def _write_status(self) -> None:
         status: dict[str, Any] = {
-            "pid": os.getpid(), "seed": self.seed, "started_at": self.started,
-            "heartbeat": time.time(), "threads": len(self.threads), "control": self.view.state,
-            "counters": self.stats.snapshot()}
+            "pid": os.getpid(),
+            "seed": self.seed,
+            "started_at": self.started,
+            "heartbeat": time.time(),
+            "threads": len(self.threads),
+            "control": self.view.state,
+            "counters": self.stats.snapshot(),
+        }
         try:
             self.control.write_status(status)
         except OSError as exc:

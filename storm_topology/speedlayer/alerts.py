@@ -7,6 +7,7 @@
   `alert_spike_min_errors` errors, so a quiet baseline does not turn two errors into a spike.
 One alert per site and type per cooldown.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,15 @@ class Alert:
     time_ms: int
 
     def as_dict(self) -> dict:
-        return {"app_id": self.app_id, "type": self.type, "metric": self.metric, "value": self.value,
-                "threshold": self.threshold, "message": self.message, "time_ms": self.time_ms}
+        return {
+            "app_id": self.app_id,
+            "type": self.type,
+            "metric": self.metric,
+            "value": self.value,
+            "threshold": self.threshold,
+            "message": self.message,
+            "time_ms": self.time_ms,
+        }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,10 +77,13 @@ class SiteWindow:
     def health(self) -> dict:
         views = [e for e in self._events if e["page_view"]]
         errors = sum(1 for e in views if e["status"] >= 500)
-        return {"requests": len(views), "errors": errors,
-                "error_rate": errors / len(views) if views else 0.0,
-                "p95_latency_ms": percentile([e["latency_ms"] for e in views], 95) if views else 0.0,
-                "all_errors": sum(1 for e in self._events if e["status"] >= 500)}
+        return {
+            "requests": len(views),
+            "errors": errors,
+            "error_rate": errors / len(views) if views else 0.0,
+            "p95_latency_ms": percentile([e["latency_ms"] for e in views], 95) if views else 0.0,
+            "all_errors": sum(1 for e in self._events if e["status"] >= 500),
+        }
 
 
 def evaluate(app_id: str, health: dict, baseline_errors: list[float], s: Settings, now_ms: int) -> list[Alert]:
@@ -81,21 +92,51 @@ def evaluate(app_id: str, health: dict, baseline_errors: list[float], s: Setting
     w = s.alert_window_s
     if health["requests"] >= s.alert_min_requests:
         if health["error_rate"] >= s.alert_error_rate:
-            out.append(Alert(app_id, "error_rate", "error_rate", round(health["error_rate"], 4), s.alert_error_rate,
-                             f"{app_id}: {health['error_rate']:.0%} of {health['requests']} page views answered 5xx "
-                             f"in the last {w} s (threshold {s.alert_error_rate:.0%})", now_ms))
+            out.append(
+                Alert(
+                    app_id,
+                    "error_rate",
+                    "error_rate",
+                    round(health["error_rate"], 4),
+                    s.alert_error_rate,
+                    f"{app_id}: {health['error_rate']:.0%} of {health['requests']} page views answered 5xx "
+                    f"in the last {w} s (threshold {s.alert_error_rate:.0%})",
+                    now_ms,
+                )
+            )
         if health["p95_latency_ms"] >= s.alert_p95_ms:
-            out.append(Alert(app_id, "p95_latency", "p95_latency_ms", round(health["p95_latency_ms"], 1), s.alert_p95_ms,
-                             f"{app_id}: p95 latency {health['p95_latency_ms']:.0f} ms over {health['requests']} page "
-                             f"views in the last {w} s (threshold {s.alert_p95_ms:.0f} ms)", now_ms))
-    if len(baseline_errors) >= max(3, s.alert_baseline_minutes // 2) and health["all_errors"] >= s.alert_spike_min_errors:
+            out.append(
+                Alert(
+                    app_id,
+                    "p95_latency",
+                    "p95_latency_ms",
+                    round(health["p95_latency_ms"], 1),
+                    s.alert_p95_ms,
+                    f"{app_id}: p95 latency {health['p95_latency_ms']:.0f} ms over {health['requests']} page "
+                    f"views in the last {w} s (threshold {s.alert_p95_ms:.0f} ms)",
+                    now_ms,
+                )
+            )
+    if (
+        len(baseline_errors) >= max(3, s.alert_baseline_minutes // 2)
+        and health["all_errors"] >= s.alert_spike_min_errors
+    ):
         z = zscore(health["all_errors"], baseline_errors)
         if z >= s.alert_zscore:
             mean = statistics.fmean(baseline_errors)
-            out.append(Alert(app_id, "error_spike", "errors_zscore", round(z, 2), s.alert_zscore,
-                             f"{app_id}: {health['all_errors']} errors in the last {w} s against {mean:.1f} per "
-                             f"minute over the previous {len(baseline_errors)} minutes (z = {z:.1f}, "
-                             f"threshold {s.alert_zscore})", now_ms))
+            out.append(
+                Alert(
+                    app_id,
+                    "error_spike",
+                    "errors_zscore",
+                    round(z, 2),
+                    s.alert_zscore,
+                    f"{app_id}: {health['all_errors']} errors in the last {w} s against {mean:.1f} per "
+                    f"minute over the previous {len(baseline_errors)} minutes (z = {z:.1f}, "
+                    f"threshold {s.alert_zscore})",
+                    now_ms,
+                )
+            )
     # One millisecond apart: each alert gets its own `{app_id}#{reverse timestamp}` row.
     return [replace(a, time_ms=now_ms + i) for i, a in enumerate(out)]
 

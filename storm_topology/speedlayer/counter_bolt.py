@@ -1,11 +1,12 @@
 """CounterBolt: page_counts and minute_stats, exact under replays (rows.py), grouped by row."""
+
 from __future__ import annotations
 
 from collections import defaultdict
 
 from .microbatch import MicroBatchBolt
-from .rows import apply_counters, counter_columns
 from .routing import split_key
+from .rows import apply_counters, counter_columns
 from .storm_io import HBase
 
 

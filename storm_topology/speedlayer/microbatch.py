@@ -2,6 +2,7 @@
 batch are flushed together (one HBase read and one write per row), then acked; if the flush raises, they
 are failed and Storm replays them from the spout. The batch period bounds the added latency (50 ms by
 default), while under load a batch holds many tuples."""
+
 from __future__ import annotations
 
 import time
@@ -21,7 +22,7 @@ def task_index(context: dict) -> int:
 class MicroBatchBolt(TicklessBatchingBolt, Bolt):
     auto_ack = False
     auto_fail = False
-    exit_on_exception = False   # a bad batch is failed and replayed; the process (and the worker) stays up
+    exit_on_exception = False  # a bad batch is failed and replayed; the process (and the worker) stays up
     secs_between_batches = 0.05
     # pystorm starts the batch thread in the constructor, before Storm's handshake and initialize(): a batch period
     # that ends before them must do nothing (periodic() on a bolt not set up raised, killed the process, and on a

@@ -3,14 +3,15 @@
 Kafka's committed offset means "everything before it is done", so per partition it is the lowest offset
 still in flight, or one past the highest emitted when nothing is in flight.
 """
+
 from __future__ import annotations
 
 
 class OffsetTracker:
     def __init__(self):
-        self._pending: dict[int, set[int]] = {}     # partition -> offsets emitted, not yet acked
-        self._next: dict[int, int] = {}             # partition -> one past the highest offset emitted
-        self._committed: dict[int, int] = {}        # partition -> last offset committed
+        self._pending: dict[int, set[int]] = {}  # partition -> offsets emitted, not yet acked
+        self._next: dict[int, int] = {}  # partition -> one past the highest offset emitted
+        self._committed: dict[int, int] = {}  # partition -> last offset committed
 
     def emitted(self, partition: int, offset: int) -> None:
         self._pending.setdefault(partition, set()).add(offset)

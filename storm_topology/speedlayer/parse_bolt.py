@@ -1,5 +1,6 @@
 """ParseBolt: validates each Kafka message against the v1 schema; invalid ones go to the DLQ with the reason,
 valid ones are routed to the counters (by row), the user state (by user) and the alerting (by site)."""
+
 from __future__ import annotations
 
 from streamparse import Bolt
@@ -14,6 +15,7 @@ from .storm_io import producer, send_json
 class ParseBolt(Bolt):
     """Input: the spout's (raw, reason) tuples. Outputs, anchored to the input:
     `counts` (key, event_id, deltas), `users` (user_id, event), `sites` (app_id, sample)."""
+
     auto_ack = True
     auto_fail = True
     exit_on_exception = False

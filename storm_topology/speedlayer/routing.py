@@ -3,6 +3,7 @@
 One definition of "valid" (activity_contract.events, the one the sites use); an invalid message becomes a
 DLQ record naming the reason, never an exception.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,12 @@ def counter_updates(event: dict) -> list[tuple[str, dict[str, int]]]:
     minute = {"events": 1, "page_views": int(page_view), "errors": int(is_error(event))}
     out = [(key_of(names.T_MINUTE_STATS, names.minute_row(app, when)), minute)]
     if page_view:
-        out.append((key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])),
-                    {"views": 1, names.day_views_qualifier(when): 1}))
+        out.append(
+            (
+                key_of(names.T_PAGE_COUNTS, names.page_row(app, event["page"])),
+                {"views": 1, names.day_views_qualifier(when): 1},
+            )
+        )
     return out
 
 
@@ -61,8 +66,13 @@ def split_key(key: str) -> tuple[str, bytes]:
 
 def site_sample(event: dict) -> dict[str, Any]:
     """What the alerting bolt keeps of an event."""
-    return {"event_id": event["event_id"], "time_ms": event_ms(event), "page_view": event["event_type"] == "page_view",
-            "status": event["http_status"], "latency_ms": event["latency_ms"]}
+    return {
+        "event_id": event["event_id"],
+        "time_ms": event_ms(event),
+        "page_view": event["event_type"] == "page_view",
+        "status": event["http_status"],
+        "latency_ms": event["latency_ms"],
+    }
 
 
 def event_ms(event: dict) -> int:

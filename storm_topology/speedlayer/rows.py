@@ -5,6 +5,7 @@ its marker `d:<event_id>`, or neither. A replayed event whose marker is there is
 under Storm's at-least-once replays. Each row has one writer (Storm's fields grouping on the row), so reading
 the state and writing it back cannot race.
 """
+
 from __future__ import annotations
 
 from activity_contract import names
@@ -17,8 +18,9 @@ def counter_columns(deltas_by_event: list[tuple[str, dict[str, int]]]) -> list[b
     return sorted(cols)
 
 
-def apply_counters(current: dict[bytes, bytes], deltas_by_event: list[tuple[str, dict[str, int]]]
-                   ) -> tuple[dict[bytes, bytes], int]:
+def apply_counters(
+    current: dict[bytes, bytes], deltas_by_event: list[tuple[str, dict[str, int]]]
+) -> tuple[dict[bytes, bytes], int]:
     """(cells to put, events skipped as already applied). `current` is the row as read (counters + markers)."""
     values: dict[bytes, int] = {}
     seen = {col for col in current if col.startswith(names.DEDUPE_FAMILY.encode() + b":")}

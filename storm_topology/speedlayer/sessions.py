@@ -3,6 +3,7 @@
 Pure functions over plain dicts; the user bolt reads the state from HBase, applies a batch of one user's
 events in order, and writes the rows back (rows.py explains why that is replay-safe).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,14 +21,20 @@ def push_recent(pages: list[dict], event: dict, event_ms: int, keep: int = names
     at most `keep` long. Non-page events leave it unchanged."""
     if event["event_type"] != "page_view" or any(p["event_id"] == event["event_id"] for p in pages):
         return pages
-    entry = {"event_id": event["event_id"], "page": event["page"], "time": event["event_time"],
-             "app_id": event["app_id"], "ms": event_ms}
+    entry = {
+        "event_id": event["event_id"],
+        "page": event["page"],
+        "time": event["event_time"],
+        "app_id": event["app_id"],
+        "ms": event_ms,
+    }
     merged = sorted([*pages, entry], key=lambda p: (p.get("ms", 0), p["event_id"]), reverse=True)
     return merged[:keep]
 
 
-def next_session(state: dict | None, event: dict, event_ms: int, gap_s: int = names.SESSION_GAP_S
-                 ) -> tuple[dict, str | None]:
+def next_session(
+    state: dict | None, event: dict, event_ms: int, gap_s: int = names.SESSION_GAP_S
+) -> tuple[dict, str | None]:
     """(the user's session state after this event, the key of the session it closed or None).
 
     state: {"key": sessions row key, "sid": the event session_id it follows, "n": splits of that sid,
@@ -52,8 +59,14 @@ def next_session(state: dict | None, event: dict, event_ms: int, gap_s: int = na
     else:
         closed, n = None, 0
     key = sid if n == 0 else f"{sid}.{n}"
-    new = {"key": key, "sid": sid, "n": n, "start_ms": event_ms, "last_ms": event_ms,
-           "ended": "logout" if is_logout(event) else ""}
+    new = {
+        "key": key,
+        "sid": sid,
+        "n": n,
+        "start_ms": event_ms,
+        "last_ms": event_ms,
+        "ended": "logout" if is_logout(event) else "",
+    }
     return new, closed
 
 
@@ -61,9 +74,22 @@ def session_update(row: dict[str, Any] | None, event: dict, user_state: dict) ->
     """The sessions row (decoded) after this event: start, last seen, page and event counts, entry page (the
     earliest page view), current page (the latest; the exit page once ended), ended. Times are v1 event
     times, whose fixed format sorts as time does."""
-    row = dict(row or {"user_id": event["user_id"], "app_id": event["app_id"], "start": event["event_time"],
-                       "last_seen": event["event_time"], "page_count": 0, "event_count": 0,
-                       "entry_page": "", "entry_time": "", "current_page": "", "current_time": "", "ended": ""})
+    row = dict(
+        row
+        or {
+            "user_id": event["user_id"],
+            "app_id": event["app_id"],
+            "start": event["event_time"],
+            "last_seen": event["event_time"],
+            "page_count": 0,
+            "event_count": 0,
+            "entry_page": "",
+            "entry_time": "",
+            "current_page": "",
+            "current_time": "",
+            "ended": "",
+        }
+    )
     t = event["event_time"]
     row["event_count"] += 1
     if event["event_type"] == "page_view":
@@ -82,8 +108,17 @@ def is_idle(state: dict, now_ms: int, gap_s: int = names.SESSION_GAP_S) -> bool:
 
 
 _COUNTS = ("page_count", "event_count")
-_TEXTS = ("user_id", "app_id", "start", "last_seen", "entry_page", "entry_time", "current_page", "current_time",
-          "ended")
+_TEXTS = (
+    "user_id",
+    "app_id",
+    "start",
+    "last_seen",
+    "entry_page",
+    "entry_time",
+    "current_page",
+    "current_time",
+    "ended",
+)
 
 
 def encode_session_row(row: dict[str, Any]) -> dict[bytes, bytes]:

@@ -6,6 +6,7 @@ the id `partition:offset` and kept until Storm acks its tuple tree; a failed tup
 memory after a back-off (0.5 s, doubling up to 30 s: while HBase or Kafka is down, replays do not spin).
 Offsets are committed only up to the lowest message still in flight (offsets.py).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -33,16 +34,20 @@ class EventSpout(Spout):
     def initialize(self, storm_conf, context):
         self.settings = Settings.from_storm_conf(storm_conf)
         tasks = sorted(int(t) for t, c in context["task->component"].items() if c == context["componentid"])
-        self.consumer = KafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap,
-                                      group_id=self.settings.consumer_group, enable_auto_commit=False,
-                                      auto_offset_reset="earliest", max_poll_records=500)
+        self.consumer = KafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=self.settings.consumer_group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=500,
+        )
         parts = sorted(self.consumer.partitions_for_topic(names.TOPIC_EVENTS) or [])
         if not parts:
             raise RuntimeError(f"topic {names.TOPIC_EVENTS} has no partitions (has kafka-init run?)")
         mine = [TopicPartition(names.TOPIC_EVENTS, p) for p in parts if p % len(tasks) == task_index(context)]
         self.consumer.assign(mine)
         self.tracker = OffsetTracker()
-        self.in_flight: dict[str, tuple] = {}       # tuple id -> (raw, reason)
+        self.in_flight: dict[str, tuple] = {}  # tuple id -> (raw, reason)
         self.retries: list[tuple[float, str]] = []  # (due, tuple id): failed tuples waiting for their back-off
         self.attempts: dict[str, int] = {}
         self.next_commit = time.monotonic()
@@ -55,7 +60,7 @@ class EventSpout(Spout):
             if tup_id in self.in_flight:
                 self.emit(self.in_flight[tup_id], tup_id=tup_id)
         if self.tracker.in_flight() < self.settings.max_pending:
-            for tp, records in self.consumer.poll(timeout_ms=POLL_MS, max_records=500).items():
+            for records in self.consumer.poll(timeout_ms=POLL_MS, max_records=500).values():
                 for r in records:
                     tup_id = f"{r.partition}:{r.offset}"
                     values = list(decode_message(r.value))
@@ -95,6 +100,6 @@ def retry_delay(attempt: int) -> float:
 
 def _offset_meta(offset: int) -> OffsetAndMetadata:
     try:
-        return OffsetAndMetadata(offset, "", -1)      # kafka-python >= 2.1: (offset, metadata, leader_epoch)
+        return OffsetAndMetadata(offset, "", -1)  # kafka-python >= 2.1: (offset, metadata, leader_epoch)
     except TypeError:
         return OffsetAndMetadata(offset, "")

@@ -1,4 +1,5 @@
 """Clients the components share: HBase (HappyBase over Thrift 1, reconnecting) and a Kafka producer."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,14 @@ class HBase:
 
 def producer(bootstrap: str) -> KafkaProducer:
     """acks=all and idempotent: a record the bolt acks is in Kafka, once."""
-    return KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0,
-                         retries=5, max_in_flight_requests_per_connection=5)
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=0,
+        retries=5,
+        max_in_flight_requests_per_connection=5,
+    )
 
 
 def send_json(p: KafkaProducer, topic: str, value: dict | bytes, key: str | None = None, timeout: float = 30) -> None:

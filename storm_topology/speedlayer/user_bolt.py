@@ -1,18 +1,18 @@
 """UserBolt: per user (fields grouping on user_id) the recent pages, the sessions and the last-seen time;
 every `active_refresh_ms` the first task recounts each site's active users (5 and 30 minutes)."""
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from activity_contract import names
 from activity_contract.events import format_event_time
 
 from .microbatch import MicroBatchBolt
 from .routing import event_ms
-from .sessions import (decode_session_row, encode_session_row, is_idle, next_session, push_recent,
-                       session_update)
+from .sessions import decode_session_row, encode_session_row, is_idle, next_session, push_recent, session_update
 from .storm_io import HBase
 
 MARKER_PREFIX = f"{names.DEDUPE_FAMILY}:".encode()
@@ -20,7 +20,7 @@ MARKER_PREFIX = f"{names.DEDUPE_FAMILY}:".encode()
 
 def _marked(cells: dict[bytes, bytes]) -> set[str]:
     """The event ids whose markers a row read returned."""
-    return {c[len(MARKER_PREFIX):].decode() for c in cells if c.startswith(MARKER_PREFIX)}
+    return {c[len(MARKER_PREFIX) :].decode() for c in cells if c.startswith(MARKER_PREFIX)}
 
 
 class UserBolt(MicroBatchBolt):
@@ -28,7 +28,7 @@ class UserBolt(MicroBatchBolt):
 
     def setup(self):
         self.hbase = HBase(self.settings.hbase_host, self.settings.hbase_port)
-        self.live: dict[str, dict] = {}        # user_id -> session state, for closing idle sessions
+        self.live: dict[str, dict] = {}  # user_id -> session state, for closing idle sessions
         self.next_refresh_ms = 0
 
     def flush(self, tups):
@@ -48,12 +48,12 @@ class UserBolt(MicroBatchBolt):
         done = _marked(cells)
         pages = json.loads(cells.get(names.C_RECENT_PAGES, b"[]"))
         state = json.loads(cells[names.C_USER_SESSION]) if names.C_USER_SESSION in cells else None
-        touched: dict[str, dict] = {}   # session key -> {"row": decoded row, "seen": applied ids, "new": ids}
+        touched: dict[str, dict] = {}  # session key -> {"row": decoded row, "seen": applied ids, "new": ids}
         last_seen: dict[str, int] = {}
-        active_days: set[bytes] = set()   # the user's (day, site) markers: the speed layer's daily active users
+        active_days: set[bytes] = set()  # the user's (day, site) markers: the speed layer's daily active users
         for e in events:
             if e["event_id"] in done:
-                continue          # already applied to this user's row: a replay
+                continue  # already applied to this user's row: a replay
             done.add(e["event_id"])
             ms = event_ms(e)
             state, closed = next_session(state, e, ms)
@@ -70,7 +70,7 @@ class UserBolt(MicroBatchBolt):
                 s["row"] = session_update(s["row"], e, state)
             pages = push_recent(pages, e, ms)
             last_seen[e["app_id"]] = max(last_seen.get(e["app_id"], 0), ms)
-            active_days.add(names.day_active_column(datetime.fromtimestamp(ms / 1000, timezone.utc), e["app_id"]))
+            active_days.add(names.day_active_column(datetime.fromtimestamp(ms / 1000, UTC), e["app_id"]))
         # Session rows first, then the user row that points at them: after a crash in between, the replayed
         # events find their markers in the session rows (skipped there) and are applied to the user row.
         for key, s in touched.items():
@@ -79,9 +79,15 @@ class UserBolt(MicroBatchBolt):
                 put.update({names.dedupe_column(i): b"" for i in s["new"]})
                 sessions.put(key.encode(), put)
         if state is not None:
-            users.put(user_id.encode(), {names.C_RECENT_PAGES: json.dumps(pages).encode(),
-                                         names.C_USER_SESSION: json.dumps(state).encode(),
-                                         **{m: b"" for m in markers}, **dict.fromkeys(active_days, b"")})
+            users.put(
+                user_id.encode(),
+                {
+                    names.C_RECENT_PAGES: json.dumps(pages).encode(),
+                    names.C_USER_SESSION: json.dumps(state).encode(),
+                    **{m: b"" for m in markers},
+                    **dict.fromkeys(active_days, b""),
+                },
+            )
             self.live[user_id] = state
         for app_id, ms in last_seen.items():
             col = f"{names.LAST_SEEN_FAMILY}:{user_id}".encode()
@@ -112,11 +118,13 @@ class UserBolt(MicroBatchBolt):
 
     def _count_active(self, now_ms):
         active = self.hbase.table(names.T_ACTIVE_USERS)
-        stamp = format_event_time(datetime.fromtimestamp(now_ms / 1000, tz=timezone.utc)).encode()
+        stamp = format_event_time(datetime.fromtimestamp(now_ms / 1000, tz=UTC)).encode()
         for app_id in names.APPS:
             seen = [int(v) for v in active.row(app_id.encode(), columns=[names.LAST_SEEN_FAMILY.encode()]).values()]
-            put = {f"{names.FAMILY}:{col}".encode(): names.encode_counter(sum(1 for ms in seen if ms >= now_ms - w * 1000))
-                   for col, w in names.ACTIVE_WINDOWS_S.items()}
+            put = {
+                f"{names.FAMILY}:{col}".encode(): names.encode_counter(sum(1 for ms in seen if ms >= now_ms - w * 1000))
+                for col, w in names.ACTIVE_WINDOWS_S.items()
+            }
             put[names.C_UPDATED_AT] = stamp
             active.put(app_id.encode(), put)
 

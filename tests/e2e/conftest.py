@@ -1,4 +1,5 @@
 """End-to-end tests: they run against the lab started by `make up` (make test does that first)."""
+
 import contextlib
 import os
 import subprocess
@@ -21,13 +22,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 #    change, with Hive's), kill the archive's driver, or stop services, the latter last, in this order.
 LANE_DAG = "test_daily_batch.py"
 CHANGE_USERS_OR_KILL = ("test_dashboard.py", "test_ingestion.py", "test_speed_alerts.py", "test_stream_archive.py")
-RUN_LAST = ("test_speed_recovery.py", "test_kafka_outage.py", "test_flume_restart.py", "test_restart.py")  # they stop services
+RUN_LAST = (
+    "test_speed_recovery.py",
+    "test_kafka_outage.py",
+    "test_flume_restart.py",
+    "test_restart.py",
+)  # they stop services
 ONE_AT_A_TIME = CHANGE_USERS_OR_KILL + RUN_LAST
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "one_at_a_time: not beside other tests (make test-e2e's second step)")
-    if not hasattr(config, "workerinput"):   # the run's main process (with or without xdist's workers)
+    if not hasattr(config, "workerinput"):  # the run's main process (with or without xdist's workers)
         _pause_the_simulated_users(config)
 
 
@@ -38,7 +44,7 @@ def pytest_collection_modifyitems(items):
         name = item.fspath.basename
         if name in ONE_AT_A_TIME:
             item.add_marker(pytest.mark.one_at_a_time)
-        else:   # the lanes of the first step: the DAG's test alone in one, the others in the other
+        else:  # the lanes of the first step: the DAG's test alone in one, the others in the other
             item.add_marker(pytest.mark.xdist_group("dag" if name == LANE_DAG else "lab"))
     items.sort(key=lambda item: (item.fspath.basename in RUN_LAST) and RUN_LAST.index(item.fspath.basename) + 1)
 
@@ -56,8 +62,10 @@ def pytest_runtest_logreport(report):
     """A line per finished test with its duration and the run's elapsed time: a CI log cut to its tail, or a run
     stopped by a time limit, still shows which tests ran and how long each took."""
     if _terminal is not None and (report.when == "call" or report.outcome != "passed"):
-        _terminal.write_line(f"[e2e {time.monotonic() - _STARTED:5.0f} s] {report.outcome} in "
-                             f"{report.duration:.0f} s ({report.when}): {report.nodeid}")
+        _terminal.write_line(
+            f"[e2e {time.monotonic() - _STARTED:5.0f} s] {report.outcome} in "
+            f"{report.duration:.0f} s ({report.when}): {report.nodeid}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +75,9 @@ def lab_env():
 
 def compose(*args, check=True, timeout=300, project_env=None):
     env = dict(os.environ, **(project_env or {}))
-    return subprocess.run(["docker", "compose", *args], cwd=ROOT, check=check, text=True,
-                          capture_output=True, timeout=timeout, env=env)
+    return subprocess.run(
+        ["docker", "compose", *args], cwd=ROOT, check=check, text=True, capture_output=True, timeout=timeout, env=env
+    )
 
 
 def exec_in(service, *cmd, check=True, timeout=300, env=None, project=None, input_text=None):

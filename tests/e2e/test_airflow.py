@@ -1,6 +1,7 @@
 """Airflow 3.3.2 (api-server, scheduler, dag-processor, triggerer; LocalExecutor on PostgreSQL): healthy, admin signs
 in with the .env password and only with it, the DAGs import without errors, and lab_smoke, triggered through the
 REST API, ends success with every task success: one real task per engine (HDFS, Hive, Spark, Pig, Sqoop, Mahout)."""
+
 import json
 
 from conftest import exec_in
@@ -19,13 +20,15 @@ def test_admin_signs_in_with_the_env_password_and_the_usual_defaults_are_refused
     assert good.status_code == 201 and good.json()["access_token"]
     for user, password in [("admin", "admin"), ("airflow", "airflow"), ("admin", "airflow")]:
         assert token(user, password).status_code == 401, (user, password)
-    assert token("admin", "").status_code == 400   # an empty password is not even a valid request
+    assert token("admin", "").status_code == 400  # an empty password is not even a valid request
 
 
 def test_dags_import_without_errors():
-    code = ("import json; from airflow.dag_processing.dagbag import DagBag; "
-            "b = DagBag('/opt/airflow/dags'); "
-            "print(json.dumps({'errors': {k: str(v) for k, v in b.import_errors.items()}, 'dags': sorted(b.dag_ids)}))")
+    code = (
+        "import json; from airflow.dag_processing.dagbag import DagBag; "
+        "b = DagBag('/opt/airflow/dags'); "
+        "print(json.dumps({'errors': {k: str(v) for k, v in b.import_errors.items()}, 'dags': sorted(b.dag_ids)}))"
+    )
     out = exec_in("airflow-scheduler", "/opt/airflow-python/bin/python", "-c", code, timeout=300).stdout
     bag = json.loads(out.strip().splitlines()[-1])
     assert bag["errors"] == {}

@@ -1,4 +1,5 @@
 """ZooKeeper answers `srvr` with a mode; Nimbus' Thrift API reports supervisors with free slots."""
+
 from activitylab.compose import containers, zookeeper_mode
 from activitylab.nimbus import cluster_summary
 

@@ -23,6 +23,7 @@ with the views Hive holds and that gap. The test then changes three profiles thr
 the import takes exactly those three changes, the tables (Hive's and the exported ones) come out identical, with no
 duplicate rows, and the data-quality task fails the run, naming the mismatch and the file.
 """
+
 import csv
 import json
 import math
@@ -32,18 +33,12 @@ import subprocess
 import sys
 import uuid
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from kafka import KafkaProducer
-from lab_archive import hive_rows, wait_for
-from lab_browser import chromium, keep_screenshot
-from lab_logs import access_line, in_flume, wait_all_closed
-from lab_mariadb import mariadb, profiles
-from lab_speed import hbase
-from speed_drift import MISSED
 
 import batch_oracle as oracle
 from activity_contract import names
@@ -54,6 +49,12 @@ from activitylab.generated_day import generate_day
 from activitylab.replay import LOG_ROOT, replay, wait_shipped
 from activitylab.sites import site_url
 from activitylab.topic_reader import end_offsets, read_range
+from lab_archive import hive_rows, wait_for
+from lab_browser import chromium, keep_screenshot
+from lab_logs import access_line, in_flume, wait_all_closed
+from lab_mariadb import mariadb, profiles
+from lab_speed import hbase
+from speed_drift import MISSED
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = uuid.uuid4().hex[:8]
@@ -64,19 +65,27 @@ BEHAVIOUR_SEED = 20250101
 # A day of 2025 nothing else writes to (the lab's users write today and recent days).
 DAY = date(2025, 1, 1) + timedelta(days=random.Random(RUN).randrange(330))
 DS = DAY.isoformat()
-LOGICAL_DATE = datetime.combine(DAY, datetime.min.time(), timezone.utc)
+LOGICAL_DATE = datetime.combine(DAY, datetime.min.time(), UTC)
 
 # table -> (key columns, value columns, the oracle's rows keyed alike)
 TABLES = {
-    "page_stats_daily": (("app_id", "page"), ("views", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors",
-                                              "entries", "exits"), oracle.page_stats),
-    "section_engagement_daily": (("app_id", "section"), ("events", "page_views", "unique_users",
-                                                         "avg_time_on_page_s"), oracle.section_engagement),
+    "page_stats_daily": (
+        ("app_id", "page"),
+        ("views", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors", "entries", "exits"),
+        oracle.page_stats,
+    ),
+    "section_engagement_daily": (
+        ("app_id", "section"),
+        ("events", "page_views", "unique_users", "avg_time_on_page_s"),
+        oracle.section_engagement,
+    ),
     "navigation_paths_daily": (("app_id", "from_page", "to_page"), ("transitions",), oracle.navigation_paths),
-    "geo_traffic_daily": (("app_id", "country", "city"), ("events", "page_views", "unique_users"),
-                          oracle.geo_traffic),
-    "sessions_daily": (("app_id",), ("sessions", "bounce_rate", "avg_duration_s", "pages_per_session",
-                                     "top_entry_page", "top_exit_page"), oracle.session_summary),
+    "geo_traffic_daily": (("app_id", "country", "city"), ("events", "page_views", "unique_users"), oracle.geo_traffic),
+    "sessions_daily": (
+        ("app_id",),
+        ("sessions", "bounce_rate", "avg_duration_s", "pages_per_session", "top_entry_page", "top_exit_page"),
+        oracle.session_summary,
+    ),
     "shop_funnel_daily": (("step",), ("sessions",), oracle.funnel),
 }
 # Hive's own aggregate of the events joined to user_profiles (DAG task hive_aggregates)
@@ -94,23 +103,30 @@ def hive_table(table, keys=None, values=None):
 
 def keyed(rows, keys, values):
     """({key: {column: value}}, number of rows) of rows selected as keys + values; a one-column key is bare."""
-    out = {(r[0] if len(keys) == 1 else tuple(r[:len(keys)])): dict(zip(values, r[len(keys):])) for r in rows}
+    out = {
+        (r[0] if len(keys) == 1 else tuple(r[: len(keys)])): dict(zip(values, r[len(keys) :], strict=True))
+        for r in rows
+    }
     return out, len(rows)
 
 
 def expected_table(table, events):
     keys, values, compute = TABLES[table]
-    rows = compute(events)   # {key: {column: value}}, or {key: count} for a table of one value column
-    return {k: {c: v for c, v in row.items() if c in values} if isinstance(row, dict) else {values[0]: row}
-            for k, row in rows.items()}
+    rows = compute(events)  # {key: {column: value}}, or {key: count} for a table of one value column
+    return {
+        k: {c: v for c, v in row.items() if c in values} if isinstance(row, dict) else {values[0]: row}
+        for k, row in rows.items()
+    }
 
 
 def assert_equal_tables(table, got, want):
-    assert set(got) == set(want), (f"{table}: keys differ: only in Hive {sorted(set(got) - set(want))[:5]}, "
-                                   f"only in the test's computation {sorted(set(want) - set(got))[:5]}")
+    assert set(got) == set(want), (
+        f"{table}: keys differ: only in Hive {sorted(set(got) - set(want))[:5]}, "
+        f"only in the test's computation {sorted(set(want) - set(got))[:5]}"
+    )
     for key, row in want.items():
         for column, value in row.items():
-            if isinstance(value, float):   # to float precision (the acceptance asks latencies within 1 ms)
+            if isinstance(value, float):  # to float precision (the acceptance asks latencies within 1 ms)
                 assert got[key][column] == pytest.approx(value, rel=1e-9, abs=1e-6), (table, key, column)
             else:
                 assert got[key][column] == value, (table, key, column, got[key][column], value)
@@ -119,8 +135,10 @@ def assert_equal_tables(table, got, want):
 def hive_profiles():
     """Hive `user_profiles` in the shape of lab_mariadb.profiles() (PyHive gives DATE as text, TIMESTAMP as a
     datetime), and its number of rows (one per user)."""
-    rows = hive_rows("SELECT user_id, full_name, email, signup_date, plan, country, age_band, marketing_opt_in, "
-                     "updated_at FROM user_profiles")
+    rows = hive_rows(
+        "SELECT user_id, full_name, email, signup_date, plan, country, age_band, marketing_opt_in, "
+        "updated_at FROM user_profiles"
+    )
     return {r[0]: tuple(r[1:3]) + (date.fromisoformat(r[3]),) + tuple(r[4:9]) for r in rows}, len(rows)
 
 
@@ -153,11 +171,20 @@ def add_profiles(events):
     chosen = [u for app in LOG_FORMATS for u in [u for a, u in users if a == app][:7]]
     with mariadb() as db, db.cursor() as cur:
         for user in chosen:
-            cur.execute("INSERT INTO user_profiles (user_id, full_name, email, signup_date, plan, country, age_band, "
-                        "marketing_opt_in, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NOW(6))",
-                        (user, f"Test {user}", f"{user}@example.com", DAY - timedelta(days=rng.randrange(400)),
-                         rng.choice(("free", "plus", "pro")), rng.choice(("DE", "FR", "US", "IN", "ES")),
-                         rng.choice(("18-24", "25-34", "35-44")), rng.random() < 0.5))
+            cur.execute(
+                "INSERT INTO user_profiles (user_id, full_name, email, signup_date, plan, country, age_band, "
+                "marketing_opt_in, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NOW(6))",
+                (
+                    user,
+                    f"Test {user}",
+                    f"{user}@example.com",
+                    DAY - timedelta(days=rng.randrange(400)),
+                    rng.choice(("free", "plus", "pro")),
+                    rng.choice(("DE", "FR", "US", "IN", "ES")),
+                    rng.choice(("18-24", "25-34", "35-44")),
+                    rng.random() < 0.5,
+                ),
+            )
     return chosen
 
 
@@ -175,12 +202,16 @@ def change_profiles(users):
     """Each user saves their account page (a POST over HTTP to the site, which writes MariaDB as user `site`) with
     a new plan and the newsletter box flipped: the page shows the change, MariaDB holds it with updated_at now."""
     before = profiles()
-    want = {u: ("free" if before[u][3] == "pro" else "pro", not before[u][6]) for u in users}   # (plan, opt-in)
+    want = {u: ("free" if before[u][3] == "pro" else "pro", not before[u][6]) for u in users}  # (plan, opt-in)
     for user, (plan, opt_in) in want.items():
-        app = user.split("-")[0] if user.split("-")[0] in names.APPS else "shop"   # members use the shop
+        app = user.split("-")[0] if user.split("-")[0] in names.APPS else "shop"  # members use the shop
         form = {"plan": plan, **({"marketing_opt_in": "on"} if opt_in else {})}
-        page = requests.post(f"{site_url(app)}/account", data=form, timeout=30,
-                             headers={"X-Lab-User": user, "X-Lab-Session": f"e2e{RUN}-account", "X-Lab-Fault": "none"})
+        page = requests.post(
+            f"{site_url(app)}/account",
+            data=form,
+            timeout=30,
+            headers={"X-Lab-User": user, "X-Lab-Session": f"e2e{RUN}-account", "X-Lab-Fault": "none"},
+        )
         assert page.status_code == 200 and "Saved." in page.text, (user, page.status_code, page.text[:500])
         assert f'data-plan="{plan}" data-opt-in="{"yes" if opt_in else "no"}"' in page.text, page.text[:1000]
     after = profiles()
@@ -206,9 +237,24 @@ def send_day(events):
     return back
 
 
-LOG_FORMATS = {"shop": "combined", "news": "common", "learn": "vcombined"}   # one per site: Pig reads them all
-ACCESS_COLUMNS = ("app_id", "vhost", "host", "ident", "authuser", "request_time", "method", "path", "protocol",
-                  "request", "status", "bytes", "referrer", "agent", "extras")
+LOG_FORMATS = {"shop": "combined", "news": "common", "learn": "vcombined"}  # one per site: Pig reads them all
+ACCESS_COLUMNS = (
+    "app_id",
+    "vhost",
+    "host",
+    "ident",
+    "authuser",
+    "request_time",
+    "method",
+    "path",
+    "protocol",
+    "request",
+    "status",
+    "bytes",
+    "referrer",
+    "agent",
+    "extras",
+)
 
 
 def ship_access_logs(events, folder):
@@ -217,8 +263,10 @@ def ship_access_logs(events, folder):
     site's log folder as a server would: Flume files it under the day, Pig must reject it. Returns {app: lines} and
     that line; Flume closes the files a minute later (wait_access_logs_closed)."""
     rng = random.Random(RUN)
-    lines = {app: [access_line(e, fmt, rng) for e in events if e["app_id"] == app and e["event_type"] == "page_view"]
-             for app, fmt in LOG_FORMATS.items()}
+    lines = {
+        app: [access_line(e, fmt, rng) for e in events if e["app_id"] == app and e["event_type"] == "page_view"]
+        for app, fmt in LOG_FORMATS.items()
+    }
     for app, fmt in LOG_FORMATS.items():
         source = folder / f"{app}-access.log"
         source.write_text("\n".join(lines[app]) + "\n", encoding="latin-1")
@@ -241,22 +289,46 @@ def expected_access_row(app, line):
     """What `access_logs` holds for a line: the fields clf.py reads, the time in UTC."""
     fmt = LOG_FORMATS[app]
     p, fields = parse_line(line, fmt), PATTERNS[fmt].match(line).groupdict()
-    return (app, p.vhost, p.host, fields["ident"], fields["user"],
-            p.time.astimezone(timezone.utc).replace(tzinfo=None), p.method, p.path, p.protocol, p.request, p.status,
-            p.size, p.referer, p.agent, " ".join(p.extras) or None)
+    return (
+        app,
+        p.vhost,
+        p.host,
+        fields["ident"],
+        fields["user"],
+        p.time.astimezone(UTC).replace(tzinfo=None),
+        p.method,
+        p.path,
+        p.protocol,
+        p.request,
+        p.status,
+        p.size,
+        p.referer,
+        p.agent,
+        " ".join(p.extras) or None,
+    )
 
 
 def assert_access_logs(lines, bad):
     rows = hive_rows(f"SELECT {', '.join(ACCESS_COLUMNS)} FROM access_logs WHERE dt = '{DS}'")
-    got = Counter(tuple(datetime.fromisoformat(v) if c == "request_time" and isinstance(v, str) else v
-                        for c, v in zip(ACCESS_COLUMNS, r)) for r in rows)
+    got = Counter(
+        tuple(
+            datetime.fromisoformat(v) if c == "request_time" and isinstance(v, str) else v
+            for c, v in zip(ACCESS_COLUMNS, r, strict=True)
+        )
+        for r in rows
+    )
     want = Counter(expected_access_row(app, line) for app, app_lines in lines.items() for line in app_lines)
-    assert sum(got.values()) == sum(want.values()), f"access_logs: {sum(got.values())} rows for {sum(want.values())} lines"
-    assert got == want, f"access_logs rows that are no line: {list((got - want).items())[:2]}, " \
-                        f"lines without their row: {list((want - got).items())[:2]}"
+    assert sum(got.values()) == sum(want.values()), (
+        f"access_logs: {sum(got.values())} rows for {sum(want.values())} lines"
+    )
+    assert got == want, (
+        f"access_logs rows that are no line: {list((got - want).items())[:2]}, "
+        f"lines without their row: {list((want - got).items())[:2]}"
+    )
     rejected = [tuple(r) for r in hive_rows(f"SELECT line, reason FROM rejected_access_lines WHERE dt = '{DS}'")]
-    assert rejected == [(bad, "not an access line of the Common Log Format family (common, combined, vcommon, "
-                               "vcombined)")], rejected
+    assert rejected == [
+        (bad, "not an access line of the Common Log Format family (common, combined, vcommon, vcombined)")
+    ], rejected
 
 
 def assert_access_logs_reconciled(log, lines):
@@ -266,8 +338,13 @@ def assert_access_logs_reconciled(log, lines):
 
 def saved_query(name):
     """`lab hive run NAME --hivevar day=DS` (hive/queries/NAME.sql), as CSV rows."""
-    run = subprocess.run([sys.executable, "-m", "activitylab.cli", "hive", "run", name, "--hivevar", f"day={DS}",
-                          "--outputformat=csv2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "activitylab.cli", "hive", "run", name, "--hivevar", f"day={DS}", "--outputformat=csv2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     return list(csv.reader(line for line in run.stdout.splitlines() if line.strip()))
 
@@ -278,10 +355,13 @@ def assert_page_hits_query(pages):
     assert rows[0] == ["app_id", "page", "hits", "unique_users", "avg_latency_ms", "p95_latency_ms", "errors"], rows[0]
     busiest = sorted(pages.items(), key=lambda kv: (-kv[1]["views"], kv[0]))[:25]
     assert [(r[0], r[1], int(r[2]), int(r[3]), int(r[6])) for r in rows[1:]] == [
-        (app, page, s["views"], s["unique_users"], s["errors"]) for (app, page), s in busiest]
-    for r, (_, s) in zip(rows[1:], busiest):   # latencies rounded to 0.1 ms
-        assert abs(float(r[4]) - s["avg_latency_ms"]) <= 0.05 + 1e-9 and \
-            abs(float(r[5]) - s["p95_latency_ms"]) <= 0.05 + 1e-9, (r, s)
+        (app, page, s["views"], s["unique_users"], s["errors"]) for (app, page), s in busiest
+    ]
+    for r, (_, s) in zip(rows[1:], busiest, strict=True):  # latencies rounded to 0.1 ms
+        assert (
+            abs(float(r[4]) - s["avg_latency_ms"]) <= 0.05 + 1e-9
+            and abs(float(r[5]) - s["p95_latency_ms"]) <= 0.05 + 1e-9
+        ), (r, s)
 
 
 def assert_plan_view(by_profile):
@@ -295,13 +375,15 @@ def assert_plan_view(by_profile):
     assert {(r[0], r[1]): tuple(r[2:]) for r in rows} == {k: tuple(v[c] for c in columns) for k, v in want.items()}
 
 
-NEVER_BUILT = "2001-01-01"   # before any day the tests or the nightly runs build
+NEVER_BUILT = "2001-01-01"  # before any day the tests or the nightly runs build
 
 
 def speed_day_views(conn) -> dict[tuple[str, str], int]:
     column = names.day_views_column(DAY)
-    return {tuple(row.decode().split("#", 1)): names.decode_counter(cells[column])
-            for row, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[column])}
+    return {
+        tuple(row.decode().split("#", 1)): names.decode_counter(cells[column])
+        for row, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[column])
+    }
 
 
 def make_speed_gap(events) -> tuple[str, str]:
@@ -310,8 +392,11 @@ def make_speed_gap(events) -> tuple[str, str]:
     views = Counter((e["app_id"], e["page"]) for e in events if e["event_type"] == "page_view")
     conn = hbase()
     try:
-        wait_for(f"the speed layer's page views of {DS}, page by page, equal to the test's",
-                 lambda: speed_day_views(conn) == dict(views), timeout=300)
+        wait_for(
+            f"the speed layer's page views of {DS}, page by page, equal to the test's",
+            lambda: speed_day_views(conn) == dict(views),
+            timeout=300,
+        )
         gap = min(views, key=lambda k: (-views[k], k))
         conn.table(names.T_PAGE_COUNTS).delete(names.page_row(*gap), columns=[names.day_views_column(DAY)])
     finally:
@@ -379,8 +464,8 @@ def assert_recommendations(events):
     chosen = oracle.preferences(events)
     active = oracle.user_features(events)
     popularity = Counter((app, page) for (app, _), pages in chosen.items() for page in pages)
-    items = defaultdict(list)   # site -> its items, the most popular first
-    for (app, page), n in sorted(popularity.items(), key=lambda kv: (-kv[1], kv[0][1])):
+    items = defaultdict(list)  # site -> its items, the most popular first
+    for (app, page), _ in sorted(popularity.items(), key=lambda kv: (-kv[1], kv[0][1])):
         items[app].append(page)
     by_user = defaultdict(list)
     for r in rows:
@@ -392,11 +477,11 @@ def assert_recommendations(events):
         assert [r[0] for r in recs] == list(range(1, min(5, len(unseen)) + 1)), (user, recs)
         assert {r[1] for r in recs} <= set(unseen), (user, recs, seen)
         sources = [r[3] for r in recs]
-        assert sources == sorted(sources), (user, recs)   # 'mahout' ones before 'popular' ones
+        assert sources == sorted(sources), (user, recs)  # 'mahout' ones before 'popular' ones
         assert all((r[2] is None) == (r[3] == "popular") for r in recs), (user, recs)
         popular = [r[1] for r in recs if r[3] == "popular"]
         mahout = {r[1] for r in recs if r[3] == "mahout"}
-        assert popular == [p for p in unseen if p not in mahout][:len(popular)], (user, recs)
+        assert popular == [p for p in unseen if p not in mahout][: len(popular)], (user, recs)
     by_mahout = sum(r[5] == "mahout" for r in rows)
     assert by_mahout > len(rows) / 2, f"only {by_mahout} of {len(rows)} recommendations by Mahout"
     return rows
@@ -409,11 +494,15 @@ def assert_recommendation_quality(events):
     popularity = Counter((app, page) for (app, _), pages in train.items() for page in pages)
     hits = []
     for (app, user), out in held.items():
-        ranked = sorted((p for (a, p) in popularity if a == app and p not in train[(app, user)]),
-                        key=lambda p: (-popularity[(app, p)], p))
+        ranked = sorted(
+            (p for (a, p) in popularity if a == app and p not in train[(app, user)]),
+            key=lambda p: (-popularity[(app, p)], p),
+        )
         hits.append(len(set(ranked[:5]) & out) / 5)
-    rows = hive_rows("SELECT users_evaluated, held_out_items, precision_at_5, popular_precision_at_5 "
-                     f"FROM recommendation_quality WHERE dt = '{DS}'")
+    rows = hive_rows(
+        "SELECT users_evaluated, held_out_items, precision_at_5, popular_precision_at_5 "
+        f"FROM recommendation_quality WHERE dt = '{DS}'"
+    )
     assert len(rows) == 1, rows
     users, items, precision, popular = rows[0]
     assert (users, items) == (len(held), sum(map(len, held.values()))) and users >= 20, (rows, len(held))
@@ -429,7 +518,7 @@ def assert_segments(events):
     columns = ("app_id", "user_id", "segment", "segment_name") + SEGMENT_FEATURES
     rows = hive_rows(f"SELECT {', '.join(columns)} FROM user_segments WHERE dt = '{DS}'")
     features = oracle.user_features(events)
-    got = {(r[0], r[1]): dict(zip(columns[2:], r[2:])) for r in rows}
+    got = {(r[0], r[1]): dict(zip(columns[2:], r[2:], strict=True)) for r in rows}
     assert len(rows) == len(got) and set(got) == set(features), sorted(set(got) ^ set(features))[:5]
     assert {k: {f: v[f] for f in SEGMENT_FEATURES} for k, v in got.items()} == features
     assert {(v["segment"], v["segment_name"]) for v in got.values()} == set(enumerate(names.USER_SEGMENTS))
@@ -438,7 +527,7 @@ def assert_segments(events):
     members = defaultdict(list)
     for k, v in got.items():
         members[v["segment"]].append(point[k])
-    centre = {s: tuple(sum(c) / len(ps) for c in zip(*ps)) for s, ps in members.items()}
+    centre = {s: tuple(sum(c) / len(ps) for c in zip(*ps, strict=True)) for s, ps in members.items()}
     activity = [sum(centre[s]) for s in sorted(centre)]
     assert activity == sorted(activity), activity
     for k, v in got.items():
@@ -452,32 +541,55 @@ def backfill_the_day(client):
     at a time: the day before has no data, each of its tasks skipped; DS's run builds every table. Returns DS's
     run id."""
     before = (DAY - timedelta(days=1)).isoformat()
-    cli = subprocess.run([sys.executable, "-m", "activitylab.cli", "batch", "backfill", "--from", before, "--to", DS],
-                         cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    cli = subprocess.run(
+        [sys.executable, "-m", "activitylab.cli", "batch", "backfill", "--from", before, "--to", DS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     runs = client.day_runs(DAILY_BATCH, LOGICAL_DATE - timedelta(days=1), LOGICAL_DATE)
     tasks = {day: client.task_states(DAILY_BATCH, run["dag_run_id"]) for day, run in runs.items()}
-    failed = {(day, t): client.task_log(DAILY_BATCH, runs[day]["dag_run_id"], t)[-3000:]
-              for day, states in tasks.items() for t, s in states.items() if s == "failed"}
+    failed = {
+        (day, t): client.task_log(DAILY_BATCH, runs[day]["dag_run_id"], t)[-3000:]
+        for day, states in tasks.items()
+        for t, s in states.items()
+        if s == "failed"
+    }
     assert cli.returncode == 0, f"{cli.stdout}{cli.stderr}\nfailed: {failed}"
     assert {day: (run["run_type"], run["state"]) for day, run in runs.items()} == {
-        before: ("backfill", "success"), DS: ("backfill", "success")}, runs
+        before: ("backfill", "success"),
+        DS: ("backfill", "success"),
+    }, runs
     assert tasks == {before: dict.fromkeys(TASKS, "skipped"), DS: dict.fromkeys(TASKS, "success")}, tasks
     assert f"{before}: success, nothing to build (no data for the day)" in cli.stdout, cli.stdout
     assert f"{DS}: success, built" in cli.stdout, cli.stdout
     return runs[DS]["dag_run_id"]
 
 
-TASKS = ("sqoop_import", "spark_etl", "pig_access_logs", "hive_aggregates", "mahout_recommendations", "mahout_segments",
-         "mahout_evaluation", "sqoop_export", "data_quality")
+TASKS = (
+    "sqoop_import",
+    "spark_etl",
+    "pig_access_logs",
+    "hive_aggregates",
+    "mahout_recommendations",
+    "mahout_segments",
+    "mahout_evaluation",
+    "sqoop_export",
+    "data_quality",
+)
 
 
 def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_reruns_identically(tmp_path):
     generated = generate_day(DAY, 1200, seed=BEHAVIOUR_SEED, ids_seed=int(RUN, 16), prefix=f"e2e{RUN}")
-    access, bad_line = ship_access_logs(generated, tmp_path)   # first: Flume closes the files while the archive works
+    access, bad_line = ship_access_logs(generated, tmp_path)  # first: Flume closes the files while the archive works
     events = send_day(generated)
     with_profile = add_profiles(events)
-    wait_for(f"the {len(events)} events of {DS} in Hive `events`",
-             lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events), timeout=300)
+    wait_for(
+        f"the {len(events)} events of {DS} in Hive `events`",
+        lambda: len(hive_rows(f"SELECT event_id FROM events WHERE dt = '{DS}'")) >= len(events),
+        timeout=300,
+    )
     wait_access_logs_closed(access)
     gap = make_speed_gap(events)
     client = Airflow()
@@ -492,11 +604,13 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     pages = first["page_stats_daily"]
     assert sum(r["views"] for r in pages.values()) == sum(e["event_type"] == "page_view" for e in events)
     assert sum(r["errors"] for r in pages.values()) > 0 and first["shop_funnel_daily"]["purchase"]["sessions"] > 0
-    print(f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
-          f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})")
+    print(
+        f"{DS}: {len(events)} events -> {len(pages)} pages, {len(first['navigation_paths_daily'])} paths, "
+        f"sessions {[(a, r['sessions']) for a, r in sorted(first['sessions_daily'].items())]} (run {first_run})"
+    )
 
     exported = {t: (first[t], len(first[t])) for t in names.EXPORTED_KPI_TABLES}
-    assert mariadb_exported() == exported   # the export: Hive's rows, value for value
+    assert mariadb_exported() == exported  # the export: Hive's rows, value for value
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
@@ -510,10 +624,14 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     recommendations = assert_recommendations(events)
     segments = assert_segments(events)
     quality = assert_recommendation_quality(events)
-    print(f"{DS}: precision@5 of the recommendations {quality[2]:.3f}, of the most popular items {quality[3]:.3f} "
-          f"({quality[0]} users, {quality[1]} held-out items)")
-    print(f"{DS}: {len(recommendations)} recommendations ({sum(r[5] == 'mahout' for r in recommendations)} by "
-          f"Mahout), segment sizes {Counter(v['segment_name'] for v in segments.values())}")
+    print(
+        f"{DS}: precision@5 of the recommendations {quality[2]:.3f}, of the most popular items {quality[3]:.3f} "
+        f"({quality[0]} users, {quality[1]} held-out items)"
+    )
+    print(
+        f"{DS}: {len(recommendations)} recommendations ({sum(r[5] == 'mahout' for r in recommendations)} by "
+        f"Mahout), segment sizes {Counter(v['segment_name'] for v in segments.values())}"
+    )
     changed = random.Random(RUN).sample(sorted(seeded), 3)
     change_profiles(changed)
 
@@ -526,7 +644,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     webhdfs.put(copy, webhdfs.read(f"{folder}/{source}"))
     try:
         second_run = client.run_for_day(DAILY_BATCH, LOGICAL_DATE)
-        assert second_run == first_run   # Airflow keeps one run per logical date: it ran again, cleared
+        assert second_run == first_run  # Airflow keeps one run per logical date: it ran again, cleared
         state = client.wait(DAILY_BATCH, second_run, timeout=1500)
         tasks = client.task_states(DAILY_BATCH, second_run)
         log = client.task_log(DAILY_BATCH, second_run, "data_quality")
@@ -546,6 +664,6 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert assert_segments(events) == segments
     assert assert_recommendation_quality(events) == quality
     assert hive_drift() == drift, "speed_batch_drift differs after running the day again"
-    assert_profile_activity(events)   # with the changed profiles: a changed plan moves that user's activity
+    assert_profile_activity(events)  # with the changed profiles: a changed plan moves that user's activity
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(log, access)

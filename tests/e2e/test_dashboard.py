@@ -6,22 +6,23 @@ Debian's chromium (`make browser` installs it) driven by Playwright; no browser 
 screenshot of the page is kept in tests/artifacts/. The rows compared are the ones the Storm topology writes
 for shop, news and learn: this test writes nothing to HBase.
 """
+
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import happybase
 import pytest
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
+from activitylab import endpoints
 from activitylab.sites import SITE_PORTS, simulation
 from lab_browser import chromium, keep_screenshot
 from lab_sites import simulation_restored
-from activitylab import endpoints
 
 URL = endpoints.url("dashboard")
 MATCH_TIMEOUT_S = 180  # a match takes seconds (recount every 2 s, refresh every 3 s); the rest: a topology starting
-LIVE_S = 120           # a matched count must be this fresh: the pipeline and the page are live
+LIVE_S = 120  # a matched count must be this fresh: the pipeline and the page are live
 
 # Every site card of the page in one JavaScript turn: the numbers shown and the time they were counted.
 READ_CARDS = """() => Object.fromEntries(Array.from(document.querySelectorAll('[data-testid^="site-card-"]'),
@@ -52,11 +53,14 @@ def hbase_count(table, app):
     cells = table.row(app.encode(), columns=[names.C_ACTIVE_5M, names.C_ACTIVE_30M, names.C_UPDATED_AT])
     if names.C_UPDATED_AT not in cells:
         return None
-    return (cells[names.C_UPDATED_AT].decode(), names.decode_counter(cells.get(names.C_ACTIVE_5M)),
-            names.decode_counter(cells.get(names.C_ACTIVE_30M)))
+    return (
+        cells[names.C_UPDATED_AT].decode(),
+        names.decode_counter(cells.get(names.C_ACTIVE_5M)),
+        names.decode_counter(cells.get(names.C_ACTIVE_30M)),
+    )
 
 
-def test_each_sites_active_users_are_hbases(running_simulation, page):   # found before the page opens
+def test_each_sites_active_users_are_hbases(running_simulation, page):  # found before the page opens
     """Counts move as users age out, so the test compares snapshots of one moment: it keeps every version of
     each row it read from HBase (updated_at -> counts) and every card the page showed, until a card's
     updated_at is one it read; the counts at that same updated_at must then be equal, at once."""
@@ -67,7 +71,7 @@ def test_each_sites_active_users_are_hbases(running_simulation, page):   # found
     deadline = time.monotonic() + MATCH_TIMEOUT_S
     try:
         while len(matched) < len(SITE_PORTS):
-            for app in SITE_PORTS:   # HBase just before and just after reading the page
+            for app in SITE_PORTS:  # HBase just before and just after reading the page
                 if row := hbase_count(table, app):
                     hbase[app][row[0]] = row[1:]
             shown = page.evaluate(READ_CARDS)
@@ -81,17 +85,20 @@ def test_each_sites_active_users_are_hbases(running_simulation, page):   # found
                     on_page = (int(card["active_5m"]), int(card["active_30m"]))
                     assert on_page == hbase[app][card["updated_at"]], (
                         f"{app} at {card['updated_at']}: page shows active 5m/30m {on_page}, "
-                        f"HBase holds {hbase[app][card['updated_at']]}")
+                        f"HBase holds {hbase[app][card['updated_at']]}"
+                    )
                     matched[app] = (card["updated_at"], on_page)
             if time.monotonic() > deadline:
-                pytest.fail(f"no page snapshot matched an HBase row within {MATCH_TIMEOUT_S} s for "
-                            f"{sorted(set(SITE_PORTS) - set(matched))}: page {shown}, "
-                            f"HBase updated_at seen {({a: sorted(v)[-3:] for a, v in hbase.items()})} "
-                            "(is the topology running? `lab status`)")
+                pytest.fail(
+                    f"no page snapshot matched an HBase row within {MATCH_TIMEOUT_S} s for "
+                    f"{sorted(set(SITE_PORTS) - set(matched))}: page {shown}, "
+                    f"HBase updated_at seen { ({a: sorted(v)[-3:] for a, v in hbase.items()}) } "
+                    "(is the topology running? `lab status`)"
+                )
             time.sleep(0.25)
     finally:
         conn.close()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for app, (updated_at, _) in matched.items():
         age = (now - parse_event_time(updated_at)).total_seconds()
         assert age < LIVE_S, f"{app}: the matched count is {age:.0f} s old: the topology stopped counting"
@@ -109,8 +116,10 @@ def test_opening_the_page_changes_no_simulation_setting(browser):
     try:
         tab.goto(URL)
         for app in SITE_PORTS:
-            tab.locator(f'[class*="st-key-speed-{app}-"] input[type="range"]').wait_for(state="attached", timeout=60_000)
-        end = time.monotonic() + 12   # a window over the controls' first refresh (every 10 s), not a readiness wait
+            tab.locator(f'[class*="st-key-speed-{app}-"] input[type="range"]').wait_for(
+                state="attached", timeout=60_000
+            )
+        end = time.monotonic() + 12  # a window over the controls' first refresh (every 10 s), not a readiness wait
         while time.monotonic() < end:
             assert settings_of_every_site() == before, "the open page changed a site's simulation"
             time.sleep(1)
@@ -136,7 +145,7 @@ def test_speed_slider_and_apply_change_the_sites_speed(lab_env, speeds_restored,
     assert before == pytest.approx(round(speeds_restored[app], 1)), "the slider does not show the site's speed"
     key, expected = ("ArrowRight", round(before + 0.5, 1)) if before <= 19 else ("ArrowLeft", round(before - 0.5, 1))
     thumb.focus()
-    for _ in range(5):   # five steps of 0.1
+    for _ in range(5):  # five steps of 0.1
         thumb.press(key)
     assert simulation(app, lab_env["LAB_ADMIN_TOKEN"])["speed"] == pytest.approx(before), "sent before apply"
     page.locator(f'[class*="st-key-apply-{app}-"] button').click()
@@ -146,7 +155,9 @@ def test_speed_slider_and_apply_change_the_sites_speed(lab_env, speeds_restored,
         if reported == pytest.approx(expected):
             break
         time.sleep(0.5)
-    assert reported == pytest.approx(expected), f"GET /admin/simulation reports {reported}, the slider moved to {expected}"
+    assert reported == pytest.approx(expected), (
+        f"GET /admin/simulation reports {reported}, the slider moved to {expected}"
+    )
     # the page shows the site's new state, as it reads it back (its widgets are replaced: their keys count changes)
     shown, deadline = page.locator(f".st-key-state-{app}"), time.monotonic() + 30
     while f"speed {expected:g}×" not in shown.inner_text():

@@ -1,14 +1,18 @@
 """PostgreSQL and MariaDB accept the .env credentials and refuse the usual defaults."""
+
 import pymysql
 import pytest
 from conftest import exec_in
+
 from activitylab import endpoints
 
 DEFAULT_PASSWORDS = ["", "root", "password", "postgres", "mysql", "mariadb", "admin", "secret", "changeme"]
 
 
 def mariadb_login(user, password):
-    return pymysql.connect(host=endpoints.host(), port=endpoints.port("mariadb"), user=user, password=password, connect_timeout=10)
+    return pymysql.connect(
+        host=endpoints.host(), port=endpoints.port("mariadb"), user=user, password=password, connect_timeout=10
+    )
 
 
 def test_mariadb_accepts_the_lab_user_from_env(lab_env):
@@ -29,13 +33,30 @@ def test_mariadb_refuses_default_passwords(user):
 
 
 def psql(user, password, db="postgres"):
-    return exec_in("postgres", "psql", "-h", "postgres", "-U", user, "-d", db, "-tAc", "SELECT current_user",
-                   env={"PGPASSWORD": password, "PGCONNECT_TIMEOUT": "10"}, check=False)
+    return exec_in(
+        "postgres",
+        "psql",
+        "-h",
+        "postgres",
+        "-U",
+        user,
+        "-d",
+        db,
+        "-tAc",
+        "SELECT current_user",
+        env={"PGPASSWORD": password, "PGCONNECT_TIMEOUT": "10"},
+        check=False,
+    )
 
 
-@pytest.mark.parametrize("user,key,db", [("postgres", "POSTGRES_PASSWORD", "postgres"),
-                                         ("hive", "HIVE_DB_PASSWORD", "metastore"),
-                                         ("airflow", "AIRFLOW_DB_PASSWORD", "airflow")])
+@pytest.mark.parametrize(
+    "user,key,db",
+    [
+        ("postgres", "POSTGRES_PASSWORD", "postgres"),
+        ("hive", "HIVE_DB_PASSWORD", "metastore"),
+        ("airflow", "AIRFLOW_DB_PASSWORD", "airflow"),
+    ],
+)
 def test_postgres_accepts_env_credentials_and_refuses_defaults(lab_env, user, key, db):
     ok = psql(user, lab_env[key], db)
     assert ok.returncode == 0 and ok.stdout.strip() == user, ok.stderr

@@ -1,9 +1,11 @@
 """HBase from the host through Thrift 1 (HappyBase on HBASE_THRIFT_PORT, 9090)."""
+
 import threading
 import uuid
 
 import happybase
 import pytest
+
 from activitylab import endpoints
 
 CONTRACT_TABLES = {"page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts"}

@@ -1,7 +1,7 @@
 """HDFS from the host through HttpFS (the WebHDFS API, HTTPFS_PORT), and the NameNode's view."""
+
 import os
 import uuid
-
 
 from activitylab import webhdfs
 from activitylab.jmx import namenode_bean
@@ -18,6 +18,7 @@ def test_one_megabyte_round_trip_through_httpfs_is_byte_identical():
 
 def test_namenode_reports_every_datanode_live_and_safe_mode_off():
     from activitylab.compose import containers
+
     datanodes = [c for c in containers() if c.service == "datanode" and c.state == "running"]
     state = namenode_bean("FSNamesystemState")
     assert state["NumLiveDataNodes"] == len(datanodes) >= 1

@@ -1,18 +1,29 @@
 """Ingestion against the running lab: the three sites, their simulated users, /collect and Kafka."""
+
 import json
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
-from event_cases import malformed_bodies, valid_event
-from lab_sites import (SIMULATED_USERS, SITES, consumer_at_end, counters, drain, settled_counters, simulation,
-                       simulation_restored, simulator_report, wait_until_quiet)
 
 from activity_contract import names
 from activity_contract.events import parse_event_time, validate_event
 from activitylab import endpoints
 from activitylab.topic_reader import end_offsets, read_range
+from event_cases import malformed_bodies, valid_event
+from lab_sites import (
+    SIMULATED_USERS,
+    SITES,
+    consumer_at_end,
+    counters,
+    drain,
+    settled_counters,
+    simulation,
+    simulation_restored,
+    simulator_report,
+    wait_until_quiet,
+)
 
 
 def test_simulated_users_of_all_three_sites_reach_the_topic_within_60_s(running_simulation):
@@ -20,13 +31,16 @@ def test_simulated_users_of_all_three_sites_reach_the_topic_within_60_s(running_
 
     def enough(msgs):
         events = [json.loads(m.value) for m in msgs]
-        return {e["app_id"] for e in events} == set(SITES) and len({e["user_id"] for e in events} & SIMULATED_USERS) >= 25
+        return {e["app_id"] for e in events} == set(SITES) and len(
+            {e["user_id"] for e in events} & SIMULATED_USERS
+        ) >= 25
+
     messages = drain(consumer, enough, timeout=60)
     consumer.close()
     events = [json.loads(m.value) for m in messages]
     assert {e["app_id"] for e in events} == set(SITES), [simulator_report(app) for app in SITES]
     assert len({e["user_id"] for e in events} & SIMULATED_USERS) >= 25
-    for m, e in zip(messages, events):
+    for m, e in zip(messages, events, strict=True):
         assert validate_event(e) == [], e
         assert m.key.decode() == e["user_id"]
 
@@ -39,13 +53,15 @@ def test_paused_site_turns_n_requests_into_exactly_n_page_views(paused_simulatio
     pages = ["/", "/catalog", "/product/1", "/search?q=lamp", "/cart", "/no-such-page"] * 3 + ["/", "/catalog"]
     statuses = []
     for page in pages:
-        r = requests.get(endpoints.url("shop", page), headers={"X-Lab-User": user, "X-Lab-Session": session},
-                         timeout=30)
+        r = requests.get(
+            endpoints.url("shop", page), headers={"X-Lab-User": user, "X-Lab-Session": session}, timeout=30
+        )
         statuses.append(r.status_code)
     assert 404 in statuses
 
     def mine(msgs):
         return [e for e in (json.loads(m.value) for m in msgs) if e["session_id"] == session]
+
     messages = drain(consumer, lambda msgs: len(mine(msgs)) >= len(pages), timeout=30)
     consumer.close()
     events = mine(messages)
@@ -67,8 +83,9 @@ def test_malformed_collect_bodies_get_their_4xx_and_never_reach_the_topic():
     before = counters("shop")["site"]["collect_rejects"]
     consumer = consumer_at_end()
     for name, body, status, field in cases:
-        r = requests.post(endpoints.url("shop", "/collect"), data=body, timeout=30,
-                          headers={"Content-Type": "application/json"})
+        r = requests.post(
+            endpoints.url("shop", "/collect"), data=body, timeout=30, headers={"Content-Type": "application/json"}
+        )
         assert r.status_code == status, (name, r.text)
         assert r.json()["field"] == field, (name, r.json())
     assert counters("shop")["site"]["collect_rejects"] - before == len(cases)
@@ -100,12 +117,16 @@ def test_pause_stops_the_simulated_users_within_2_s_and_resume_restarts_them(lab
         assert running[-1][1] > running[0][1], f"users not browsing before the pause: {simulator_report('news')}"
         start = end_offsets(names.TOPIC_EVENTS)
         assert simulation("news", token, paused=True)["paused"] is True
-        paused_at = datetime.now(timezone.utc)
+        paused_at = datetime.now(UTC)
         page_views_over("news", 7)
-        started = [parse_event_time(e["event_time"]) for e in (
-            json.loads(r.value) for r in read_range(start, end_offsets(names.TOPIC_EVENTS)))
-            if e["app_id"] == "news" and e["event_type"] == "page_view"]
-        late = sorted(round((t - paused_at).total_seconds(), 1) for t in started if t > paused_at + timedelta(seconds=2))
+        started = [
+            parse_event_time(e["event_time"])
+            for e in (json.loads(r.value) for r in read_range(start, end_offsets(names.TOPIC_EVENTS)))
+            if e["app_id"] == "news" and e["event_type"] == "page_view"
+        ]
+        late = sorted(
+            round((t - paused_at).total_seconds(), 1) for t in started if t > paused_at + timedelta(seconds=2)
+        )
         assert not late, f"page requests started this many seconds after the pause: {late}"
         assert simulation("news", token, paused=False)["paused"] is False
         resumed = page_views_over("news", 4)

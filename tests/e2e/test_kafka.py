@@ -1,11 +1,12 @@
 """Kafka from the host (KAFKA_PORT, 9092): keyed round trip on a fresh topic, and the lab's topics."""
+
 import uuid
 
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 
-from activitylab.topic_reader import read_all
 from activitylab import endpoints
+from activitylab.topic_reader import read_all
 
 BOOTSTRAP = endpoints.kafka_bootstrap()
 

@@ -1,23 +1,24 @@
 """Kafka stopped for 30 seconds while users browse: afterwards every event emitted meanwhile is in the topic
 exactly once (by event_id), and the sites' counters show the spool took them. Runs with the lab's last tests:
 it stops the broker."""
+
 import json
 import time
 import uuid
 
 import requests
 from conftest import compose
-from lab_sites import SITES, counters, settled_counters, simulator_report
 
 from activity_contract import names
+from activitylab import endpoints
 from activitylab.topic_reader import end_offsets, read_range
 from activitylab.wait import wait
-from activitylab import endpoints
+from lab_sites import SITES, counters, settled_counters, simulator_report
 
 OUTAGE_S = 30  # the scenario's length, not a wait for readiness
 
 
-def test_events_emitted_while_kafka_is_down_arrive_exactly_once(running_simulation):   # the users browse on
+def test_events_emitted_while_kafka_is_down_arrive_exactly_once(running_simulation):  # the users browse on
     start = end_offsets(names.TOPIC_EVENTS)
     before = {app: counters(app)["sink"] for app in SITES}
     session = f"e2e-outage-{uuid.uuid4().hex}"
@@ -26,8 +27,11 @@ def test_events_emitted_while_kafka_is_down_arrive_exactly_once(running_simulati
     try:
         while time.monotonic() < outage_end:  # a test user browses shop all through the outage
             # Any status counts: every page request emits a page_view (SITE_ERROR_RATE injects some 500s).
-            requests.get(endpoints.url("shop", "/catalog"), timeout=30,
-                         headers={"X-Lab-User": "e2e-outage", "X-Lab-Session": session})
+            requests.get(
+                endpoints.url("shop", "/catalog"),
+                timeout=30,
+                headers={"X-Lab-User": "e2e-outage", "X-Lab-Session": session},
+            )
             sent += 1
             time.sleep(0.5)
         during = {app: counters(app)["sink"] for app in SITES}
@@ -38,8 +42,10 @@ def test_events_emitted_while_kafka_is_down_arrive_exactly_once(running_simulati
 
     after = {app: settled_counters(app, timeout=120)["sink"] for app in SITES}  # the spools have drained
     produced = {app: after[app]["produced"] - before[app]["produced"] for app in SITES}
+
     def caught_up(got):
         return all(sum(e["app_id"] == app for e in got) >= produced[app] for app in SITES)
+
     # Everything acknowledged so far (the counters above) lies before the end offsets taken now.
     events = [json.loads(r.value) for r in read_range(start, end_offsets(names.TOPIC_EVENTS))]
     ids = [e["event_id"] for e in events]

@@ -1,13 +1,14 @@
 """The `lab` commands a user runs against the lab: status, smoke, urls, sim, storm, shell and airflow."""
+
 import os
 import re
 import subprocess
 
 from conftest import ROOT
 
+from activitylab import endpoints
 from activitylab.nimbus import topology_summary
 from activitylab.services import SERVICES
-from activitylab import endpoints
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
 
@@ -29,32 +30,54 @@ def test_smoke_passes_every_component_check():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 14
     assert "smoke: 14 of 14 checks passed" in proc.stdout
-    assert f"ok   Hive            PyHive on {endpoints.address('hiveserver2')}: databases activity, default" in proc.stdout
+    assert (
+        f"ok   Hive            PyHive on {endpoints.address('hiveserver2')}: databases activity, default" in proc.stdout
+    )
     assert "ok   Flume" in proc.stdout
     assert "ok   Speed layer     activity-speed ACTIVE" in proc.stdout
-    assert re.search(r"ok   Spark           sum 50005000, databases activity,default; application_\d+_\d+ in the "
-                     r"History Server", proc.stdout), proc.stdout
+    assert re.search(
+        r"ok   Spark           sum 50005000, databases activity,default; application_\d+_\d+ in the "
+        r"History Server",
+        proc.stdout,
+    ), proc.stdout
     assert "sqoop eval on MariaDB gives 42; Apache Pig version 0.18.0" in proc.stdout
-    assert (f"ok   Airflow         4 components healthy on {endpoints.address('airflow-api-server')}; admin signed in; "
-            "DAGs activity_daily_batch, lab_smoke, no import error") in proc.stdout
+    assert (
+        f"ok   Airflow         4 components healthy on {endpoints.address('airflow-api-server')}; admin signed in; "
+        "DAGs activity_daily_batch, lab_smoke, no import error"
+    ) in proc.stdout
 
 
 def test_urls_lists_the_batch_engines():
     proc = run("urls")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for url in (endpoints.url("spark-history"), endpoints.url("airflow-api-server"),
-                f"jdbc:hive2://{endpoints.address('hiveserver2')}/activity", "lab shell"):
+    for url in (
+        endpoints.url("spark-history"),
+        endpoints.url("airflow-api-server"),
+        f"jdbc:hive2://{endpoints.address('hiveserver2')}/activity",
+        "lab shell",
+    ):
         assert url in proc.stdout, url
 
 
 def test_shell_runs_a_command_on_the_edge_node_with_every_client_configured():
-    proc = run("shell", "--", "bash", "-c", "hdfs dfs -test -d /spark-logs && echo hdfs-ok; "
-               "kafka-topics --list | grep -x user-activity; which spark-submit pig sqoop mahout beeline")
+    proc = run(
+        "shell",
+        "--",
+        "bash",
+        "-c",
+        "hdfs dfs -test -d /spark-logs && echo hdfs-ok; "
+        "kafka-topics --list | grep -x user-activity; which spark-submit pig sqoop mahout beeline",
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.split()
     assert lines[:2] == ["hdfs-ok", "user-activity"], lines
-    assert lines[2:] == ["/opt/spark-python/bin/spark-submit", "/opt/lab/bin/pig", "/opt/lab/bin/sqoop",
-                         "/opt/lab/bin/mahout", "/opt/lab/bin/beeline"]
+    assert lines[2:] == [
+        "/opt/spark-python/bin/spark-submit",
+        "/opt/lab/bin/pig",
+        "/opt/lab/bin/sqoop",
+        "/opt/lab/bin/mahout",
+        "/opt/lab/bin/beeline",
+    ]
 
 
 def test_airflow_status_reports_healthy_components_and_the_dags():

@@ -1,5 +1,6 @@
 """Pig 0.18.0 in mapreduce mode on the lab's YARN, from the edge node: a wordcount over an HDFS file equals the
 counts computed in Python."""
+
 import random
 import uuid
 from collections import Counter

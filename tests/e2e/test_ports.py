@@ -1,5 +1,6 @@
 """Every published port binds to LAB_BIND (127.0.0.1 unless .env says otherwise), and each service publishes the
 host ports .env gives it (the contract's by default) and nothing else."""
+
 from activitylab import endpoints
 from activitylab.compose import containers
 

@@ -3,38 +3,46 @@ message written before are still there (no clusterID clash, no stuck safe mode, 
 layer's topology runs again with its counters going on from their values; Hive's tables and rows are kept and
 its metastore starts on the schema it created. The stop comes while the simulated users browse at speed 5:
 every event the sites emitted up to it is in Kafka afterwards, exactly once by event_id."""
+
 import json
 import os
 import subprocess
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import happybase
 import requests
 from conftest import ROOT, compose, exec_in
-from pyhive import hive
 from kafka import KafkaProducer, TopicPartition
-from lab_sites import (SITES, counters, settled_counters, simulation, simulation_restored, simulator_report,
-                       wait_until_quiet)
-from lab_speed import counter
+from pyhive import hive
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab import webhdfs
+from activitylab import endpoints, webhdfs
 from activitylab.compose import containers
 from activitylab.nimbus import topology_summary
 from activitylab.topic_reader import end_offsets, read_range
+from activitylab.wait import classify
+from lab_sites import (
+    SITES,
+    counters,
+    settled_counters,
+    simulation,
+    simulation_restored,
+    simulator_report,
+    wait_until_quiet,
+)
+from lab_speed import counter
 from producers.kafka_sink import CLOSED
 
-BROWSE_S = 10   # the simulated users browse this long at speed 5 before the stop (a scenario, not a wait)
-from activitylab.wait import classify
-from activitylab import endpoints
+BROWSE_S = 10  # the simulated users browse this long at speed 5 before the stop (a scenario, not a wait)
 
 
 def make(target):
-    proc = subprocess.run(["make", target], cwd=ROOT, text=True, capture_output=True, timeout=1500,
-                          env=dict(os.environ, CI="true"))
+    proc = subprocess.run(
+        ["make", target], cwd=ROOT, text=True, capture_output=True, timeout=1500, env=dict(os.environ, CI="true")
+    )
     assert proc.returncode == 0, f"make {target} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return proc
 
@@ -108,7 +116,7 @@ def test_data_survives_down_and_up(lab_env):
 
         make("down")
         assert not [c for c in containers() if c.state == "running"]
-        between = datetime.now(timezone.utc)   # events before this come from the stopped processes
+        between = datetime.now(UTC)  # events before this come from the stopped processes
         make("up")
         assert all(classify(c) == "ready" for c in containers())
 
@@ -132,8 +140,8 @@ def test_data_survives_down_and_up(lab_env):
     # and its rows are still there. Only the schematool's part of the log: once the metastore serves, the streaming
     # archive's ADD IF NOT EXISTS PARTITION logs "Not adding partition ... as it already exists" on every batch.
     metastore_log = compose_logs("hive-metastore")
-    start = metastore_log.rindex("creating or upgrading the metastore schema")   # the last start's schematool
-    schematool = metastore_log[start:metastore_log.index("Starting hive metastore on port", start)]
+    start = metastore_log.rindex("creating or upgrading the metastore schema")  # the last start's schematool
+    schematool = metastore_log[start : metastore_log.index("Starting hive metastore on port", start)]
     assert "No schema upgrade required" in schematool and "already exists" not in schematool
     cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
     cur.execute(f"SELECT k, v FROM {table} ORDER BY v")

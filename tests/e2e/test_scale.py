@@ -2,6 +2,7 @@
 project on 127.0.0.2 so the main lab's data never depends on nodes that are later scaled away. On it,
 `lab up` (what `make up` runs) says why it waits for a NameNode in safe mode and gives up at its timeout,
 and after scaling down it starts every DataNode that holds blocks, so every file stays readable."""
+
 import os
 import re
 import subprocess
@@ -19,7 +20,7 @@ from activitylab.jmx import namenode_bean
 
 PROJECT = ["-p", "activity-lab-scale"]
 SHAPE = {"LAB_BIND": "127.0.0.2", "DATANODES": "3", "NODEMANAGERS": "2", "HDFS_REPLICATION": "3"}
-SCALE_ENV = {**read_env(), **SHAPE}   # where the host reaches this project: 127.0.0.2, .env's ports
+SCALE_ENV = {**read_env(), **SHAPE}  # where the host reaches this project: 127.0.0.2, .env's ports
 
 
 def poll(fn, timeout=300):
@@ -29,7 +30,7 @@ def poll(fn, timeout=300):
             value = fn()
             if value:
                 return value
-        except (requests.RequestException, KeyError, TypeError):   # not answering yet, no such bean yet
+        except (requests.RequestException, KeyError, TypeError):  # not answering yet, no such bean yet
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s: {fn.__doc__}")
@@ -39,8 +40,18 @@ def poll(fn, timeout=300):
 @pytest.fixture(scope="module")
 def scaled_cluster():
     # `up -d` returns once each service's dependencies are healthy; the tests then poll the REST APIs.
-    up = compose(*PROJECT, "up", "-d", "namenode", "datanode", "resourcemanager",
-                 "nodemanager", check=False, timeout=600, project_env=SHAPE)
+    up = compose(
+        *PROJECT,
+        "up",
+        "-d",
+        "namenode",
+        "datanode",
+        "resourcemanager",
+        "nodemanager",
+        check=False,
+        timeout=600,
+        project_env=SHAPE,
+    )
     try:
         assert up.returncode == 0, up.stderr[-3000:]
         yield
@@ -52,6 +63,7 @@ def test_three_datanodes_live_and_a_file_gets_three_replicas(scaled_cluster):
     def live_datanodes():
         """the NameNode reports 3 live DataNodes"""
         return namenode_bean("FSNamesystemState", env=SCALE_ENV)["NumLiveDataNodes"] == 3
+
     poll(live_datanodes)
     path = f"/tmp/e2e-rep3-{uuid.uuid4().hex[:8]}"
     run = lambda *cmd: exec_in("namenode", *cmd, project="activity-lab-scale")  # noqa: E731
@@ -63,17 +75,25 @@ def test_three_datanodes_live_and_a_file_gets_three_replicas(scaled_cluster):
 def test_yarn_lists_two_running_nodemanagers(scaled_cluster):
     def two_running():
         """YARN lists 2 RUNNING nodes"""
-        nodes = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/nodes", env=SCALE_ENV),
-                             timeout=10).json()["nodes"]["node"]
+        nodes = requests.get(
+            endpoints.url("resourcemanager", "/ws/v1/cluster/nodes", env=SCALE_ENV), timeout=10
+        ).json()["nodes"]["node"]
         return len([n for n in nodes if n["state"] == "RUNNING"]) == 2
+
     poll(two_running)
 
 
 def lab_up(*services, timeout, **env):
     """`lab up` (what `make up` runs) on this project; returns (exit code, [(seconds since start, line)])."""
     cmd = [sys.executable, "-m", "activitylab.cli", "up", *services, "--timeout", str(timeout)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **SHAPE, "COMPOSE_PROJECT_NAME": PROJECT[1], **env})
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **SHAPE, "COMPOSE_PROJECT_NAME": PROJECT[1], **env},
+    )
     start, lines = time.monotonic(), []
     for line in proc.stdout:
         lines.append((time.monotonic() - start, line.rstrip("\n")))
@@ -92,7 +112,7 @@ def test_a_namenode_in_safe_mode_makes_lab_up_say_why_and_give_up(scaled_cluster
         run("hdfs", "dfsadmin", "-safemode", "leave")
     text = "\n".join(line for _, line in lines)
     said = [t for t, line in lines if "the NameNode is in safe mode" in line and "turned on manually" in line]
-    assert said and said[0] <= 120, text          # the reason, in the NameNode's words, within 2 minutes
+    assert said and said[0] <= 120, text  # the reason, in the NameNode's words, within 2 minutes
     assert rc == 1 and "lab up: gave up after 90 s" in text and elapsed < 90 + 60, (rc, elapsed, text)
 
 
@@ -101,11 +121,15 @@ def test_after_scaling_down_lab_up_starts_every_datanode_holding_blocks(scaled_c
     run = lambda *cmd: exec_in("namenode", *cmd, project=PROJECT[1])  # noqa: E731
     folder = f"/tmp/e2e-scaledown-{marker}"
     files = {f"{folder}/f{i:02d}": f"file {i} {marker}\n" * 1000 for i in range(12)}
-    run("bash", "-c", f"mkdir -p {folder} && for i in $(seq -w 0 11); do yes \"file $((10#$i)) {marker}\" | "
-                      f"head -n 1000 > {folder}/f$i; done && hdfs dfs -D dfs.replication=1 -put {folder} /tmp/")
+    run(
+        "bash",
+        "-c",
+        f'mkdir -p {folder} && for i in $(seq -w 0 11); do yes "file $((10#$i)) {marker}" | '
+        f"head -n 1000 > {folder}/f$i; done && hdfs dfs -D dfs.replication=1 -put {folder} /tmp/",
+    )
     fsck = run("hdfs", "fsck", folder, "-files", "-blocks", "-locations").stdout
     holders = set(re.findall(r"DatanodeInfoWithStorage\[([\d.]+):", fsck))
-    assert len(holders) >= 2, fsck   # one replica each, spread: fewer DataNodes would strand some blocks
+    assert len(holders) >= 2, fsck  # one replica each, spread: fewer DataNodes would strand some blocks
 
     compose(*PROJECT, "down", timeout=300, project_env=SHAPE)
     started = time.monotonic()

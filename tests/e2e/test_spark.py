@@ -2,16 +2,17 @@
 writes a Hive table of the Hive 4.0.1 metastore, which HiveServer2 then reads back; its application is SUCCEEDED in
 YARN and listed by the History Server's REST API; a Structured Streaming read (client mode) of a fresh Kafka topic
 returns exactly the test's messages."""
+
 import json
 import uuid
 
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
-from lab_edge import edge, hdfs_put, ship, yarn_app
 from pyhive import hive
 
-from activitylab.spark import history_server_app, submitted_app
 from activitylab import endpoints
+from activitylab.spark import history_server_app, submitted_app
+from lab_edge import edge, hdfs_put, ship, yarn_app
 
 ROWS = [(i, f"/course/{i % 5}", round(i * 0.25, 2)) for i in range(1, 301)]
 

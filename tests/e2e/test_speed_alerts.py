@@ -1,23 +1,26 @@
 """The alerting bolt: a burst of 5xx raises an alert (HBase row and `activity-alerts` message) naming the metric,
 value and threshold; two minutes of the sites' normal traffic raise none."""
+
 import json
 import time
 import uuid
 
 import requests
-from lab_sites import consumer_at_end, drain, wait_until_quiet
-from lab_speed import hbase, site_row_after, speed_settled
 
 from activity_contract import names
-from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
 from activitylab import endpoints
+from lab_sites import consumer_at_end, drain, wait_until_quiet
+from lab_speed import hbase, site_row_after, speed_settled
+from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
 
 
 def test_normal_traffic_raises_no_alert_for_two_minutes(lab_env, running_simulation):
     # The settings make "normal" quiet by construction, not by luck: the slowest page the sites serve
     # (slow fault: SITE_SLOW_MS * 1.2 on top of 1.5 x the slowest base latency) stays under the p95 threshold,
     # and the configured error rate is a tenth of the alert's or less.
-    slowest = 1.2 * float(lab_env.get("SITE_SLOW_MS", 1500)) + 1.5 * max([*BASE_LATENCY_MS.values(), DEFAULT_LATENCY_MS])
+    slowest = 1.2 * float(lab_env.get("SITE_SLOW_MS", 1500)) + 1.5 * max(
+        [*BASE_LATENCY_MS.values(), DEFAULT_LATENCY_MS]
+    )
     assert slowest < float(lab_env["ALERT_P95_MS"]), (slowest, lab_env["ALERT_P95_MS"])
     assert float(lab_env["SITE_ERROR_RATE"]) <= float(lab_env["ALERT_ERROR_RATE"]) / 10
     consumer = consumer_at_end(names.TOPIC_ALERTS)
@@ -27,8 +30,12 @@ def test_normal_traffic_raises_no_alert_for_two_minutes(lab_env, running_simulat
     alerts = [json.loads(m.value) for m in messages]
     assert [a for a in alerts if a.get("app_id") in names.APPS] == []
     conn = hbase()
-    rows = [k for app in names.APPS for k, _ in conn.table(names.T_ALERTS).scan(row_prefix=f"{app}#".encode())
-            if names.alert_time_ms(k) >= start_ms]
+    rows = [
+        k
+        for app in names.APPS
+        for k, _ in conn.table(names.T_ALERTS).scan(row_prefix=f"{app}#".encode())
+        if names.alert_time_ms(k) >= start_ms
+    ]
     conn.close()
     assert rows == []
 
@@ -47,20 +54,26 @@ def test_a_burst_of_5xx_raises_an_error_rate_alert(lab_env, paused_simulation):
     consumer = consumer_at_end(names.TOPIC_ALERTS)
     user = f"e2e-alert-{uuid.uuid4().hex[:8]}"
     headers = {"X-Lab-User": user, "X-Lab-Session": f"{user}-s", "X-Lab-Fault": "error"}
-    statuses = [requests.get(endpoints.url("shop", f"/product/{i % 9 + 1}"), headers=headers, timeout=30).status_code
-                for i in range(burst)]
+    statuses = [
+        requests.get(endpoints.url("shop", f"/product/{i % 9 + 1}"), headers=headers, timeout=30).status_code
+        for i in range(burst)
+    ]
     assert statuses == [500] * burst
 
     def error_rate_alerts(msgs):
-        return [a for a in (json.loads(m.value) for m in msgs)
-                if a.get("app_id") == "shop" and a.get("type") == "error_rate"]
+        return [
+            a
+            for a in (json.loads(m.value) for m in msgs)
+            if a.get("app_id") == "shop" and a.get("type") == "error_rate"
+        ]
+
     alerts = error_rate_alerts(drain(consumer, lambda msgs: error_rate_alerts(msgs), timeout=30))
     consumer.close()
     assert len(alerts) == 1, alerts
     alert = alerts[0]
     threshold = float(lab_env["ALERT_ERROR_RATE"])
     assert alert["metric"] == "error_rate" and alert["threshold"] == threshold
-    assert threshold <= alert["value"] <= 1.0   # raised once the rate crossed it, maybe mid-burst
+    assert threshold <= alert["value"] <= 1.0  # raised once the rate crossed it, maybe mid-burst
     assert f"{alert['value']:.0%}" in alert["message"] and f"{threshold:.0%}" in alert["message"]
 
     conn = hbase()

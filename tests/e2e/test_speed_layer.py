@@ -4,23 +4,32 @@ Runs against the lab's real Nimbus, Supervisor, Kafka and HBase; events come fro
 from Kafka. Counters are compared after the topology has caught up (its committed offsets reach the end of
 the topic), so "exactly N" is checked, not "at least N".
 """
+
 import json
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from conftest import exec_in
 from kafka import KafkaProducer
-from lab_sites import consumer_at_end, drain, wait_until_quiet
-from lab_speed import (WORKER_PROCESS, counter, hbase, last_seen, recent_pages, session_state, site_row_after,
-                       speed_settled)
 
 from activity_contract import names
 from activity_contract.events import build_event, parse_event_time
-from activitylab.nimbus import topology_summary
 from activitylab import endpoints
+from activitylab.nimbus import topology_summary
+from lab_sites import consumer_at_end, drain, wait_until_quiet
+from lab_speed import (
+    WORKER_PROCESS,
+    counter,
+    hbase,
+    last_seen,
+    recent_pages,
+    session_state,
+    site_row_after,
+    speed_settled,
+)
 
 SHOP = endpoints.url("shop")
 
@@ -33,6 +42,7 @@ def visit(path, user, session, fault=None):
 def events_of(consumer, predicate, count, timeout=60):
     def mine(msgs):
         return [e for e in (json.loads(m.value) for m in msgs) if predicate(e)]
+
     return mine(drain(consumer, lambda msgs: len(mine(msgs)) >= count, timeout=timeout))
 
 
@@ -51,9 +61,8 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
     run = uuid.uuid4().hex[:8]
     users = [f"e2e-speed-{run}-a", f"e2e-speed-{run}-b"]
     new_page, known_page = f"/e2e-speed-{run}", "/cart"
-    now = datetime.now(timezone.utc)
-    minutes = [names.minute_row("shop", datetime.fromtimestamp(now.timestamp() + 60 * k, tz=timezone.utc))
-               for k in range(-1, 4)]
+    now = datetime.now(UTC)
+    minutes = [names.minute_row("shop", datetime.fromtimestamp(now.timestamp() + 60 * k, tz=UTC)) for k in range(-1, 4)]
     cols = (names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS)
     before_minutes = {m: {c: counter(conn, names.T_MINUTE_STATS, m, c) for c in cols} for m in minutes}
     before_known = counter(conn, names.T_PAGE_COUNTS, names.page_row("shop", known_page), names.C_VIEWS)
@@ -65,8 +74,11 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
     assert statuses.count(500) == 3 and statuses.count(404) == 7
 
     # Within 5 s of the last request, the new page's counter shows all 7 views.
-    wait_for(lambda: counter(conn, names.T_PAGE_COUNTS, names.page_row("shop", new_page), names.C_VIEWS) == 7,
-             5 - (time.monotonic() - sent_at), "page_counts of the new page at 7")
+    wait_for(
+        lambda: counter(conn, names.T_PAGE_COUNTS, names.page_row("shop", new_page), names.C_VIEWS) == 7,
+        5 - (time.monotonic() - sent_at),
+        "page_counts of the new page at 7",
+    )
     events = events_of(consumer, lambda e: e["user_id"] in users, len(plan))
     consumer.close()
     speed_settled()
@@ -74,8 +86,9 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
     assert counter(conn, names.T_PAGE_COUNTS, names.page_row("shop", known_page), names.C_VIEWS) == before_known + 8
 
     per_minute = Counter(names.minute_row("shop", parse_event_time(e["event_time"])) for e in events)
-    errors_per_minute = Counter(names.minute_row("shop", parse_event_time(e["event_time"]))
-                                for e in events if e["http_status"] >= 500)
+    errors_per_minute = Counter(
+        names.minute_row("shop", parse_event_time(e["event_time"])) for e in events if e["http_status"] >= 500
+    )
     assert set(per_minute) <= set(minutes)
     for m in minutes:
         after = {c: counter(conn, names.T_MINUTE_STATS, m, c) for c in cols}
@@ -87,8 +100,9 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
     # before c:updated_at (read together once the next recount has happened).
     seen = last_seen(conn, "shop")
     for u in users:
-        assert seen[u] == max(int(parse_event_time(e["event_time"]).timestamp() * 1000)
-                              for e in events if e["user_id"] == u)
+        assert seen[u] == max(
+            int(parse_event_time(e["event_time"]).timestamp() * 1000) for e in events if e["user_id"] == u
+        )
     row = site_row_after(conn, "shop", names.C_UPDATED_AT, time.time() * 1000)  # a recount after the events
     at_ms = int(parse_event_time(row[names.C_UPDATED_AT].decode()).timestamp() * 1000)
     seen = last_seen(conn, "shop")
@@ -100,7 +114,7 @@ def test_n_requests_raise_page_counts_minute_stats_and_active_users_exactly(paus
 
 def test_recent_pages_and_sessions_follow_a_visitor_through_a_logout(paused_simulation):
     wait_until_quiet("shop")
-    browser = requests.Session()   # a cookie-keeping visitor: the site assigns user and session ids
+    browser = requests.Session()  # a cookie-keeping visitor: the site assigns user and session ids
     first = ["/", "/catalog", "/product/3", "/cart", "/login", "/account", "/logout"]
     second = ["/", "/product/4"]
     for path in first:
@@ -123,8 +137,11 @@ def test_recent_pages_and_sessions_follow_a_visitor_through_a_logout(paused_simu
     assert names.decode_counter(live[names.C_SESSION_PAGES]) == 2
     assert live[names.C_SESSION_ENDED] == b""
     # The first session: the one whose current (exit) page is /logout, of this user.
-    ended = [v for k, v in sessions.scan(filter=f"SingleColumnValueFilter('c', 'user_id', =, 'binary:{user}')")
-             if k.decode() != sid2]
+    ended = [
+        v
+        for k, v in sessions.scan(filter=f"SingleColumnValueFilter('c', 'user_id', =, 'binary:{user}')")
+        if k.decode() != sid2
+    ]
     assert len(ended) == 1, ended
     sid1 = ended[0]
     assert sid1[names.C_SESSION_ENTRY] == b"/" and sid1[names.C_SESSION_CURRENT] == b"/logout"
@@ -146,9 +163,25 @@ def test_malformed_messages_reach_the_dlq_with_reasons_and_counting_goes_on():
     page = f"/e2e-dlq-{run}"
     dlq = consumer_at_end(names.TOPIC_DLQ)
     producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
-    good = [build_event(event_type="page_view", app_id="news", user_id=f"e2e-dlq-{run}", session_id=f"s-{run}",
-                        page=page, section="e2e", http_status=200, latency_ms=12.5, country="FR", city="Lyon",
-                        device_type="desktop", os="Linux", browser="Firefox", user_agent="e2e") for _ in range(10)]
+    good = [
+        build_event(
+            event_type="page_view",
+            app_id="news",
+            user_id=f"e2e-dlq-{run}",
+            session_id=f"s-{run}",
+            page=page,
+            section="e2e",
+            http_status=200,
+            latency_ms=12.5,
+            country="FR",
+            city="Lyon",
+            device_type="desktop",
+            os="Linux",
+            browser="Firefox",
+            user_agent="e2e",
+        )
+        for _ in range(10)
+    ]
     bad = []
     for i in range(50):
         kind = i % 5
@@ -173,8 +206,10 @@ def test_malformed_messages_reach_the_dlq_with_reasons_and_counting_goes_on():
     producer.flush()
     producer.close()
 
-    records = [json.loads(m.value) for m in drain(dlq, lambda msgs: sum(run.encode() in m.value for m in msgs) >= 50,
-                                                  timeout=60)]
+    records = [
+        json.loads(m.value)
+        for m in drain(dlq, lambda msgs: sum(run.encode() in m.value for m in msgs) >= 50, timeout=60)
+    ]
     dlq.close()
     mine = [r for r in records if run in r["raw"]]
     assert len(mine) == 50
@@ -184,8 +219,11 @@ def test_malformed_messages_reach_the_dlq_with_reasons_and_counting_goes_on():
         assert raw in by_raw, raw
         assert reason in by_raw[raw], (by_raw[raw], reason)
     conn = hbase()
-    wait_for(lambda: counter(conn, names.T_PAGE_COUNTS, names.page_row("news", page), names.C_VIEWS) == 10, 30,
-             "the valid events between the malformed ones counted")
+    wait_for(
+        lambda: counter(conn, names.T_PAGE_COUNTS, names.page_row("news", page), names.C_VIEWS) == 10,
+        30,
+        "the valid events between the malformed ones counted",
+    )
     conn.close()
     after = topology_summary()
     assert after["id"] == topology["id"]

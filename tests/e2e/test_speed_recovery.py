@@ -1,22 +1,23 @@
 """The speed layer survives `kill -9` of its Storm worker under load: the supervisor relaunches it, the spout
 resumes from its committed offsets, and the replayed events are recognized (event-id markers), so no marked
 event is missing and nothing counts twice."""
+
 import json
 import threading
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 from conftest import exec_in
-from lab_sites import SITES, simulation, simulation_restored, simulator_report, wait_until_quiet
-from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled
 
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab.topic_reader import end_offsets, read_range
 from activitylab import endpoints
+from activitylab.topic_reader import end_offsets, read_range
+from lab_sites import SITES, simulation, simulation_restored, simulator_report, wait_until_quiet
+from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled
 
 COLS = (names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS)
 
@@ -33,7 +34,7 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
             wait_until_quiet(app)
         speed_settled()
         conn = hbase()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         rows = [names.minute_row(app, now + timedelta(minutes=k)) for app in SITES for k in range(-2, 15)]
         before = minute_totals(conn, rows)
         start = end_offsets(names.TOPIC_EVENTS)
@@ -46,10 +47,12 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         def browse():
             user = f"e2e-kill-{uuid.uuid4().hex[:6]}"
             while not stop.is_set():
-                r = requests.get(endpoints.url("news", page), timeout=30,
-                                 headers={"X-Lab-User": user, "X-Lab-Session": f"{user}-s"})
+                r = requests.get(
+                    endpoints.url("news", page), timeout=30, headers={"X-Lab-User": user, "X-Lab-Session": f"{user}-s"}
+                )
                 marked.append(r.status_code)
                 time.sleep(0.05)
+
         browser = threading.Thread(target=browse)
         browser.start()
         time.sleep(10)
@@ -61,7 +64,7 @@ def test_worker_killed_under_load_recovers_with_no_marked_event_missing(lab_env)
         for app in SITES:
             simulation(app, token, paused=True)
             wait_until_quiet(app)
-        speed_settled(timeout=300)   # recovered by itself: every offset processed and committed again
+        speed_settled(timeout=300)  # recovered by itself: every offset processed and committed again
 
         assert marked and set(marked) == {404}
         assert counter(conn, names.T_PAGE_COUNTS, names.page_row("news", page), names.C_VIEWS) == len(marked)

@@ -7,33 +7,49 @@ own day: also a day-old event (a backfill), events sent twice, and events sent w
 SIGKILL and restarted by Docker. Invalid messages land in `rejected_events` with the contract's reason. The minute
 metrics of a final minute equal what the test computes from the archive's events of that minute.
 """
+
 import json
 import math
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from conftest import exec_in
 from kafka import KafkaProducer
-from lab_archive import container_state, hive_rows, wait_for
 
 import archive_paths as paths
 from activity_contract import names
 from activity_contract.events import build_event
 from activitylab import endpoints, webhdfs
+from lab_archive import container_state, hive_rows, wait_for
 
 SERVICE = "spark-streaming"
 
 
 def events_of(user, count, page_prefix, start=None):
     """Valid events of one user, timed from `start` (default: now, so they are not late for the minute metrics)."""
-    start = start or datetime.now(timezone.utc)
-    return [build_event(event_type="page_view" if i % 3 else "click", app_id="learn", user_id=user,
-                        session_id=f"s-{user}", page=f"{page_prefix}/{i % 4}", section="e2e", http_status=200,
-                        latency_ms=10.0 + i, country="NL", city="Utrecht", device_type="mobile", os="Android",
-                        browser="Chrome", user_agent="e2e-archive", event_time=start + timedelta(milliseconds=37 * i))
-            for i in range(count)]
+    start = start or datetime.now(UTC)
+    return [
+        build_event(
+            event_type="page_view" if i % 3 else "click",
+            app_id="learn",
+            user_id=user,
+            session_id=f"s-{user}",
+            page=f"{page_prefix}/{i % 4}",
+            section="e2e",
+            http_status=200,
+            latency_ms=10.0 + i,
+            country="NL",
+            city="Utrecht",
+            device_type="mobile",
+            os="Android",
+            browser="Chrome",
+            user_agent="e2e-archive",
+            event_time=start + timedelta(milliseconds=37 * i),
+        )
+        for i in range(count)
+    ]
 
 
 def archived(user, days):
@@ -44,9 +60,14 @@ def archived(user, days):
 
 def send(producer, user, values):
     """Sends in order with one key (one partition); returns (partition, first offset, last offset)."""
-    futures = [producer.send(names.TOPIC_EVENTS, key=user.encode(),
-                             value=value if isinstance(value, bytes) else json.dumps(value).encode())
-               for value in values]
+    futures = [
+        producer.send(
+            names.TOPIC_EVENTS,
+            key=user.encode(),
+            value=value if isinstance(value, bytes) else json.dumps(value).encode(),
+        )
+        for value in values
+    ]
     producer.flush()
     sent = [f.get(timeout=30) for f in futures]
     return sent[0].partition, sent[0].offset, sent[-1].offset
@@ -76,23 +97,27 @@ def kill_while_publishing(partition, first, last, timeout=120):
                 assert killed.returncode == 0, f"no Spark driver to kill: {killed.stdout}{killed.stderr}"
                 return batch, bool(webhdfs.list_dir(paths.staging_dir("archive", batch)))
         time.sleep(0.2)
-    raise AssertionError(f"no archive batch with offsets {first}..{last} of partition {partition} published "
-                         f"within {timeout} s (batches seen publishing: {sorted(seen)})")
+    raise AssertionError(
+        f"no archive batch with offsets {first}..{last} of partition {partition} published "
+        f"within {timeout} s (batches seen publishing: {sorted(seen)})"
+    )
 
 
 def test_every_event_is_archived_once_under_its_day_across_duplicates_and_a_kill_9():
     run = uuid.uuid4().hex[:8]
     user = f"e2e-archive-{run}"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     yesterday = now - timedelta(days=1)
     first = events_of(user, 90, "/e2e-archive") + events_of(user, 30, "/e2e-late", start=yesterday)
-    invalid = [b"not json " + run.encode(),
-               json.dumps(dict(first[0], event_id=str(uuid.uuid4()), http_status="ok", target=run)).encode(),
-               json.dumps(dict(first[0], event_id=str(uuid.uuid4()), app_id="nope", target=run)).encode()]
+    invalid = [
+        b"not json " + run.encode(),
+        json.dumps(dict(first[0], event_id=str(uuid.uuid4()), http_status="ok", target=run)).encode(),
+        json.dumps(dict(first[0], event_id=str(uuid.uuid4()), app_id="nope", target=run)).encode(),
+    ]
     days = {now.strftime("%Y-%m-%d"), yesterday.strftime("%Y-%m-%d")}
     producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
 
-    send(producer, user, first + first[:40] + invalid)   # 40 sent twice in a row
+    send(producer, user, first + first[:40] + invalid)  # 40 sent twice in a row
     wait_for("the first 120 events in Hive `events`", lambda: len(archived(user, days)) >= len(first), timeout=240)
 
     state, restarts = container_state(SERVICE)
@@ -104,11 +129,18 @@ def test_every_event_is_archived_once_under_its_day_across_duplicates_and_a_kill
     second += events_of(user, 60, "/e2e-archive-3")
     marker = events_of(user, 1, "/e2e-archive-end")[0]
     send(producer, user, second[60:] + first[40:80] + [marker])
-    wait_for("Docker restarting the killed driver", lambda: container_state(SERVICE) == ("running", restarts + 1),
-             timeout=120, every=2)
-    days |= {marker["event_time"][:10]}   # past midnight since
-    wait_for("the marker sent last archived (everything before it in its partition is)",
-             lambda: any(eid == marker["event_id"] for eid, _ in archived(user, days)), timeout=300)
+    wait_for(
+        "Docker restarting the killed driver",
+        lambda: container_state(SERVICE) == ("running", restarts + 1),
+        timeout=120,
+        every=2,
+    )
+    days |= {marker["event_time"][:10]}  # past midnight since
+    wait_for(
+        "the marker sent last archived (everything before it in its partition is)",
+        lambda: any(eid == marker["event_id"] for eid, _ in archived(user, days)),
+        timeout=300,
+    )
 
     rows = Counter(archived(user, days))
     expected = {(e["event_id"], e["event_time"][:10]) for e in first + second + [marker]}
@@ -133,22 +165,29 @@ def nearest_rank(values, p):
 
 
 def test_minute_metrics_equal_the_archived_events_of_a_final_minute():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     days = sorted({now.strftime("%Y-%m-%d"), (now - timedelta(minutes=10)).strftime("%Y-%m-%d")})
     in_days = ", ".join(f"'{d}'" for d in days)
     # A minute the streaming job wrote (final: its lateness passed) and the archive has surely caught up with.
     cutoff = (now - timedelta(minutes=4)).strftime("%Y-%m-%d %H:%M:%S")
-    minutes = wait_for("a final minute in stream_metrics_minute", lambda: hive_rows(
-        f"SELECT window_start, window_end, app_id, events, page_views, distinct_users, errors, p50_latency_ms, "
-        f"p95_latency_ms, dt FROM stream_metrics_minute WHERE dt IN ({in_days}) AND window_end <= '{cutoff}'"),
-        timeout=300, every=15)
+    minutes = wait_for(
+        "a final minute in stream_metrics_minute",
+        lambda: hive_rows(
+            f"SELECT window_start, window_end, app_id, events, page_views, distinct_users, errors, p50_latency_ms, "
+            f"p95_latency_ms, dt FROM stream_metrics_minute WHERE dt IN ({in_days}) AND window_end <= '{cutoff}'"
+        ),
+        timeout=300,
+        every=15,
+    )
     # Events that reached Kafka after their minute was final are archived but, by design, not in the minute's
     # metrics (dropped as late: counted in spark-streaming's status, `late_dropped`). The newest minute
     # without any is compared, so the test's computation and the job's count the same events.
     for start, end, dt in sorted({(m[0], m[1], m[9]) for m in minutes}, reverse=True)[:5]:
-        events = hive_rows(f"SELECT app_id, event_type, user_id, http_status, latency_ms, "
-                           f"unix_timestamp(kafka_ts) - unix_timestamp(event_ts) FROM events WHERE dt = '{dt}' "
-                           f"AND event_ts >= '{start}' AND event_ts < '{end}'")
+        events = hive_rows(
+            f"SELECT app_id, event_type, user_id, http_status, latency_ms, "
+            f"unix_timestamp(kafka_ts) - unix_timestamp(event_ts) FROM events WHERE dt = '{dt}' "
+            f"AND event_ts >= '{start}' AND event_ts < '{end}'"
+        )
         if events and max(e[5] for e in events) < 60:
             break
     else:
@@ -159,8 +198,12 @@ def test_minute_metrics_equal_the_archived_events_of_a_final_minute():
         app = row[2]
         mine = [e[1:5] for e in events if e[0] == app]
         latencies = [lat for kind, _, _, lat in mine if kind == "page_view"]
-        expected = (len(mine), len(latencies), len({user for _, user, _, _ in mine}),
-                    sum(1 for _, _, status, _ in mine if status >= 500))
+        expected = (
+            len(mine),
+            len(latencies),
+            len({user for _, user, _, _ in mine}),
+            sum(1 for _, _, status, _ in mine if status >= 500),
+        )
         assert tuple(row[3:7]) == expected, f"{app} {start}: metrics {row[3:7]}, archive {expected}"
         p50, p95 = nearest_rank(latencies, 0.5), nearest_rank(latencies, 0.95)
         assert (row[7], row[8]) == (p50, p95), f"{app} {start}: p50/p95 {row[7:9]}, archive {p50}/{p95}"

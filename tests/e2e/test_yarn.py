@@ -1,5 +1,6 @@
 """MapReduce on YARN: wordcount over a file written from the host, output checked word by word,
 the application SUCCEEDED in the ResourceManager and the job listed by the JobHistory server."""
+
 import collections
 import time
 import uuid
@@ -7,8 +8,7 @@ import uuid
 import requests
 from conftest import exec_in
 
-from activitylab import webhdfs
-from activitylab import endpoints
+from activitylab import endpoints, webhdfs
 
 EXAMPLES = "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar"
 TEXT = "\n".join(["the quick brown fox jumps over the lazy dog"] * 50 + ["hadoop yarn mapreduce the end"] * 7) + "\n"
@@ -28,12 +28,17 @@ def test_wordcount_on_yarn_counts_every_word_and_shows_in_history():
             counted[word] = int(n)
     assert counted == dict(collections.Counter(TEXT.split())), run.stderr[-2000:]
 
-    apps = requests.get(endpoints.url("resourcemanager", "/ws/v1/cluster/apps"),
-                        params={"applicationTypes": "MAPREDUCE", "startedTimeBegin": started_ms}, timeout=10).json()
+    apps = requests.get(
+        endpoints.url("resourcemanager", "/ws/v1/cluster/apps"),
+        params={"applicationTypes": "MAPREDUCE", "startedTimeBegin": started_ms},
+        timeout=10,
+    ).json()
     mine = [a for a in apps["apps"]["app"] if a["name"] == "word count"]
     assert len(mine) == 1 and mine[0]["finalStatus"] == "SUCCEEDED", mine
     job_id = mine[0]["id"].replace("application_", "job_")
     # Asking for one job makes the JobHistory server look for it at once (a listing waits for its scan).
-    job = requests.get(endpoints.url("historyserver", f"/ws/v1/history/mapreduce/jobs/{job_id}"), timeout=30).json()["job"]
+    job = requests.get(endpoints.url("historyserver", f"/ws/v1/history/mapreduce/jobs/{job_id}"), timeout=30).json()[
+        "job"
+    ]
     assert (job["name"], job["state"]) == ("word count", "SUCCEEDED")
     assert job["mapsCompleted"] >= 1 and job["reducesCompleted"] >= 1

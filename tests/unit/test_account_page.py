@@ -1,5 +1,6 @@
 """The account page: the signed-in user's profile and the form that changes it (producers/accounts.py, site.py).
 The store here is an in-memory double of ProfileStore; MariaDB itself is exercised by the end-to-end tests."""
+
 import random
 from datetime import date, datetime
 
@@ -17,8 +18,18 @@ class MemoryProfiles:
 
     def __init__(self, down=False):
         self.down = down
-        self.rows = {"shop-u03": Profile("shop-u03", "Jonas Nakamura", "jonas@example.com", date(2023, 7, 31), "plus",
-                                         "ES", False, datetime(2023, 7, 31, 18, 23))}
+        self.rows = {
+            "shop-u03": Profile(
+                "shop-u03",
+                "Jonas Nakamura",
+                "jonas@example.com",
+                date(2023, 7, 31),
+                "plus",
+                "ES",
+                False,
+                datetime(2023, 7, 31, 18, 23),
+            )
+        }
 
     def get(self, user_id):
         if self.down:
@@ -33,8 +44,9 @@ class MemoryProfiles:
             return None
         if (old.plan, old.marketing_opt_in) == (plan, marketing_opt_in):
             return False
-        self.rows[user_id] = Profile(*[*vars(old).values()][:4], plan, old.country, marketing_opt_in,
-                                     datetime(2026, 12, 3, 12, 0))
+        self.rows[user_id] = Profile(
+            *[*vars(old).values()][:4], plan, old.country, marketing_opt_in, datetime(2026, 12, 3, 12, 0)
+        )
         return True
 
 
@@ -48,7 +60,7 @@ def account(site):
 
 def test_the_form_fields_become_a_change_or_a_reason():
     assert parse_change({"plan": "pro", "marketing_opt_in": "on"}) == ({"plan": "pro", "marketing_opt_in": True}, None)
-    assert parse_change({"plan": "free"}) == ({"plan": "free", "marketing_opt_in": False}, None)   # box unticked
+    assert parse_change({"plan": "free"}) == ({"plan": "free", "marketing_opt_in": False}, None)  # box unticked
     assert parse_change({"plan": "gold"})[1] == "plan must be one of free, plus, pro, not 'gold'"
     assert parse_change({"plan": "pro", "marketing_opt_in": "maybe"})[1].startswith("marketing_opt_in must be")
 
@@ -70,7 +82,7 @@ def test_saving_changes_the_profile_once_and_a_save_without_change_leaves_it(acc
     assert "Nothing to change." in again.get_data(as_text=True)
     site = app.extensions["activitylab"].counters()["site"]
     assert (site["account_changes"], site["account_saves_unchanged"]) == (1, 1)
-    assert [e["http_status"] for e in sink.events] == [200, 200]   # each post is a page view of the account page
+    assert [e["http_status"] for e in sink.events] == [200, 200]  # each post is a page view of the account page
 
 
 def test_a_bad_form_is_refused_with_the_reason_and_changes_nothing(account):
@@ -84,7 +96,7 @@ def test_a_bad_form_is_refused_with_the_reason_and_changes_nothing(account):
 def test_without_a_profile_or_a_user_there_is_nothing_to_change(account):
     _, client, _, _ = account
     assert client.post("/account", data={"plan": "pro"}, headers={**USER, "X-Lab-User": "shop-u42"}).status_code == 404
-    assert client.post("/account", data={"plan": "pro"}).status_code == 401   # anonymous visitor
+    assert client.post("/account", data={"plan": "pro"}).status_code == 401  # anonymous visitor
 
 
 def test_an_unreachable_database_gives_a_503_and_an_error_log_entry(account, settings):
@@ -111,4 +123,7 @@ def test_simulated_users_save_valid_forms_from_their_account_page(app_id):
     rng = random.Random(7)
     changes = [parse_change(save.form(rng, Context())) for _ in range(200)]
     assert all(problem is None for _, problem in changes)
-    assert {c["plan"] for c, _ in changes} == set(PLANS) and {c["marketing_opt_in"] for c, _ in changes} == {True, False}
+    assert {c["plan"] for c, _ in changes} == set(PLANS) and {c["marketing_opt_in"] for c, _ in changes} == {
+        True,
+        False,
+    }

@@ -1,4 +1,5 @@
 """Admin endpoints: bearer-token auth, simulation control shared through the control file, counters."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,6 @@ import json
 import pytest
 
 from producers.control import SimulationControl
-
 
 TOKEN = "test-token-123"  # the settings fixture's admin token
 
@@ -19,10 +19,19 @@ def test_token_matches_the_fixture(settings):
     assert settings.admin_token == TOKEN
 
 
-@pytest.mark.parametrize("path,method", [("/admin/simulation", "get"), ("/admin/simulation", "put"),
-                                         ("/admin/counters", "get")])
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
-                                     {"Authorization": f"Basic {TOKEN}"}, {"Authorization": "Bearer "}])
+@pytest.mark.parametrize(
+    "path,method", [("/admin/simulation", "get"), ("/admin/simulation", "put"), ("/admin/counters", "get")]
+)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": "Bearer "},
+    ],
+)
 def test_admin_needs_the_bearer_token(site, path, method, headers):
     app, client, sink = site
     response = getattr(client, method)(path, headers=headers, json={"paused": True})
@@ -47,7 +56,11 @@ def test_put_updates_the_shared_control_file(site, settings):
     app, client, sink = site
     response = client.put("/admin/simulation", headers=auth(), json={"paused": True, "speed": 0.5, "users": 3})
     assert response.status_code == 200
-    assert {k: response.get_json()[k] for k in ("paused", "speed", "users")} == {"paused": True, "speed": 0.5, "users": 3}
+    assert {k: response.get_json()[k] for k in ("paused", "speed", "users")} == {
+        "paused": True,
+        "speed": 0.5,
+        "users": 3,
+    }
     # what the simulator process reads:
     control = SimulationControl(settings.app_state_dir(), {"paused": False, "speed": 1, "users": 10})
     assert {k: control.read()[k] for k in ("paused", "speed", "users")} == {"paused": True, "speed": 0.5, "users": 3}
@@ -56,12 +69,25 @@ def test_put_updates_the_shared_control_file(site, settings):
     assert {k: control.read()[k] for k in ("paused", "speed", "users")} == {"paused": False, "speed": 0.5, "users": 3}
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"paused": "yes"}, "paused"), ({"paused": 1}, "paused"), ({"speed": 0.05}, "speed"), ({"speed": 21}, "speed"),
-    ({"speed": "fast"}, "speed"), ({"speed": True}, "speed"), ({"users": -1}, "users"), ({"users": 51}, "users"),
-    ({"users": 2.5}, "users"), ({"users": False}, "users"), ({"pause": True}, "pause"), ({}, "$"), ([1], "$"),
-    ("not json", "$"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"paused": "yes"}, "paused"),
+        ({"paused": 1}, "paused"),
+        ({"speed": 0.05}, "speed"),
+        ({"speed": 21}, "speed"),
+        ({"speed": "fast"}, "speed"),
+        ({"speed": True}, "speed"),
+        ({"users": -1}, "users"),
+        ({"users": 51}, "users"),
+        ({"users": 2.5}, "users"),
+        ({"users": False}, "users"),
+        ({"pause": True}, "pause"),
+        ({}, "$"),
+        ([1], "$"),
+        ("not json", "$"),
+    ],
+)
 def test_put_rejects_bad_values_naming_the_field(site, body, field):
     app, client, sink = site
     data = body.encode() if isinstance(body, str) else json.dumps(body).encode()

@@ -1,5 +1,6 @@
 """`lab bench idle` reads each container's CPU and memory from its cgroup files: v2's one folder or v1's folder per
 hierarchy, found from the process' /proc/PID/cgroup."""
+
 from activitylab.bench_idle import Cgroup, comparison_lines, host_cgroup_dirs
 
 
@@ -14,13 +15,15 @@ def test_cgroup_v2_cpu_and_memory(tmp_path):
     write(tmp_path / "memory.current", "209715200\n")
     group = Cgroup("lab-x-1", {"": str(tmp_path)})
     assert group.cpu_seconds() == 2.5
-    assert group.memory_mib() == (110.0, 180.0)   # RSS: anon + mapped; docker stats: current - inactive file
+    assert group.memory_mib() == (110.0, 180.0)  # RSS: anon + mapped; docker stats: current - inactive file
 
 
 def test_cgroup_v1_reads_each_controllers_folder(tmp_path):
     write(tmp_path / "cpuacct" / "cpuacct.usage", "1500000000\n")
-    write(tmp_path / "memory" / "memory.stat", "total_rss 104857600\ntotal_mapped_file 10485760\n"
-                                                "total_inactive_file 5242880\n")
+    write(
+        tmp_path / "memory" / "memory.stat",
+        "total_rss 104857600\ntotal_mapped_file 10485760\ntotal_inactive_file 5242880\n",
+    )
     write(tmp_path / "memory" / "memory.usage_in_bytes", "157286400\n")
     group = Cgroup("lab-x-1", {"cpuacct": str(tmp_path / "cpuacct"), "memory": str(tmp_path / "memory")})
     assert group.cpu_seconds() == 1.5
@@ -41,18 +44,29 @@ def test_the_folders_of_a_process_on_this_host(tmp_path):
 
 
 def run(date, browsing, paused, containers):
-    return {"date": date, "host_busy": {"browsing": browsing, "paused": paused},
-            "containers": {n: dict(zip(("browsing", "paused", "rss_mib", "docker_stats_mib"), v))
-                           for n, v in containers.items()}}
+    return {
+        "date": date,
+        "host_busy": {"browsing": browsing, "paused": paused},
+        "containers": {
+            n: dict(zip(("browsing", "paused", "rss_mib", "docker_stats_mib"), v, strict=True))
+            for n, v in containers.items()
+        },
+    }
 
 
 def test_the_before_after_table_lists_every_container_busiest_first_with_sums():
-    before = run("d1", 1.7, 1.0, {"supervisor-1": (0.432, 0.079, 496, 514), "kafka-1": (0.065, 0.039, 420, 429),
-                                  "gone-1": (0.01, 0.01, 10, 10)})
+    before = run(
+        "d1",
+        1.7,
+        1.0,
+        {"supervisor-1": (0.432, 0.079, 496, 514), "kafka-1": (0.065, 0.039, 420, 429), "gone-1": (0.01, 0.01, 10, 10)},
+    )
     after = run("d2", 0.66, 0.42, {"supervisor-1": (0.091, 0.05, 399, 420), "kafka-1": (0.034, 0.022, 300, 314)})
     lines = comparison_lines(before, after)
     assert lines[2] == "| supervisor-1 | 0.432 -> 0.091 | 0.079 -> 0.050 | 496 -> 399 | 514 -> 420 |"
     assert lines[3] == "| kafka-1 | 0.065 -> 0.034 | 0.039 -> 0.022 | 420 -> 300 | 429 -> 314 |"
     assert lines[4] == "| gone-1 | 0.010 -> - | 0.010 -> - | 10 -> - | 10 -> - |"
-    assert lines[5] == "| **all containers** | **0.507 -> 0.125** | **0.128 -> 0.072** | **926 -> 699** | **953 -> 734** |"
+    assert (
+        lines[5] == "| **all containers** | **0.507 -> 0.125** | **0.128 -> 0.072** | **926 -> 699** | **953 -> 734** |"
+    )
     assert lines[6] == "| **host busy** (/proc/stat) | **1.70 -> 0.66** | **1.00 -> 0.42** | | |"

@@ -1,4 +1,7 @@
 """Common / Combined Log Format parsing: what parses, the partition date, and the reason for what does not."""
+
+from datetime import UTC
+
 import pytest
 
 from activitylab.clf import parse_line, parse_time
@@ -13,38 +16,54 @@ def test_a_nasa_line_parses_with_its_offset_and_utc_date():
     assert (p.status, p.request, p.utc_date) == (200, "GET /history/apollo/ HTTP/1.0", "1995-07-01")
 
 
-@pytest.mark.parametrize("stamp, utc_date", [
-    ("01/Jul/1995:23:59:59 -0400", "1995-07-02"),   # late evening west of UTC: next UTC day
-    ("02/Jul/1995:00:30:00 +0200", "1995-07-01"),   # just after midnight east of UTC: previous UTC day
-    ("31/Dec/1999:23:59:59 +0000", "1999-12-31"),
-    ("29/Feb/2024:12:00:00 -0930", "2024-02-29"),
-])
+@pytest.mark.parametrize(
+    "stamp, utc_date",
+    [
+        ("01/Jul/1995:23:59:59 -0400", "1995-07-02"),  # late evening west of UTC: next UTC day
+        ("02/Jul/1995:00:30:00 +0200", "1995-07-01"),  # just after midnight east of UTC: previous UTC day
+        ("31/Dec/1999:23:59:59 +0000", "1999-12-31"),
+        ("29/Feb/2024:12:00:00 -0930", "2024-02-29"),
+    ],
+)
 def test_the_partition_is_the_utc_date_of_the_line(stamp, utc_date):
     assert parse_line(f'h - - [{stamp}] "GET / HTTP/1.0" 200 -', "common").utc_date == utc_date
 
 
 def test_the_sites_own_lines_round_trip_as_combined():
-    from datetime import datetime, timezone
-    t = datetime(2026, 11, 23, 19, 34, 5, 123000, tzinfo=timezone.utc)
-    line = combined_log_line(host="10.0.0.1", user="shop-u01", time=t, method="GET", uri="/search?q=a b",
-                             protocol="HTTP/1.1", status=404, size=None, referer='https://x/?q="1"',
-                             user_agent="Mozilla/5.0 (X11)")
+    from datetime import datetime
+
+    t = datetime(2026, 11, 23, 19, 34, 5, 123000, tzinfo=UTC)
+    line = combined_log_line(
+        host="10.0.0.1",
+        user="shop-u01",
+        time=t,
+        method="GET",
+        uri="/search?q=a b",
+        protocol="HTTP/1.1",
+        status=404,
+        size=None,
+        referer='https://x/?q="1"',
+        user_agent="Mozilla/5.0 (X11)",
+    )
     p = parse_line(line, "combined")
     assert (p.time, p.status, p.request) == (t.replace(microsecond=0), 404, "GET /search?q=a%20b HTTP/1.1")
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("", "blank line"),
-    ("   ", "blank line"),
-    ("garbage", "not common log format"),
-    (NASA.replace("01/Jul", "31/Jun"), "day is out of range"),
-    (NASA.replace("00:00:01", "24:00:01"), "hour must be in"),
-    (NASA.replace("Jul", "Jly"), "unknown month 'Jly'"),
-    (NASA.replace("-0400", "-2500"), "offset -2500 out of range"),
-    (NASA.replace("[01/Jul/1995:00:00:01 -0400]", "[1995-07-01T00:00:01]"), "is not dd/Mon/yyyy:HH:MM:SS +zzzz"),
-    (NASA[:-5], "not common log format"),
-    (NASA + ' "-" "Mozilla/4.0"', "not common log format (it is combined format)"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("", "blank line"),
+        ("   ", "blank line"),
+        ("garbage", "not common log format"),
+        (NASA.replace("01/Jul", "31/Jun"), "day is out of range"),
+        (NASA.replace("00:00:01", "24:00:01"), "hour must be in"),
+        (NASA.replace("Jul", "Jly"), "unknown month 'Jly'"),
+        (NASA.replace("-0400", "-2500"), "offset -2500 out of range"),
+        (NASA.replace("[01/Jul/1995:00:00:01 -0400]", "[1995-07-01T00:00:01]"), "is not dd/Mon/yyyy:HH:MM:SS +zzzz"),
+        (NASA[:-5], "not common log format"),
+        (NASA + ' "-" "Mozilla/4.0"', "not common log format (it is combined format)"),
+    ],
+)
 def test_unparseable_lines_say_why(line, reason):
     with pytest.raises(ValueError, match=None) as err:
         parse_line(line, "common")
@@ -93,20 +112,25 @@ def test_a_request_without_protocol_parses_like_the_1995_nasa_logs():
 
 
 def test_ipv6_hosts_and_escaped_quotes_parse():
-    line = ('2001:db8::8a2e:370:7334 - - [10/Oct/2026:13:55:36 +0000] "GET /q?x=\\"a\\" HTTP/1.1" 200 12 '
-            '"https://e.example/\\"r\\"" "agent \\"quoted\\" \\\\ end"')
+    line = (
+        '2001:db8::8a2e:370:7334 - - [10/Oct/2026:13:55:36 +0000] "GET /q?x=\\"a\\" HTTP/1.1" 200 12 '
+        '"https://e.example/\\"r\\"" "agent \\"quoted\\" \\\\ end"'
+    )
     p = parse_line(line, "combined")
     assert p.host == "2001:db8::8a2e:370:7334"
     assert (p.path, p.referer, p.agent) == ('/q?x="a"', 'https://e.example/"r"', 'agent "quoted" \\ end')
 
 
-@pytest.mark.parametrize("sample, fmt", [
-    ([NASA] * 3, "common"),
-    ([EXAMPLES["combined"]] * 3, "combined"),
-    ([EXAMPLES["vcombined"].split(" ", 1)[1]] * 3, "combined"),
-    ([EXAMPLES["vcommon"]] * 3, "vcommon"),
-    ([EXAMPLES["vcombined"], EXAMPLES["vcombined"] + " 0.3"], "vcombined"),
-])
+@pytest.mark.parametrize(
+    "sample, fmt",
+    [
+        ([NASA] * 3, "common"),
+        ([EXAMPLES["combined"]] * 3, "combined"),
+        ([EXAMPLES["vcombined"].split(" ", 1)[1]] * 3, "combined"),
+        ([EXAMPLES["vcommon"]] * 3, "vcommon"),
+        ([EXAMPLES["vcombined"], EXAMPLES["vcombined"] + " 0.3"], "vcombined"),
+    ],
+)
 def test_auto_detection_picks_the_format_of_the_first_lines(sample, fmt):
     found = detect(["", *sample, "garbage"])
     assert found.format == fmt and found.parsed[fmt] == len(sample) and found.looked_at == len(sample) + 1
@@ -127,8 +151,18 @@ def test_auto_detection_of_nothing_parseable_says_so():
 
 
 def test_the_sites_own_lines_are_detected_as_combined():
-    from datetime import datetime, timezone
-    line = combined_log_line(host="10.0.0.1", user=None, time=datetime(2026, 1, 1, tzinfo=timezone.utc),
-                             method="GET", uri="/", protocol="HTTP/1.1", status=200, size=5, referer=None,
-                             user_agent=None)
+    from datetime import datetime
+
+    line = combined_log_line(
+        host="10.0.0.1",
+        user=None,
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        method="GET",
+        uri="/",
+        protocol="HTTP/1.1",
+        status=200,
+        size=5,
+        referer=None,
+        user_agent=None,
+    )
     assert detect([line]).format == "combined"

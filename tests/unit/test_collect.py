@@ -1,4 +1,5 @@
 """POST /collect: 202 for valid events, 400 naming the field, 413 over 16 KiB; nothing invalid is emitted."""
+
 from __future__ import annotations
 
 import io
@@ -7,7 +8,6 @@ import json
 import pytest
 
 from event_cases import malformed_bodies
-
 from producers.api import COLLECT_MAX_BYTES
 
 
@@ -59,9 +59,13 @@ def test_oversize_without_content_length_is_413(site):
     # chunked upload: no Content-Length to check up front, the limit applies while reading
     app, client, sink = site
     body = b'{"x": "' + b"y" * 40_000 + b'"}'
-    response = client.post("/collect", input_stream=io.BytesIO(body), content_type="application/json",
-                           headers={"Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/collect",
+        input_stream=io.BytesIO(body),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 413
     assert sink.events == []
 

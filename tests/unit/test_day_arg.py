@@ -1,4 +1,5 @@
 """The daily jobs' --date argument (spark_jobs/day_arg.py): a UTC day or a clear error before Spark starts."""
+
 import pytest
 
 from day_arg import parse_day
@@ -8,8 +9,9 @@ def test_a_day_is_taken_as_given():
     assert parse_day(["--date", "2026-12-01"], "job") == "2026-12-01"
 
 
-@pytest.mark.parametrize("argv", [[], ["--date", "2026-12-1"], ["--date", "yesterday"], ["--date", "2026-12-01x"],
-                                  ["--date", "2025-02-30"]])
+@pytest.mark.parametrize(
+    "argv", [[], ["--date", "2026-12-1"], ["--date", "yesterday"], ["--date", "2026-12-01x"], ["--date", "2025-02-30"]]
+)
 def test_a_missing_or_malformed_day_stops_with_a_usage_error(argv, capsys):
     with pytest.raises(SystemExit) as stop:
         parse_day(argv, "job")

@@ -1,4 +1,5 @@
 """Host tools and tests reach the lab where compose.yaml publishes it: LAB_BIND and each *_PORT of .env."""
+
 import os
 import re
 

@@ -1,4 +1,5 @@
 """`.env` generation (secrets, idempotence) and `lab wait`'s verdict on a container."""
+
 import importlib.util
 import os
 
@@ -31,6 +32,7 @@ def test_secrets_differ_between_machines():
 
 def test_fernet_keys_are_32_random_bytes_in_urlsafe_base64():
     import base64
+
     key = make_env.generated("<generated-fernet-key>")
     assert len(base64.urlsafe_b64decode(key)) == 32
     assert key != make_env.generated("<generated-fernet-key>")
@@ -53,7 +55,7 @@ def test_wait_verdicts():
 
 def test_kafka_cluster_ids_never_start_with_a_dash(monkeypatch):
     """kafka-storage took an id like '-jfvRK...' for an option and the broker never formatted its log directory."""
-    raw = iter([bytes([0xF8]) + bytes(15), bytes([0x12]) + bytes(15)])   # the first encodes to '-A...'
+    raw = iter([bytes([0xF8]) + bytes(15), bytes([0x12]) + bytes(15)])  # the first encodes to '-A...'
     monkeypatch.setattr(make_env.uuid, "uuid4", lambda: type("U", (), {"bytes": next(raw)})())
     cid = make_env.kafka_cluster_id()
     assert cid == "EgAAAAAAAAAAAAAAAAAAAA" and len(cid) == 22

@@ -1,16 +1,26 @@
 """The v1 event schema and helpers: valid events pass, every malformation names its field."""
+
 from __future__ import annotations
 
 import copy
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import jsonschema
 import pytest
 
-from activity_contract.events import (FIELDS, build_event, error_body, event_schema, format_event_time, new_event_id,
-                                parse_event_json, parse_event_time, validate_event)
+from activity_contract.events import (
+    FIELDS,
+    build_event,
+    error_body,
+    event_schema,
+    format_event_time,
+    new_event_id,
+    parse_event_json,
+    parse_event_time,
+    validate_event,
+)
 
 
 def test_schema_is_valid_draft_2020_12_and_lists_every_contract_field():
@@ -35,11 +45,20 @@ def test_every_event_type_is_accepted(event, event_type):
     assert validate_event(event(event_type=event_type)) == []
 
 
-@pytest.mark.parametrize("change", [
-    {"referrer": None}, {"target": None}, {"referrer": "https://www.google.com/search?q=tent"},
-    {"http_status": 500}, {"latency_ms": 0}, {"user_id": "anon-0123456789abcdef"},
-    {"device_type": "tablet"}, {"country": "ZZ", "city": "Unknown"}, {"app_id": "learn", "section": "lessons"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"referrer": None},
+        {"target": None},
+        {"referrer": "https://www.google.com/search?q=tent"},
+        {"http_status": 500},
+        {"latency_ms": 0},
+        {"user_id": "anon-0123456789abcdef"},
+        {"device_type": "tablet"},
+        {"country": "ZZ", "city": "Unknown"},
+        {"app_id": "learn", "section": "lessons"},
+    ],
+)
 def test_valid_variants(event, change):
     assert validate_event(event(**change)) == []
 
@@ -119,15 +138,17 @@ def test_all_errors_are_listed_in_contract_order(event):
     assert body["error"] == "invalid field" and body["field"] == "event_type" and len(body["errors"]) == 3
 
 
-@pytest.mark.parametrize("raw,field", [(b"{not json", "$"), (b"", "$"), (b"[1, 2]", "$"), (b'"text"', "$"),
-                                       (b"null", "$"), (b"\xff\xfe", "$")])
+@pytest.mark.parametrize(
+    "raw,field",
+    [(b"{not json", "$"), (b"", "$"), (b"[1, 2]", "$"), (b'"text"', "$"), (b"null", "$"), (b"\xff\xfe", "$")],
+)
 def test_bodies_that_are_not_an_object_name_the_root(raw, field):
     obj, errors = parse_event_json(raw)
     assert errors and errors[0].field == field
 
 
 def test_event_times_format_and_parse_back():
-    dt = datetime(2026, 11, 23, 19, 34, 5, 123987, tzinfo=timezone.utc)
+    dt = datetime(2026, 11, 23, 19, 34, 5, 123987, tzinfo=UTC)
     assert format_event_time(dt) == "2026-11-23T19:34:05.123Z"
     assert parse_event_time("2026-11-23T19:34:05.123Z") == dt.replace(microsecond=123000)
     local = dt.astimezone(timezone(timedelta(hours=-5)))
@@ -147,9 +168,22 @@ def test_event_ids_are_canonical_unique_uuids():
 
 def test_build_event_refuses_invalid_input_naming_fields():
     with pytest.raises(ValueError, match="geo.country"):
-        build_event(event_type="click", app_id="shop", user_id="u", session_id="s", page="/", section="home",
-                    http_status=200, latency_ms=1, country="Germany", city="Berlin", device_type="desktop",
-                    os="Linux", browser="Firefox", user_agent="x")
+        build_event(
+            event_type="click",
+            app_id="shop",
+            user_id="u",
+            session_id="s",
+            page="/",
+            section="home",
+            http_status=200,
+            latency_ms=1,
+            country="Germany",
+            city="Berlin",
+            device_type="desktop",
+            os="Linux",
+            browser="Firefox",
+            user_agent="x",
+        )
 
 
 def test_nan_latency_and_deep_nesting_are_invalid_json_not_crashes():

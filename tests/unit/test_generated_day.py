@@ -1,5 +1,6 @@
 """The generated day (activitylab/generated_day.py) the batch test and benchmark send: valid, inside its day,
 seeded, and varied enough to exercise every daily table."""
+
 from collections import Counter
 from datetime import date
 
@@ -34,7 +35,7 @@ def test_a_day_has_sessions_errors_funnel_and_places_for_every_table():
     assert len({(e["geo"]["country"], e["geo"]["city"]) for e in events}) > 3
     funnel = oracle.funnel(events)
     assert funnel["product"] > funnel["add_to_cart"] > funnel["checkout"] >= funnel["purchase"] > 0
-    assert len(oracle.sessions(events)) > 100   # users come back after idle gaps and logouts
+    assert len(oracle.sessions(events)) > 100  # users come back after idle gaps and logouts
 
 
 def test_ids_seed_changes_the_ids_only():

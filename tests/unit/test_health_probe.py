@@ -1,6 +1,7 @@
 """The healthcheck's pacing (compose/bin/health --paced): the first success since the container started exits at
 once (Docker marks the service healthy when the probe exits); later successes sleep PACE_S before they exit, within
 the probe's timeout; a failure exits at once and makes the next success answer at once again."""
+
 import importlib.machinery
 import importlib.util
 import os
@@ -38,10 +39,10 @@ def test_every_healthcheck_of_compose_is_the_paced_probe():
 def test_the_probe_timeout_covers_the_pace_and_the_longest_check():
     probe = re.search(r"x-probe: &probe\n((?:  .*\n)+)", compose_text()).group(1)
     settings = dict(re.findall(r"^  (\w+): (\S+)$", probe, re.M))
-    assert seconds(settings["timeout"]) >= load_health().PACE_S + 10   # checks give up after 4-8 s
+    assert seconds(settings["timeout"]) >= load_health().PACE_S + 10  # checks give up after 4-8 s
     assert seconds(settings["timeout"]) >= load_health().WATCH_S + 10
-    assert seconds(settings["interval"]) <= 3   # the first probe of a starting service, then it watches
-    assert seconds(settings["interval"]) * int(settings["retries"]) >= 60   # unhealthy after ~1 min, as before
+    assert seconds(settings["interval"]) <= 3  # the first probe of a starting service, then it watches
+    assert seconds(settings["interval"]) * int(settings["retries"]) >= 60  # unhealthy after ~1 min, as before
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def health(monkeypatch, tmp_path):
     monkeypatch.setattr(module, "CHECKS", {"good": lambda: None, "bad": lambda: 1 / 0})
     monkeypatch.setattr(module, "MARK", str(tmp_path / "mark"))
     monkeypatch.setattr(module, "container_start", lambda: start[0])
-    monkeypatch.setattr(module, "container_age_s", lambda: 3600)   # a container long started: no watching
+    monkeypatch.setattr(module, "container_age_s", lambda: 3600)  # a container long started: no watching
     return module, execs, start
 
 
@@ -74,10 +75,11 @@ def test_a_young_containers_failing_probe_checks_again_until_the_service_answers
         answer = next(answers)
         if answer:
             raise answer("not yet")
+
     module.CHECKS["starting"] = starting
     module.main(["--paced", "starting"])
     assert "starting: healthy" in capsys.readouterr().out and execs == []
-    assert clock[0] == 1000.0 + 2 * module.WATCH_STEP_S   # seen within a step of its first answer
+    assert clock[0] == 1000.0 + 2 * module.WATCH_STEP_S  # seen within a step of its first answer
 
 
 def test_a_young_containers_probe_gives_up_within_its_watch(health, clock, monkeypatch, capsys):
@@ -92,7 +94,7 @@ def test_a_young_containers_probe_gives_up_within_its_watch(health, clock, monke
 def test_an_older_containers_or_a_by_hand_probe_fails_at_once(health, clock, monkeypatch):
     module, _, _ = health
     for argv, age in ((["--paced", "bad"], 3600), (["bad"], 20)):
-        monkeypatch.setattr(module, "container_age_s", lambda: age)
+        monkeypatch.setattr(module, "container_age_s", lambda age=age: age)
         with pytest.raises(SystemExit):
             module.main(argv)
     assert clock[0] == 1000.0
@@ -110,7 +112,7 @@ def test_the_first_success_answers_at_once_and_later_ones_sleep(health, capsys):
 def test_a_restarted_container_answers_at_once_again(health):
     module, execs, start = health
     module.main(["--paced", "good"])
-    start[0] = "5151"   # PID 1 started again, /tmp kept
+    start[0] = "5151"  # PID 1 started again, /tmp kept
     module.main(["--paced", "good"])
     assert execs == []
     module.main(["--paced", "good"])

@@ -1,5 +1,6 @@
 """KafkaEventSink with a fake broker: keys, order, spooling while Kafka is down, bounded spool,
 drain in order, no duplicates, counters that always add up."""
+
 from __future__ import annotations
 
 import json
@@ -79,11 +80,24 @@ class FakeProducer:
 
 
 def make_event(i: int, user: str = "shop-u01") -> dict:
-    return {"schema_version": 1, "event_id": f"00000000-0000-4000-8000-{i:012d}", "event_type": "click",
-            "event_time": "2026-11-23T19:34:05.123Z", "app_id": "shop", "user_id": user, "session_id": "s",
-            "page": "/", "section": "home", "referrer": None, "target": f"t{i}", "http_status": 200,
-            "latency_ms": 1.0, "geo": {"country": "DE", "city": "Berlin"},
-            "device": {"type": "desktop", "os": "Linux", "browser": "Firefox"}, "user_agent": "Mozilla/5.0"}
+    return {
+        "schema_version": 1,
+        "event_id": f"00000000-0000-4000-8000-{i:012d}",
+        "event_type": "click",
+        "event_time": "2026-11-23T19:34:05.123Z",
+        "app_id": "shop",
+        "user_id": user,
+        "session_id": "s",
+        "page": "/",
+        "section": "home",
+        "referrer": None,
+        "target": f"t{i}",
+        "http_status": 200,
+        "latency_ms": 1.0,
+        "geo": {"country": "DE", "city": "Berlin"},
+        "device": {"type": "desktop", "os": "Linux", "browser": "Firefox"},
+        "user_agent": "Mozilla/5.0",
+    }
 
 
 @pytest.fixture
@@ -101,11 +115,20 @@ def make_sink(tmp_path, broker, reports):
     sinks = []
 
     def make(max_bytes: int = 1 << 20, queue_size: int = 1000, start: bool = True, **kw) -> KafkaEventSink:
-        sink = KafkaEventSink(bootstrap="fake:9092", topic="user-activity", dlq_topic="user-activity-dlq",
-                              spool=Spool(tmp_path / "spool", max_bytes, segment_bytes=kw.pop("segment_bytes", 1 << 20)),
-                              queue_size=queue_size, delivery_timeout_ms=500, producer_factory=broker.factory,
-                              report=lambda level, msg: reports.append((level, msg)), retry_initial_s=0.01,
-                              retry_max_s=0.05, start=start, **kw)
+        sink = KafkaEventSink(
+            bootstrap="fake:9092",
+            topic="user-activity",
+            dlq_topic="user-activity-dlq",
+            spool=Spool(tmp_path / "spool", max_bytes, segment_bytes=kw.pop("segment_bytes", 1 << 20)),
+            queue_size=queue_size,
+            delivery_timeout_ms=500,
+            producer_factory=broker.factory,
+            report=lambda level, msg: reports.append((level, msg)),
+            retry_initial_s=0.01,
+            retry_max_s=0.05,
+            start=start,
+            **kw,
+        )
         sinks.append(sink)
         return sink
 
@@ -124,8 +147,10 @@ def wait_for(predicate, timeout: float = 5.0) -> None:
 
 def balanced(c: dict) -> bool:
     """Every event is accounted for exactly once."""
-    return (c["emitted"] + c["spool_recovered"] == c["produced"] + c["queued"] + c["in_flight"]
-            + c["spool_pending"] + c["spool_dropped"] + c["spool_corrupt"])
+    return (
+        c["emitted"] + c["spool_recovered"]
+        == c["produced"] + c["queued"] + c["in_flight"] + c["spool_pending"] + c["spool_dropped"] + c["spool_corrupt"]
+    )
 
 
 def test_events_reach_kafka_in_order_keyed_by_user(make_sink, broker):
@@ -152,7 +177,9 @@ def test_unreachable_kafka_spools_to_disk_then_drains_in_order_without_duplicate
     c = sink.counters()
     assert (c["spooled"], c["produced"], c["kafka_connected"]) == (120, 0, False)
     assert balanced(c)
-    on_disk = [json.loads(line) for f in sorted((tmp_path / "spool").glob("*.jsonl")) for line in f.read_text().splitlines()]
+    on_disk = [
+        json.loads(line) for f in sorted((tmp_path / "spool").glob("*.jsonl")) for line in f.read_text().splitlines()
+    ]
     assert on_disk == events
     assert len(list((tmp_path / "spool").glob("*.jsonl"))) > 1
     broker.up = True
@@ -194,8 +221,10 @@ def test_drain_interrupted_mid_segment_resends_only_unacknowledged_lines(make_si
     broker.fail_after = 20  # back, but fails again after 20 messages
     broker.up = True
     wait_for(lambda: sink.counters()["produced"] == 20 and sink.counters()["spool_pending"] == 30)
-    assert [json.loads(line)["event_id"] for line in (tmp_path / "spool").glob("*.jsonl").__next__().read_text().splitlines()] \
-        == [e["event_id"] for e in events[20:]]
+    assert [
+        json.loads(line)["event_id"]
+        for line in (tmp_path / "spool").glob("*.jsonl").__next__().read_text().splitlines()
+    ] == [e["event_id"] for e in events[20:]]
     broker.fail_after = None
     wait_for(lambda: sink.counters()["produced"] == 50)
     assert broker.values() == events
@@ -281,7 +310,7 @@ def test_lost_ack_is_the_documented_at_least_once_edge(make_sink, broker):
     """The broker stored it but the ack failed: the event is spooled and sent again (same event_id);
     downstream dedupes by event_id."""
     sink = make_sink()
-    broker.lose_acks = 1   # once: toggling a flag back let a busy machine's resend lose its ack too (3 copies)
+    broker.lose_acks = 1  # once: toggling a flag back let a busy machine's resend lose its ack too (3 copies)
     sink.emit(make_event(1))
     wait_for(lambda: sink.counters()["produced"] == 1)
     ids = [v["event_id"] for v in broker.values()]
@@ -295,8 +324,9 @@ def test_rejected_bodies_go_to_the_dead_letter_topic(make_sink, broker):
     wait_for(lambda: sink.counters()["produced"] == 1)
     sink.reject("event_type: 'x' is not one of [...]", '{"event_type": "x"}')
     wait_for(lambda: sink.counters()["dlq_sent"] == 1)
-    assert broker.values("user-activity-dlq") == [{"error": "event_type: 'x' is not one of [...]",
-                                                   "raw": '{"event_type": "x"}'}]
+    assert broker.values("user-activity-dlq") == [
+        {"error": "event_type: 'x' is not one of [...]", "raw": '{"event_type": "x"}'}
+    ]
     assert [k for t, k, _ in broker.messages if t == "user-activity-dlq"] == [None]
     c = sink.counters()
     assert (c["dlq_spooled"], c["dlq_sent"], c["dlq_pending"], c["dlq_dropped"]) == (1, 1, 0, 0)
@@ -310,8 +340,8 @@ def test_dead_letters_are_durable_and_counted_sent_only_once_kafka_acknowledges(
     assert first.counters()["dlq_pending"] == 3 and first.counters()["dlq_sent"] == 0
     on_disk = [line for seg in (tmp_path / "spool" / "dlq").glob("*.jsonl") for line in seg.read_bytes().splitlines()]
     assert [json.loads(line)["raw"] for line in on_disk] == ["body 0", "body 1", "body 2"]
-    first.close(timeout=0.5, drain_s=0.1)      # the site stops before Kafka comes back
-    broker.up, broker.ack_lost = True, True   # stored, but the acks are lost: not sent yet
+    first.close(timeout=0.5, drain_s=0.1)  # the site stops before Kafka comes back
+    broker.up, broker.ack_lost = True, True  # stored, but the acks are lost: not sent yet
     second = make_sink()
     assert second.counters()["dlq_recovered"] == 3
     wait_for(lambda: broker.values("user-activity-dlq"))
@@ -326,7 +356,7 @@ def test_dead_letters_are_durable_and_counted_sent_only_once_kafka_acknowledges(
 def test_a_full_dead_letter_spool_counts_and_reports_the_drop(make_sink, broker, tmp_path, reports):
     broker.up = False
     sink = make_sink(dlq_spool=Spool(tmp_path / "dlq", 4096))
-    for i in range(40):
+    for _ in range(40):
         sink.reject("too big to keep them all", "x" * 200)
     c = sink.counters()
     assert c["dlq_spooled"] + c["dlq_dropped"] == 40 and c["dlq_dropped"] > 0
@@ -344,7 +374,7 @@ def test_close_first_drains_the_queue_into_a_reachable_kafka(make_sink, broker, 
     c = sink.counters()
     assert (c["produced"], c["spooled"], c["spool_pending"]) == (300, 0, 0) and balanced(c)
     closed = [msg for level, msg in reports if msg.startswith(CLOSED)]
-    assert len(closed) == 1 and json.loads(closed[0][len(CLOSED):])["emitted"] == 300
+    assert len(closed) == 1 and json.loads(closed[0][len(CLOSED) :])["emitted"] == 300
 
 
 def test_an_unknown_producer_setting_fails_at_start():
@@ -363,7 +393,7 @@ def test_close_is_bounded_and_spools_a_batch_kafka_has_not_acknowledged(make_sin
         sink.emit(make_event(i))
     wait_for(lambda: sink.counters()["in_flight"] == 5)
     started = time.monotonic()
-    sink.close(timeout=0.3, drain_s=0.3)   # bounded by drain_s + timeout
+    sink.close(timeout=0.3, drain_s=0.3)  # bounded by drain_s + timeout
     assert time.monotonic() - started < 1.0
     c = sink.counters()
     assert (c["in_flight"], c["spool_pending"], c["produced"]) == (0, 5, 0) and balanced(c)

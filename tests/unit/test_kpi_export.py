@@ -1,6 +1,7 @@
 """The Sqoop export's three places agree: the tables the ETL writes for it (names.EXPORTED_KPI_TABLES), the
 columns the export names (sqoop/export_kpis.sh), and MariaDB's tables (compose/conf/mariadb/kpi_export.sql), with
 the columns in the order the ETL writes them (dt, then the Hive table's, hive/ddl/20-daily-tables.sql)."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """`lab beeline`'s command line: URL of database activity, -f of a host file through stdin."""
+
 import pytest
 
 from activitylab.hive import URL, beeline_command

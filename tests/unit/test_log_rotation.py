@@ -1,5 +1,6 @@
 """Size-based rotation of the sites' logs and the flume container's janitor: nothing written is lost or moved
 out of the names Flume tails, and a rotated file goes only once Flume has read all of it."""
+
 import importlib.machinery
 import importlib.util
 import json
@@ -14,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 _loader = importlib.machinery.SourceFileLoader("flume_janitor", os.path.join(ROOT, "compose", "bin", "flume-janitor"))
 janitor = importlib.util.module_from_spec(importlib.util.spec_from_loader("flume_janitor", _loader))
 _loader.exec_module(janitor)
-TAILED = re.compile(r"access.*\.log")   # the access group of compose/conf/flume/agent.conf
+TAILED = re.compile(r"access.*\.log")  # the access group of compose/conf/flume/agent.conf
 
 
 def all_lines(folder):
@@ -23,7 +24,7 @@ def all_lines(folder):
 
 def test_rotation_by_size_keeps_every_line_under_names_flume_tails(tmp_path):
     log = AppendLog(tmp_path / "access.log", max_bytes=4096)
-    lines = [f"line {i:05d} " + "x" * 90 for i in range(400)]   # ~40 KB: about ten rotations
+    lines = [f"line {i:05d} " + "x" * 90 for i in range(400)]  # ~40 KB: about ten rotations
     for line in lines:
         log.write(line)
     log.close()
@@ -36,9 +37,11 @@ def test_rotation_by_size_keeps_every_line_under_names_flume_tails(tmp_path):
 
 def test_rotation_under_concurrent_writers_loses_and_doubles_nothing(tmp_path):
     log = AppendLog(tmp_path / "perf.log", max_bytes=8192)
+
     def writer(t):
         for i in range(500):
             log.write(json.dumps({"t": t, "i": i}))
+
     threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
     for th in threads:
         th.start()
@@ -52,8 +55,18 @@ def test_rotation_under_concurrent_writers_loses_and_doubles_nothing(tmp_path):
 def test_rotate_now_skips_empty_logs_and_names_the_rotated_files(tmp_path):
     logs = SiteLogs(tmp_path, "shop")
     assert logs.rotate() == []
-    logs.access_line(host="h", user=None, time=datetime(2026, 1, 1), method="GET", uri="/",
-                     protocol="HTTP/1.1", status=200, size=1, referer=None, user_agent=None)
+    logs.access_line(
+        host="h",
+        user=None,
+        time=datetime(2026, 1, 1),
+        method="GET",
+        uri="/",
+        protocol="HTTP/1.1",
+        status=200,
+        size=1,
+        referer=None,
+        user_agent=None,
+    )
     rotated = logs.rotate()
     assert len(rotated) == 1 and janitor.ROTATED.match(rotated[0]) and rotated[0].startswith("access-")
     assert (tmp_path / "access.log").stat().st_size == 0 and (tmp_path / rotated[0]).stat().st_size > 0
@@ -65,17 +78,22 @@ def test_the_janitor_deletes_a_rotated_file_only_once_flume_read_all_of_it(tmp_p
     positions.mkdir()
     monkeypatch.setattr(janitor, "LOGS", str(tmp_path / "logs"))
     monkeypatch.setattr(janitor, "POSITIONS", str(positions))
-    names = {"done": "access-20261201T101010123456Z.log", "partly": "perf-20261201T101010123456Z.log",
-             "unknown": "error-20261201T101010123456Z.log", "active": "access.log",
-             "replay": "access-replay-20261201T101010123456Z-abcdef012345.log"}
+    names = {
+        "done": "access-20261201T101010123456Z.log",
+        "partly": "perf-20261201T101010123456Z.log",
+        "unknown": "error-20261201T101010123456Z.log",
+        "active": "access.log",
+        "replay": "access-replay-20261201T101010123456Z-abcdef012345.log",
+    }
     for name in names.values():
         (logs / name).write_text("0123456789\n")
     ino = {k: (logs / v).stat().st_ino for k, v in names.items()}
-    (positions / "access.json").write_text(json.dumps([{"inode": ino[k], "pos": 11, "file": "x"}
-                                                       for k in ("done", "active", "replay")]))
+    (positions / "access.json").write_text(
+        json.dumps([{"inode": ino[k], "pos": 11, "file": "x"} for k in ("done", "active", "replay")])
+    )
     (positions / "perf.json").write_text(json.dumps([{"inode": ino["partly"], "pos": 5, "file": "x"}]))
     mtime = (logs / names["done"]).stat().st_mtime
-    assert janitor.sweep(mtime + 1) == []                     # written a moment ago: a late line may follow
+    assert janitor.sweep(mtime + 1) == []  # written a moment ago: a late line may follow
     deleted = janitor.sweep(mtime + janitor.IDLE_S + 1)
     assert deleted == [f"{logs / names['done']} (11 bytes, shipped)"]
     assert sorted(p.name for p in logs.iterdir()) == sorted(v for k, v in names.items() if k != "done")
@@ -85,19 +103,25 @@ def test_replay_reads_a_positions_file_caught_mid_rewrite_as_no_position_yet(tmp
     """Flume rewrites its positions file in place; lab replay's wait polls it and must not fail on a torn read."""
     import subprocess
     import sys
+
     from activitylab.replay import POSITION_SCRIPT
+
     log = tmp_path / "access.log"
     log.write_text("x" * 123)
     positions = tmp_path / "access.json"
     whole = json.dumps([{"inode": 1, "pos": 100, "file": str(log)}])
 
     def read():
-        out = subprocess.run([sys.executable, "-c", POSITION_SCRIPT, str(log), str(positions)],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", POSITION_SCRIPT, str(log), str(positions)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return json.loads(out)
 
-    assert read() == [123, None]                    # not written yet
-    for torn in ("", whole[:len(whole) // 2]):      # truncated, then partly written
+    assert read() == [123, None]  # not written yet
+    for torn in ("", whole[: len(whole) // 2]):  # truncated, then partly written
         positions.write_text(torn)
         assert read() == [123, None]
     positions.write_text(whole)

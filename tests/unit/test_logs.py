@@ -1,10 +1,11 @@
 """Access log (Combined Log Format), perf log (JSON lines) and error log round trips."""
+
 from __future__ import annotations
 
 import json
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from activitylab.clf import PATTERNS
 from producers.logs import AppendLog, clf_time, combined_log_line
@@ -15,9 +16,16 @@ UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.1
 
 def test_access_log_lines_parse_back_with_the_combined_log_format_regex(site, settings):
     app, client, sink = site
-    client.get("/product/3?ref=home", headers={"X-Lab-User": "shop-u02", "X-Lab-Session": "s9", "User-Agent": UA,
-                                               "Referer": "https://www.google.com/search?q=lamp",
-                                               "X-Forwarded-For": "198.51.100.2, 10.0.0.1"})
+    client.get(
+        "/product/3?ref=home",
+        headers={
+            "X-Lab-User": "shop-u02",
+            "X-Lab-Session": "s9",
+            "User-Agent": UA,
+            "Referer": "https://www.google.com/search?q=lamp",
+            "X-Forwarded-For": "198.51.100.2, 10.0.0.1",
+        },
+    )
     client.get("/nope", headers={"User-Agent": 'odd "quoted" agent'})
     client.post("/collect", data=b"{", content_type="application/json")
     client.get("/healthz")  # health probes are not logged
@@ -56,7 +64,7 @@ def test_perf_log_is_json_lines_with_route_status_latency_time(site, settings):
     records = [json.loads(line) for line in (settings.app_log_dir() / "perf.log").read_text().splitlines()]
     assert [r["status"] for r in records] == [200, 500, 404]
     assert [r["route"] for r in records] == ["/product/<int:pid>", "/product/<int:pid>", None]
-    for record, event in zip(records, sink.events):
+    for record, event in zip(records, sink.events, strict=True):
         assert record["event_id"] == event["event_id"] and record["latency_ms"] == event["latency_ms"]
         assert record["time"] == event["event_time"]
         assert isinstance(record["latency_ms"], float) and record["app_id"] == "shop"
@@ -64,13 +72,23 @@ def test_perf_log_is_json_lines_with_route_status_latency_time(site, settings):
 
 
 def test_clf_time_is_english_and_utc():
-    dt = datetime(2026, 3, 5, 7, 8, 9, tzinfo=timezone.utc)
+    dt = datetime(2026, 3, 5, 7, 8, 9, tzinfo=UTC)
     assert clf_time(dt) == "05/Mar/2026:07:08:09 +0000"
 
 
 def test_combined_line_with_empty_fields_uses_dashes():
-    line = combined_log_line(host="", user=None, time=datetime(2026, 1, 1, tzinfo=timezone.utc), method="GET",
-                             uri="/a b", protocol="HTTP/1.1", status=304, size=0, referer=None, user_agent="")
+    line = combined_log_line(
+        host="",
+        user=None,
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        method="GET",
+        uri="/a b",
+        protocol="HTTP/1.1",
+        status=304,
+        size=0,
+        referer=None,
+        user_agent="",
+    )
     assert line == '- - - [01/Jan/2026:00:00:00 +0000] "GET /a%20b HTTP/1.1" 304 - "-" "-"'
     assert CLF.match(line)
 

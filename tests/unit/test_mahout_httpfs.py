@@ -1,5 +1,6 @@
 """The Mahout step's HttpFS client (mahout/httpfs.py) against a loopback server that answers as HttpFS does: what it
 asks for (operation, user, the body as the file) and how it reads the answers (a missing folder, an error)."""
+
 import http.server
 import json
 import threading
@@ -34,8 +35,12 @@ class FakeHttpFs(http.server.BaseHTTPRequestHandler):
             names = [p.rsplit("/", 1)[1] for p in self.files if p.rsplit("/", 1)[0] == path]
             if not names:
                 return self.answer(404, b'{"RemoteException": {"message": "File does not exist"}}')
-            return self.answer(200, json.dumps({"FileStatuses": {"FileStatus": [
-                {"pathSuffix": n, "type": "FILE"} for n in reversed(names)]}}).encode())
+            return self.answer(
+                200,
+                json.dumps(
+                    {"FileStatuses": {"FileStatus": [{"pathSuffix": n, "type": "FILE"} for n in reversed(names)]}}
+                ).encode(),
+            )
         if op == "OPEN":
             return self.answer(200, self.files[path]) if path in self.files else self.answer(500, b"boom")
         if op == "CREATE":
@@ -79,6 +84,7 @@ def test_an_error_names_the_operation_the_path_and_what_httpfs_said(server):
 
 def test_read_rows_takes_the_part_files_in_order(server, monkeypatch):
     import daily_step
+
     assert daily_step.read_rows("/data/x") == [["a", "1"], ["b", "2"]]
     with pytest.raises(SystemExit, match="no input from the daily ETL"):
         daily_step.read_rows("/data/none")

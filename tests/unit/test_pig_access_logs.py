@@ -2,6 +2,7 @@
 `re` (which reads the Java syntax it uses, possessive quantifiers included), splits every line the way clf.py does
 and matches exactly the lines clf.py parses; its list of sites and paths are the contract's. The Pig job itself runs
 in tests/e2e/test_daily_batch.py."""
+
 import re
 from pathlib import Path
 
@@ -32,7 +33,9 @@ LINES = list(EXAMPLES.values()) + [
     'v.example h - - [01/Jul/1995:00:00:01 -0400] "" 200 0 "" ""',
     'h - - [01/Jul/1995:00:00:01 -0400] "GET / HTTP/1.0" 200 12 "-" "Mozilla/2.0" ' + "x" * 20000,
     # not lines of any format
-    "garbage", "", 'h - - [01/Jul/1995:00:00:01 -0400] "GET / HTTP/1.0" 200',
+    "garbage",
+    "",
+    'h - - [01/Jul/1995:00:00:01 -0400] "GET / HTTP/1.0" 200',
     'h - - [01/Jul/1995:00:00:01 -0400] "GET / HTTP/1.0" 200 12 "-" "Mozilla/2.0" "open',
     'a b c d e [01/Jul/1995:00:00:01 -0400] "GET / HTTP/1.0" 200 12',
 ]
@@ -47,14 +50,14 @@ def clf_groups(line):
 
 @pytest.mark.parametrize("line", LINES, ids=range(len(LINES)))
 def test_the_pig_pattern_splits_each_line_as_clf_does(line):
-    m = LINE.fullmatch(line)   # Pig's REGEX_EXTRACT_ALL matches the whole line
+    m = LINE.fullmatch(line)  # Pig's REGEX_EXTRACT_ALL matches the whole line
     want = clf_groups(line)
     if want is None:
         assert m is None
     else:
         got = m.groups()
         assert got[:10] == want[:10]
-        assert (got[10] or "") == (want[10] or "")   # extras: absent in the common formats
+        assert (got[10] or "") == (want[10] or "")  # extras: absent in the common formats
 
 
 def test_the_time_pattern_takes_the_parts_clf_reads():
@@ -66,8 +69,9 @@ def test_the_sites_and_paths_are_the_contracts():
     apps = list(names.APPS)
     assert re.search(r"IN \(([^)]*)\)", PIG).group(1) == ", ".join(f"'{a}'" for a in apps)
     assert re.findall(r"(\w+) IF app_id == '(\w+)'", PIG) == [(a, a) for a in apps]
-    assert re.findall(r"STORE \(FOREACH (\w+) GENERATE \$1 \.\.\) INTO '\$out/app_id=(\w+)'", PIG) == \
-        [(a, a) for a in apps]
+    assert re.findall(r"STORE \(FOREACH (\w+) GENERATE \$1 \.\.\) INTO '\$out/app_id=(\w+)'", PIG) == [
+        (a, a) for a in apps
+    ]
     assert re.findall(r"fs -mv \$out/app_id=(\w+) \$table/app_id=(\w+)/dt=\$day", PIG) == [(a, a) for a in apps]
     assert re.search(r"^APPS=\(([^)]*)\)", SHELL, re.M).group(1).split() == apps
     assert re.search(r"^LOGS=(\S+)", SHELL, re.M).group(1) == names.HDFS_LOGS

@@ -1,5 +1,6 @@
 """The MariaDB seed of user profiles: the committed SQL is what activitylab.profiles generates, and it holds every
 simulated user (with the home country the simulator gives them) and the extra members, once each."""
+
 import os
 import re
 

@@ -1,4 +1,5 @@
 """compose/bin/render-config: placeholders, defaults, XML escaping, Hadoop's own ${...} left alone."""
+
 import importlib.machinery
 import importlib.util
 import os
@@ -32,7 +33,8 @@ def test_render_group_writes_files_and_fails_naming_the_key(tmp_path, monkeypatc
     (tmp_path / "tpl" / "g").mkdir(parents=True)
     (tmp_path / "tpl" / "g" / "core-site.xml").write_text(
         "<configuration><property><name>db.password</name><value>{{LAB_PW}}</value></property>"
-        "<property><name>fs.defaultFS</name><value>{{LAB_FS:-hdfs://nn:8020}}</value></property></configuration>")
+        "<property><name>fs.defaultFS</name><value>{{LAB_FS:-hdfs://nn:8020}}</value></property></configuration>"
+    )
     monkeypatch.setattr(render_config, "TEMPLATES", str(tmp_path / "tpl"))
     monkeypatch.setattr(render_config, "TARGET", str(tmp_path / "out"))
     monkeypatch.setenv("LAB_PW", "s3cret")
@@ -49,7 +51,7 @@ def test_every_shipped_template_renders_with_defaults(tmp_path, monkeypatch):
     monkeypatch.setattr(render_config, "TEMPLATES", os.path.join(ROOT, "compose", "conf"))
     monkeypatch.setattr(render_config, "TARGET", str(tmp_path))
     monkeypatch.setenv("HIVE_DB_PASSWORD", "x")  # secrets are the only keys without a default,
-    monkeypatch.setenv("SPARK_JARS_ID", "abc")   # with the image's Spark jar id (entrypoint: spark_config)
+    monkeypatch.setenv("SPARK_JARS_ID", "abc")  # with the image's Spark jar id (entrypoint: spark_config)
     for group in os.listdir(os.path.join(ROOT, "compose", "conf")):
         render_config.render_group(group)  # would exit naming any key without a default
     assert "hdfs://namenode:8020" in (tmp_path / "hadoop" / "core-site.xml").read_text()

@@ -1,4 +1,5 @@
 """`lab sim status`'s simulator columns: when the simulator last reported, its requests and failures."""
+
 import time
 
 from activitylab.simctl import simulator_columns
@@ -9,8 +10,16 @@ def test_a_simulator_that_never_reported_says_so():
 
 
 def test_heartbeat_age_requests_and_every_kind_of_failure():
-    status = {"heartbeat": time.time() - 7.2, "counters": {
-        "page_requests": 120, "connection_errors": 2, "collect_errors": 1, "session_failures": 3, "events_sent": 99}}
+    status = {
+        "heartbeat": time.time() - 7.2,
+        "counters": {
+            "page_requests": 120,
+            "connection_errors": 2,
+            "collect_errors": 1,
+            "session_failures": 3,
+            "events_sent": 99,
+        },
+    }
     seen, requests, errors = simulator_columns(status)
     assert seen in ("7 s ago", "8 s ago")
     assert (requests, errors) == (120, 6)

@@ -1,14 +1,23 @@
 """The pure navigation model: statistics match its parameters, and a seed reproduces everything."""
+
 from __future__ import annotations
 
 import random
 import re
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
-from producers.simulator.model import (EXIT, Context, expected_bounce_rate, expected_pages_per_session,
-                                       needs_new_session, normalised, run_session)
+from producers.simulator.model import (
+    EXIT,
+    Context,
+    expected_bounce_rate,
+    expected_pages_per_session,
+    needs_new_session,
+    normalised,
+    run_session,
+)
 from producers.simulator.sites import MODELS
 from producers.simulator.users import make_user
 
@@ -95,7 +104,7 @@ def test_entry_page_has_an_external_or_no_referrer_later_pages_the_previous_path
         run_session(model, rng, browser, Context())
         visits = [entry for entry in browser.log if entry[0] == "visit"]
         assert visits[0][2] is None or visits[0][2].startswith("https://")
-        for previous, current in zip(visits, visits[1:]):
+        for previous, current in pairwise(visits):
             if previous[3] != 404:  # after a broken link the user goes back: referrer is the page before
                 assert current[2] == previous[1]
 
@@ -108,8 +117,15 @@ def test_entry_referrers_mix_search_social_email_and_direct():
         browser = RecordingBrowser(model.broken_links)
         run_session(model, rng, browser, Context())
         referrer = browser.log[0][2]
-        kinds["direct" if referrer is None else "search" if "q=" in referrer else
-              "email" if "mail" in referrer else "social"] += 1
+        kinds[
+            "direct"
+            if referrer is None
+            else "search"
+            if "q=" in referrer
+            else "email"
+            if "mail" in referrer
+            else "social"
+        ] += 1
     for source, p in model.referrer_mix.items():
         assert abs(kinds[source] / 2000 - p) < 0.04, (source, kinds)
 
@@ -134,8 +150,11 @@ def test_client_events_are_site_specific(simulated):
     model, summaries, _ = simulated
     events = Counter(e for s in summaries for e, _ in s.events)
     assert events["click"] and events["scroll"]
-    specific = {"shop": {"add_to_cart", "purchase", "search", "remove_from_cart"},
-                "news": {"share", "search"}, "learn": {"video_play", "quiz_submit", "form_submit"}}[model.app_id]
+    specific = {
+        "shop": {"add_to_cart", "purchase", "search", "remove_from_cart"},
+        "news": {"share", "search"},
+        "learn": {"video_play", "quiz_submit", "form_submit"},
+    }[model.app_id]
     assert specific <= set(events), events
     assert events["logout"] <= events["login"]  # a logout event needs a login first
 

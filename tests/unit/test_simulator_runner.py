@@ -1,5 +1,6 @@
 """The simulator's HTTP loop against a real site on a loopback port: valid events, pause within
 2 seconds, user count, error rates; plus the time and session rules of HttpBrowser."""
+
 from __future__ import annotations
 
 import threading
@@ -30,8 +31,9 @@ def live_site(settings):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{server.server_port}"
-        sim_settings = server_settings.replace(sim_base_url=url, sim_time_compression=1e6, sim_away_min_s=0.0,
-                                               sim_away_max_s=0.0, sim_speed=20.0)
+        sim_settings = server_settings.replace(
+            sim_base_url=url, sim_time_compression=1e6, sim_away_min_s=0.0, sim_away_max_s=0.0, sim_speed=20.0
+        )
         simulator = Simulator(sim_settings, seed=42)
         sim_thread = threading.Thread(target=simulator.run, daemon=True)
         started.append((server, simulator, sim_thread))
@@ -46,8 +48,9 @@ def live_site(settings):
 
 
 def put_simulation(url: str, token: str, **body) -> dict:
-    response = requests.put(f"{url}/admin/simulation", json=body, timeout=5,
-                            headers={"Authorization": f"Bearer {token}"})
+    response = requests.put(
+        f"{url}/admin/simulation", json=body, timeout=5, headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 

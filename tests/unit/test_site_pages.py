@@ -1,4 +1,5 @@
 """Pages of the three sites, and exactly one page_view per page request whatever the status."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,17 +8,46 @@ from activity_contract.events import validate_event
 from producers.catalog import get_site
 from producers.simulator.sites import MODELS
 
-SIM_HEADERS = {"X-Lab-User": "shop-u07", "X-Lab-Session": "sess-42", "X-Lab-Country": "JP", "X-Lab-City": "Tokyo",
-               "X-Lab-Device": "mobile", "X-Lab-OS": "iOS", "X-Lab-Browser": "Mobile Safari",
-               "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
-                             "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"}
+SIM_HEADERS = {
+    "X-Lab-User": "shop-u07",
+    "X-Lab-Session": "sess-42",
+    "X-Lab-Country": "JP",
+    "X-Lab-City": "Tokyo",
+    "X-Lab-Device": "mobile",
+    "X-Lab-OS": "iOS",
+    "X-Lab-Browser": "Mobile Safari",
+    "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+}
 
 PAGES = {
-    "shop": ["/", "/catalog", "/catalog/books", "/product/1", "/product/40", "/search?q=tent", "/search", "/cart",
-             "/checkout", "/checkout/complete?order=o-1", "/login", "/logout", "/account"],
+    "shop": [
+        "/",
+        "/catalog",
+        "/catalog/books",
+        "/product/1",
+        "/product/40",
+        "/search?q=tent",
+        "/search",
+        "/cart",
+        "/checkout",
+        "/checkout/complete?order=o-1",
+        "/login",
+        "/logout",
+        "/account",
+    ],
     "news": ["/", "/section/world", "/section/culture", "/article/1", "/article/24", "/search?q=market", "/login"],
-    "learn": ["/", "/courses", "/course/python-basics", "/course/sql-analysts/lesson/4", "/course/statistics/quiz",
-              "/forum", "/forum/thread/3", "/search?q=sql", "/account"],
+    "learn": [
+        "/",
+        "/courses",
+        "/course/python-basics",
+        "/course/sql-analysts/lesson/4",
+        "/course/statistics/quiz",
+        "/forum",
+        "/forum/thread/3",
+        "/search?q=sql",
+        "/account",
+    ],
 }
 
 
@@ -62,13 +92,21 @@ def test_page_view_carries_identity_headers_referrer_target_and_timing(site):
     assert response.headers["Server-Timing"] == f"app;dur={e['latency_ms']}"
     assert "lab_uid" not in response.headers.get("Set-Cookie", "")  # header identities manage themselves
     client.get("/search?q=camping+tent", headers={**SIM_HEADERS, "Referer": "https://www.bing.com/search?q=tent"})
-    assert (sink.events[-1]["target"], sink.events[-1]["referrer"]) == ("camping tent", "https://www.bing.com/search?q=tent")
+    assert (sink.events[-1]["target"], sink.events[-1]["referrer"]) == (
+        "camping tent",
+        "https://www.bing.com/search?q=tent",
+    )
 
 
 def test_visitor_without_headers_gets_anonymous_cookie_identity_kept_across_requests(site):
     app, client, sink = site
-    client.get("/", headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                                           "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"})
+    client.get(
+        "/",
+        headers={
+            "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+        },
+    )
     client.get("/catalog")
     first, second = sink.events
     assert first["user_id"].startswith("anon-") and first["user_id"] == second["user_id"]
@@ -83,10 +121,16 @@ def test_visitor_without_headers_gets_anonymous_cookie_identity_kept_across_requ
 
 def test_invalid_identity_headers_fall_back_instead_of_failing(site):
     app, client, sink = site
-    response = client.get("/", headers={"X-Lab-User": "bad user!", "X-Lab-Country": "Germany", "X-Lab-Device": "fridge"})
+    response = client.get(
+        "/", headers={"X-Lab-User": "bad user!", "X-Lab-Country": "Germany", "X-Lab-Device": "fridge"}
+    )
     assert response.status_code == 200
     e = sink.events[-1]
-    assert e["user_id"].startswith("anon-") and e["geo"]["country"] == "ZZ" and e["device"]["type"] in ("desktop", "mobile", "tablet")
+    assert (
+        e["user_id"].startswith("anon-")
+        and e["geo"]["country"] == "ZZ"
+        and e["device"]["type"] in ("desktop", "mobile", "tablet")
+    )
     assert validate_event(e) == []
 
 
@@ -114,6 +158,7 @@ def test_500_from_a_bug_in_a_view_is_counted_once(site):
 
 def test_teardown_safety_net_counts_a_request_whose_after_request_never_ran(site):
     app, client, sink = site
+
     # An after_request hook registered later runs earlier (Flask runs them in reverse) and fails on the
     # page and again on Flask's 500 response, so the site's own after_request never runs.
     @app.after_request

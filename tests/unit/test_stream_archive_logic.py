@@ -1,11 +1,11 @@
 """The streaming archive's pure parts: where a batch's files go, and the contract's verdict on a Kafka message."""
+
 import json
 
 import pytest
 
 from activity_contract.events import message_error
-from archive_paths import (batch_prefix, checkpoint_dir, dt_of_folder, partition_dir, published_name,
-                           staging_dir)
+from archive_paths import batch_prefix, checkpoint_dir, dt_of_folder, partition_dir, published_name, staging_dir
 from event_cases import valid_event
 
 
@@ -33,7 +33,7 @@ def test_partition_folders_and_staging_stay_apart():
 def test_message_error_is_none_for_a_valid_event_and_names_the_field_otherwise():
     event = valid_event()
     assert message_error(json.dumps(event).encode()) is None
-    assert message_error(bytearray(json.dumps(event).encode())) is None   # Spark hands binary values as bytearray
+    assert message_error(bytearray(json.dumps(event).encode())) is None  # Spark hands binary values as bytearray
     assert message_error(None) == "$: empty message (null value)"
     assert message_error(b'{"a": "\xff"}').startswith("$: message is not valid UTF-8")
     assert message_error(b"not json").startswith("$: body is not valid JSON")
@@ -44,12 +44,22 @@ def test_message_error_is_none_for_a_valid_event_and_names_the_field_otherwise()
 
 def test_lab_status_lines_of_the_archive():
     from activitylab.archive import status_lines
-    status = {"written_at": 1000.0, "totals": {"events": 12, "rejected": 1, "minute_rows": 3, "late_dropped": 2},
-              "pending_partitions": {"events": ["2026-12-02"], "rejected_events": []},
-              "queries": {"archive": {"active": True, "batch": 4, "progress_at": "2026-12-02T03:43:44.356Z",
-                                      "input_rows": 7, "message": ""},
-                          "minute-metrics": {"active": False, "batch": None, "progress_at": None,
-                                             "input_rows": None, "message": ""}}}
+
+    status = {
+        "written_at": 1000.0,
+        "totals": {"events": 12, "rejected": 1, "minute_rows": 3, "late_dropped": 2},
+        "pending_partitions": {"events": ["2026-12-02"], "rejected_events": []},
+        "queries": {
+            "archive": {
+                "active": True,
+                "batch": 4,
+                "progress_at": "2026-12-02T03:43:44.356Z",
+                "input_rows": 7,
+                "message": "",
+            },
+            "minute-metrics": {"active": False, "batch": None, "progress_at": None, "input_rows": None, "message": ""},
+        },
+    }
     lines = status_lines(status, now=1010.0)
     assert lines[0] == "query archive         running, batch 4 at 2026-12-02T03:43:44.356Z (7 rows)"
     assert lines[1] == "query minute-metrics  STOPPED, no batch yet"

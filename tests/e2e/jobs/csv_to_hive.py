@@ -1,5 +1,6 @@
 """Test job: an HDFS CSV file (id,page,score) into a Parquet Hive table of the Hive 4.0.1 metastore.
 spark-submit csv_to_hive.py HDFS_FOLDER DATABASE.TABLE"""
+
 import sys
 
 from pyspark.sql import SparkSession
