@@ -16,7 +16,7 @@ ifeq ($(LIGHT),1)
 export COMPOSE_PROFILES := light
 endif
 
-.PHONY: help provision env venv build up down clean test test-unit test-e2e status smoke logs bench browser beeline
+.PHONY: help provision env venv build up down clean test lint test-unit test-e2e status smoke logs bench browser beeline
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ beeline: venv  ## beeline on HiveServer2, database activity (lab beeline)
 logs:  ## follow the logs of every service
 	@$(COMPOSE) logs -f --tail 50
 
+lint: venv  ## format, lint and types: ruff over the whole tree, mypy on the contract, the clients and the CLI
+	@$(VENV)/bin/ruff format --check --quiet . || { echo "[lint] run: $(VENV)/bin/ruff format ."; exit 1; }
+	@$(VENV)/bin/ruff check --quiet .
+	@$(VENV)/bin/mypy
+	@echo "[lint] ruff format, ruff check and mypy: clean"
+
 test-unit: venv  ## fast tests, no containers
 	@$(VENV)/bin/pytest -q -m "not e2e" tests/unit
 
@@ -75,7 +81,7 @@ test-e2e: up browser  ## end-to-end tests against the running lab
 	@$(VENV)/bin/pytest -q --durations=15 -n 2 --dist loadgroup -m "e2e and not one_at_a_time" tests/e2e
 	@$(VENV)/bin/pytest -q --durations=10 -m "e2e and one_at_a_time" tests/e2e
 
-test: test-unit test-e2e  ## unit tests, then end-to-end tests (starting the lab if needed)
+test: lint test-unit test-e2e  ## lint, unit tests, then end-to-end tests (starting the lab if needed)
 
 bench: venv  ## startup time and memory of the lab, written to docs/benchmarks.md
 	@$(LAB) bench startup

@@ -1,4 +1,4 @@
-"""The contract's names (../shared/CONTRACT.md): topics, HBase tables, columns and row keys, HDFS paths, Hive.
+"""The contract's names: sites and ports, topics, HBase tables, columns and row keys, HDFS paths, Hive.
 
 Pure constants and key functions, no I/O: the sites, the Storm bolts, the dashboard, the CLI and the tests
 all build a row key or name a column through here, so a rename happens in one place.
@@ -9,8 +9,32 @@ from __future__ import annotations
 import struct
 from datetime import UTC, date, datetime
 
-# ---- sites
+# ---- sites, and the port each answers on (in the lab's network and, by default, on the host)
 APPS = ("shop", "news", "learn")
+SHOP, NEWS, LEARN = APPS
+SITE_PORTS = {SHOP: 5001, NEWS: 5002, LEARN: 5003}
+
+# ---- what the host reaches: service -> (.env key, default port), as compose.yaml publishes them on LAB_BIND
+# (.env.example holds the same defaults: tests/unit/test_contract_names.py)
+HOST_PORTS = {
+    "kafka": ("KAFKA_PORT", 9092),
+    "namenode": ("NAMENODE_PORT", 9870),
+    "httpfs": ("HTTPFS_PORT", 14000),
+    "resourcemanager": ("RESOURCEMANAGER_PORT", 8088),
+    "historyserver": ("HISTORYSERVER_PORT", 19888),
+    "hiveserver2": ("HIVESERVER2_PORT", 10000),
+    "hiveserver2-ui": ("HIVESERVER2_UI_PORT", 10002),
+    "spark-history": ("SPARK_HISTORY_PORT", 18080),
+    "spark-streaming": ("SPARK_STREAMING_UI_PORT", 4040),
+    "airflow-api-server": ("AIRFLOW_PORT", 8080),
+    "hbase-master": ("HBASE_MASTER_PORT", 16010),
+    "hbase-thrift": ("HBASE_THRIFT_PORT", 9090),
+    "nimbus": ("NIMBUS_PORT", 6627),
+    "mariadb": ("MARIADB_PORT", 3306),
+    "flume": ("FLUME_PORT", 41414),
+    **{app: (f"{app.upper()}_PORT", port) for app, port in SITE_PORTS.items()},
+    "dashboard": ("DASHBOARD_PORT", 8501),
+}
 
 # ---- Kafka topics
 TOPIC_EVENTS = "user-activity"
@@ -89,6 +113,10 @@ HDFS_MAHOUT = "/data/mahout"  # dt=YYYY-MM-DD/{ratings,users,items,features}/ : 
 
 # ---- Hive
 HIVE_DATABASE = "activity"
+HIVE_JDBC_URL = f"jdbc:hive2://hiveserver2:10000/{HIVE_DATABASE}"  # HiveServer2 inside the lab's network
+
+# ---- MariaDB: user profiles (Sqoop's import) and the exported KPIs, database `activity`
+MARIADB_JDBC_URL = "jdbc:mariadb://mariadb:3306/activity"  # inside the lab's network
 # The KPIs both layers compute, in the order the drift table (speed_batch_drift.kpi) and the dashboard list them.
 DRIFT_KPIS = ("page_views", "events", "active_users")
 # The daily tables Sqoop also exports to MariaDB's `activity` database (sqoop/export_kpis.sh names their columns).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import requests
 
@@ -97,14 +98,14 @@ class Airflow:
 
     def day_runs(self, dag_id: str, first: datetime, last: datetime) -> dict[str, dict]:
         """{YYYY-MM-DD: run} of the logical dates first..last that have a run (Airflow keeps one per date)."""
-        params = {
+        params: dict[str, Any] = {
             "logical_date_gte": first.isoformat(),
             "logical_date_lte": last.isoformat(),
             "order_by": "logical_date",
             "limit": 100,
             "offset": 0,
         }  # 100: the API's largest page
-        runs = {}
+        runs: dict[str, dict] = {}
         while True:  # page by page: a backfill can span years
             body = self.api("GET", f"/dags/{dag_id}/dagRuns", params=params)
             page = list(body["dag_runs"])
@@ -121,7 +122,7 @@ class Airflow:
         timeout. (The scheduler marks the backfill itself complete up to half a minute later.)"""
         dag_id = backfill["dag_id"]
         first, last = (datetime.fromisoformat(backfill[k]) for k in ("from_date", "to_date"))
-        start, seen = time.monotonic(), {}
+        start, seen = time.monotonic(), dict[str, str]()
         while time.monotonic() - start < timeout:
             runs = self.day_runs(dag_id, first, last)
             for day, run in runs.items():
@@ -156,7 +157,7 @@ class Airflow:
 
     def wait(self, dag_id: str, run_id: str, timeout: float = 1800, poll: float = 3, out=sys.stdout) -> str:
         """Polls until the run is success or failed, printing each task's state as it changes."""
-        start, seen, state = time.monotonic(), {}, "queued"
+        start, seen, state = time.monotonic(), dict[str, str | None](), "queued"
         while time.monotonic() - start < timeout:
             state = self.run_state(dag_id, run_id)
             for task, task_state in self.task_states(dag_id, run_id).items():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from activity_contract import names
 from activity_contract.events import validate_event
 from activity_contract.names import TOPIC_DLQ, TOPIC_EVENTS
 from activitylab import endpoints
@@ -120,7 +121,7 @@ def _print_report(report: BackfillReport, dry_run: bool, out) -> None:
 
 def broken_records(app: str, path: Path) -> int:
     """Appends records a careful loader must reject (each for a reason it can name); returns how many."""
-    if app == "shop":
+    if app == names.SHOP:
         with open(path, "a", encoding="utf-8") as f:
             f.write(
                 "900001,2026-06-10 10:00:00.000,Mars/Olympus_Mons,shop-u01,s1,pageview,/,home,,,200,0.05,US,"
@@ -130,7 +131,7 @@ def broken_records(app: str, path: Path) -> int:
                 "900002,2026-06-10 10:00:00.000,UTC,shop-u01,s1,pageview,/,home,,,200,fast,US,"
                 "Austin,Desktop,Linux,Firefox,Mozilla/5.0\n"
             )
-    elif app == "news":
+    elif app == names.NEWS:
         with open(path, "a", encoding="utf-8") as f:
             f.write('{"id": "truncated export line", "type": "pv", "ts": 17\n')
             f.write(

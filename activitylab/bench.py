@@ -8,6 +8,8 @@ import platform
 import subprocess
 import time
 
+from activity_contract import names
+
 from .compose import ROOT, compose, containers
 
 REPORT = os.path.join(ROOT, "docs", "benchmarks.md")
@@ -134,7 +136,7 @@ def bench_replay(lines=200_000):
                     f'"GET /shuttle/missions/sts-{i % 90}/mission.html?bench={run} HTTP/1.0" 200 {4000 + i % 3000}\n'
                 )
         t0 = time.monotonic()
-        report = replay("news", "common", source, wait_timeout=1800, out=lambda *_: None)
+        report = replay(names.NEWS, "common", source, wait_timeout=1800, out=lambda *_: None)
         elapsed = time.monotonic() - t0
     return write_report(
         [

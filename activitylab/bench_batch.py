@@ -42,7 +42,7 @@ class MemoryPeak(threading.Thread):
 
     def __init__(self, every: float = 15):
         super().__init__(daemon=True)
-        self.every, self.peak, self.peak_by = every, 0.0, {}
+        self.every, self.peak, self.peak_by = every, 0.0, dict[str, float]()
         self.done = threading.Event()
 
     def sample(self) -> None:
@@ -94,7 +94,7 @@ def archived_rows(day: str, counted: dict[str, int]) -> int:
 
 
 def wait_archived(day: str, total: int, timeout: float = 3600) -> float:
-    t0, counted, rows = time.monotonic(), {}, 0
+    t0, counted, rows = time.monotonic(), dict[str, int](), 0
     while time.monotonic() - t0 < timeout:
         rows = archived_rows(day, counted)
         print(f"lab bench batch: {rows:,} of {total:,} events archived ({time.monotonic() - t0:.0f} s)", flush=True)

@@ -125,7 +125,10 @@ def measure_window(groups: dict[str, Cgroup], seconds: float) -> Window:
 
 def set_users(paused: bool, speed: float | None = None) -> None:
     for app in SITE_PORTS:
-        simulation(app, paused=paused, **({"speed": speed} if speed is not None else {}))
+        if speed is None:
+            simulation(app, paused=paused)
+        else:
+            simulation(app, paused=paused, speed=speed)
 
 
 def short(name: str) -> str:

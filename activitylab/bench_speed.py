@@ -66,7 +66,7 @@ def bench_events(n: int) -> list[dict]:
         out.append(
             build_event(
                 event_type="page_view" if i % 3 else "click",
-                app_id="shop",
+                app_id=names.SHOP,
                 user_id=user,
                 session_id=f"{user}-s",
                 page=f"/bench/{i % 200}",
@@ -106,10 +106,10 @@ def bare_loop(events: list[dict], start_offsets: dict) -> float:
                 if e["event_id"] not in wanted:
                     continue
                 done += 1
-                minute = b"bench-bare#" + names.minute_row("shop", datetime.datetime.now(datetime.UTC))
+                minute = b"bench-bare#" + names.minute_row(names.SHOP, datetime.datetime.now(datetime.UTC))
                 minutes.counter_inc(minute, names.C_EVENTS)
                 if e["event_type"] == "page_view":
-                    pages.counter_inc(b"bench-bare#" + names.page_row("shop", e["page"]), names.C_VIEWS)
+                    pages.counter_inc(b"bench-bare#" + names.page_row(names.SHOP, e["page"]), names.C_VIEWS)
                     minutes.counter_inc(minute, names.C_PAGE_VIEWS)
                 if e["http_status"] >= 500:
                     minutes.counter_inc(minute, names.C_ERRORS)

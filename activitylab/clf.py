@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import overload
 
 MONTHS = {
     m: i
@@ -102,6 +103,10 @@ def parse_time(text: str) -> datetime:
         raise ValueError(f"time {text!r}: {exc}") from None
 
 
+@overload
+def _unquote(text: str) -> str: ...
+@overload
+def _unquote(text: str | None) -> str | None: ...
 def _unquote(text: str | None) -> str | None:
     """Apache's escapes of a quote and a backslash undone; others (nginx's `\\x22`) kept as written."""
     return None if text is None else re.sub(r'\\(["\\])', r"\1", text)

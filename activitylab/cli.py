@@ -5,6 +5,8 @@ import os
 import sys
 from datetime import UTC
 
+from activity_contract import names
+
 from .clf import FORMATS
 
 
@@ -26,7 +28,9 @@ def cmd_urls(_args):
     from .services import SERVICES
 
     present = {c.service for c in containers()}  # the light lab (LIGHT=1) runs fewer services
-    print("\nActivity Lab is up. From this machine:")
+    print(
+        "\nActivity Lab is up. From this machine:" if present else "\nActivity Lab is not running (make up). Its URLs:"
+    )
     for s in SERVICES:
         if s.url and (s.name in present or not present):
             print(f"  {s.role:<48} {s.url}")
@@ -273,7 +277,7 @@ def main(argv=None):
         "--app",
         dest="apps",
         action="append",
-        choices=["shop", "news", "learn"],
+        choices=list(names.APPS),
         default=[],
         help="one site (repeatable); default all three",
     )
@@ -357,7 +361,7 @@ def main(argv=None):
         "replayed once per site (a ledger in HDFS /logs/_replays). Formats: "
         "docs/access-log-formats.md.",
     )
-    p.add_argument("--app", required=True, choices=["shop", "news", "learn"])
+    p.add_argument("--app", required=True, choices=list(names.APPS))
     p.add_argument(
         "--format",
         default="auto",

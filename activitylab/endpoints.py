@@ -10,30 +10,12 @@ from __future__ import annotations
 
 import os
 
+from activity_contract.names import HOST_PORTS
+
 from .compose import ROOT, read_env
 
 # service -> (.env key, default): the host side of every port compose.yaml publishes (container side unchanged).
-PORTS = {
-    "kafka": ("KAFKA_PORT", 9092),
-    "namenode": ("NAMENODE_PORT", 9870),
-    "httpfs": ("HTTPFS_PORT", 14000),
-    "resourcemanager": ("RESOURCEMANAGER_PORT", 8088),
-    "historyserver": ("HISTORYSERVER_PORT", 19888),
-    "hiveserver2": ("HIVESERVER2_PORT", 10000),
-    "hiveserver2-ui": ("HIVESERVER2_UI_PORT", 10002),
-    "spark-history": ("SPARK_HISTORY_PORT", 18080),
-    "spark-streaming": ("SPARK_STREAMING_UI_PORT", 4040),
-    "airflow-api-server": ("AIRFLOW_PORT", 8080),
-    "hbase-master": ("HBASE_MASTER_PORT", 16010),
-    "hbase-thrift": ("HBASE_THRIFT_PORT", 9090),
-    "nimbus": ("NIMBUS_PORT", 6627),
-    "mariadb": ("MARIADB_PORT", 3306),
-    "flume": ("FLUME_PORT", 41414),
-    "shop": ("SHOP_PORT", 5001),
-    "news": ("NEWS_PORT", 5002),
-    "learn": ("LEARN_PORT", 5003),
-    "dashboard": ("DASHBOARD_PORT", 8501),
-}
+PORTS = HOST_PORTS
 
 
 def published_env() -> dict[str, str]:

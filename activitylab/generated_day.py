@@ -11,6 +11,7 @@ import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from activity_contract import names
 from activity_contract.events import build_event
 
 PLACES = (("DE", "Berlin"), ("FR", "Paris"), ("NL", "Utrecht"), ("US", "Boston"), ("IN", "Pune"), ("BR", "Recife"))
@@ -18,9 +19,9 @@ DEVICES = (("desktop", "Linux", "Firefox"), ("mobile", "Android", "Chrome"), ("t
 NEWS_SECTIONS = ("world", "tech", "sport")
 PRODUCTS, ARTICLES, COURSES, LESSONS = 40, 24, 5, 4  # the sizes of the sites' catalogs (producers/catalog)
 OTHER_EVENTS = {
-    "shop": ("click", "search", "scroll"),
-    "news": ("scroll", "share", "click"),
-    "learn": ("video_play", "quiz_submit", "scroll"),
+    names.SHOP: ("click", "search", "scroll"),
+    names.NEWS: ("scroll", "share", "click"),
+    names.LEARN: ("video_play", "quiz_submit", "scroll"),
 }
 
 
@@ -34,13 +35,13 @@ def _item(rnd: random.Random, count: int, taste: int) -> int:
 
 def _next_page(app: str, rnd: random.Random, page: str, taste: int) -> tuple[str, str]:
     """A (page, section) a user of this site goes to next."""
-    if app == "shop":
+    if app == names.SHOP:
         if page.startswith("/product/") and rnd.random() < 0.35:
             return "/cart", "cart"
         if page == "/cart":
             return ("/checkout", "checkout") if rnd.random() < 0.6 else ("/", "home")
         return (f"/product/{_item(rnd, PRODUCTS, taste)}", "catalog") if rnd.random() < 0.8 else ("/", "home")
-    if app == "news":
+    if app == names.NEWS:
         article = _item(rnd, ARTICLES, taste)  # an article belongs to one desk, as on the news site
         return (f"/article/{article}", NEWS_SECTIONS[article % 3]) if rnd.random() < 0.85 else ("/", "home")
     return (
@@ -75,7 +76,7 @@ class _Session:
         )
         self.taste = taste
         self.sid = f"s-{uuid.UUID(int=ids.getrandbits(128)).hex[:16]}"
-        self.page, self.section, self.events = "/", "home", []
+        self.page, self.section, self.events = "/", "home", list[dict]()
 
     def emit(self, event_type: str, status: int = 200, latency: float = 0.0, target: str | None = None) -> bool:
         if self.t >= self.end:
@@ -118,9 +119,9 @@ class _Session:
                 break
             if self.rnd.random() < 0.3:
                 self.emit(self.rnd.choice(OTHER_EVENTS[self.app]), target=f"#e{self.rnd.randint(1, 9)}")
-            if self.app == "shop" and self.page.startswith("/product/") and self.rnd.random() < 0.4:
+            if self.app == names.SHOP and self.page.startswith("/product/") and self.rnd.random() < 0.4:
                 self.emit("add_to_cart", target=self.page.rsplit("/", 1)[1])
-            if self.app == "shop" and self.page == "/checkout" and self.rnd.random() < 0.7:
+            if self.app == names.SHOP and self.page == "/checkout" and self.rnd.random() < 0.7:
                 self.emit("purchase", target=f"order-{self.rnd.randint(1000, 9999)}")
             ok = self.view(*_next_page(self.app, self.rnd, self.page, self.taste))
         if ok and self.rnd.random() < 0.2:
@@ -139,7 +140,7 @@ def generate_day(
     end = start + timedelta(days=1)
     users = [
         (app, f"{prefix}-{app}-{i:03d}", (rnd.choice(PLACES), rnd.choice(DEVICES)), i % 3)
-        for app in ("shop", "news", "learn")
+        for app in names.APPS
         for i in range(users_per_app)
     ]
     out: list[dict] = []

@@ -13,6 +13,7 @@ import random
 import tempfile
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from activity_contract.events import format_event_time, validate_event
 from producers.identity import H_SESSION
@@ -29,7 +30,8 @@ class ClockedBrowser:
 
     def __init__(self, client, sink: MemorySink, user, rng: random.Random, clock: datetime, error_rate: float):
         self.client, self.sink, self.user, self.rng, self.clock = client, sink, user, rng, clock
-        self.error_rate, self.session_id, self.page, self.events = error_rate, "", None, []
+        self.error_rate, self.session_id, self.events = error_rate, "", list[dict]()
+        self.page: dict | None = None
         self.headers = user.headers()
 
     def new_session(self) -> None:
@@ -97,9 +99,9 @@ def generate_events(
     with tempfile.TemporaryDirectory(prefix="lab-history-") as tmp:
         settings = Settings(
             app_id=app_id,
-            log_dir=f"{tmp}/log",
-            spool_dir=f"{tmp}/spool",
-            state_dir=f"{tmp}/state",
+            log_dir=Path(tmp, "log"),
+            spool_dir=Path(tmp, "spool"),
+            state_dir=Path(tmp, "state"),
             error_rate=0.0,
             slow_rate=0.0,
             latency_scale=0.0,

@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from activity_contract.names import HIVE_DATABASE
+from activity_contract.names import HIVE_JDBC_URL
 
 from .compose import ROOT, running_container
 
 QUERIES = Path(ROOT) / "hive" / "queries"
-URL = f"jdbc:hive2://hiveserver2:10000/{HIVE_DATABASE}"
+URL = HIVE_JDBC_URL
 
 
 def hiveserver2_container() -> str:

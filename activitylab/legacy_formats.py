@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from activity_contract import names
 from activity_contract.events import SCHEMA_VERSION, format_event_time, parse_event_time
 
 # Event ids of shop's CSV rows: uuid5 of the row id in this namespace, so loading a file twice gives the
@@ -72,7 +73,7 @@ SHOP_COLUMNS = (
 SHOP_ACTIONS = {"page_view": "pageview"}  # shop's own names; the rest are the v1 names with hyphens
 NEWS_TYPES = {"page_view": "pv"}  # news' own names for event types; the rest are the v1 names
 NEWS_TYPES_BACK = {v: k for k, v in NEWS_TYPES.items()}
-SHAPES = {".csv": "shop", ".jsonl": "news", ".parquet": "learn"}
+SHAPES = {".csv": names.SHOP, ".jsonl": names.NEWS, ".parquet": names.LEARN}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -169,7 +170,7 @@ def _shop_event(row: dict) -> dict:
         event_id=str(uuid.uuid5(SHOP_ROW_NAMESPACE, row["row_id"])),
         event_type="page_view" if action == "pageview" else action,
         event_time=shop_local_to_utc(row["local_time"], row["time_zone"]),
-        app_id="shop",
+        app_id=names.SHOP,
         user_id=row["visitor_id"],
         session_id=row["visit_id"],
         page=row["url"],
@@ -231,7 +232,7 @@ def _news_event(r: dict) -> dict:
         event_id=r["id"],
         event_type=NEWS_TYPES_BACK.get(r["type"], r["type"]),
         event_time=format_event_time(EPOCH + timedelta(milliseconds=ts)),
-        app_id="news",
+        app_id=names.NEWS,
         user_id=r["uid"],
         session_id=r["sid"],
         page=r["path"],
@@ -326,7 +327,7 @@ def _learn_event(r: dict) -> dict:
         event_id=r["event_id"],
         event_type=r["event_type"],
         event_time=format_event_time(r["occurred_at"]),
-        app_id="learn",
+        app_id=names.LEARN,
         user_id=r["user_id"],
         session_id=r["session_id"],
         page=r["page"],
@@ -356,9 +357,9 @@ def read_learn_parquet(path: Path) -> Iterator[tuple[str, str, dict | ValueError
             yield f"row {number}", raw, ValueError(str(exc))
 
 
-READERS = {"shop": read_shop_csv, "news": read_news_jsonl, "learn": read_learn_parquet}
+READERS = {names.SHOP: read_shop_csv, names.NEWS: read_news_jsonl, names.LEARN: read_learn_parquet}
 WRITERS = {
-    "shop": (write_shop_csv, "shop-orders-export.csv"),
-    "news": (write_news_jsonl, "news-cms-events.jsonl"),
-    "learn": (write_learn_parquet, "learn-lake-events.parquet"),
+    names.SHOP: (write_shop_csv, "shop-orders-export.csv"),
+    names.NEWS: (write_news_jsonl, "news-cms-events.jsonl"),
+    names.LEARN: (write_learn_parquet, "learn-lake-events.parquet"),
 }

@@ -120,7 +120,7 @@ def replay(
     started_at = datetime.now(UTC)
     target = f"{LOG_ROOT}/{app}/access-replay-{started_at.strftime('%Y%m%dT%H%M%S%fZ')}-{digest[:12]}.log"
     report = ReplayReport(target)
-    entry = {
+    entry: dict[str, object] = {
         "source": str(source),
         "sha256": digest,
         "app": app,
@@ -134,6 +134,8 @@ def replay(
     writer = subprocess.Popen(
         ["docker", "exec", "-i", container, "sh", "-c", f'cat > "{target}"'], stdin=subprocess.PIPE
     )
+    assert writer.stdin is not None  # stdin=PIPE
+    stdin = writer.stdin
     first_log_time, started, last_progress = None, time.monotonic(), time.monotonic()
     reject_file = open(rejects, "wb") if rejects else None
     try:
@@ -150,15 +152,15 @@ def replay(
                 first_log_time = first_log_time or parsed.time
                 due = started + (parsed.time - first_log_time).total_seconds() / speed
                 if due > time.monotonic():
-                    writer.stdin.flush()  # what is due now goes out before we wait
+                    stdin.flush()  # what is due now goes out before we wait
                     time.sleep(max(0.0, due - time.monotonic()))
-            writer.stdin.write(text.encode("latin-1") + b"\n")
+            stdin.write(text.encode("latin-1") + b"\n")
             report.replayed += 1
             report.by_date[parsed.utc_date] += 1
             if time.monotonic() - last_progress >= 5:
                 last_progress = time.monotonic()
                 out(f"  ... {report.replayed} lines replayed, log time {parsed.time.isoformat()}")
-        writer.stdin.close()
+        stdin.close()
         if writer.wait(timeout=120) != 0:
             raise RuntimeError(f"writing {target} in {container} failed (exit {writer.returncode})")
     finally:

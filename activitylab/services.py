@@ -3,6 +3,8 @@ ports, activitylab/endpoints.py)."""
 
 from dataclasses import dataclass
 
+from activity_contract import names
+
 from .endpoints import address, url
 
 
@@ -45,9 +47,9 @@ SERVICES = [
     Service("supervisor", "Storm Supervisor (scalable)"),
     Service("storm-deploy", "submits the speed layer topology when absent or changed", oneshot=True),
     Service("flume", "Flume agent: site logs -> HDFS /logs", url("flume", "/metrics")),
-    Service("shop", "site: shop (e-commerce) + 10 simulated users", url("shop")),
-    Service("news", "site: news (media) + 10 simulated users", url("news")),
-    Service("learn", "site: learn (courses) + 10 simulated users", url("learn")),
+    Service(names.SHOP, "site: shop (e-commerce) + 10 simulated users", url(names.SHOP)),
+    Service(names.NEWS, "site: news (media) + 10 simulated users", url(names.NEWS)),
+    Service(names.LEARN, "site: learn (courses) + 10 simulated users", url(names.LEARN)),
     Service("dashboard", "Streamlit dashboard: live views", url("dashboard")),
     Service("postgres", "PostgreSQL (Hive metastore, Airflow)"),
     Service("mariadb", "MariaDB (user profiles)", url("mariadb", "/activity", scheme="mysql")),

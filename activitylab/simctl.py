@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from .sites import SITE_PORTS, SiteError, counters, simulation
 
@@ -50,13 +51,14 @@ def simulator_columns(status: dict | None) -> tuple:
 
 
 def sim(action: str, value: float | None, apps: list[str]) -> int:
-    changes = {
+    options: dict[str, dict[str, Any]] = {
         "pause": {"paused": True},
         "resume": {"paused": False},
         "status": {},
         "speed": {"speed": value},
         "users": {"users": int(value) if value is not None else None},
-    }[action]
+    }
+    changes = options[action]
     rows, failed = [], False
     for app in apps or list(SITE_PORTS):
         try:

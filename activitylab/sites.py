@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import requests
 
+from activity_contract.names import APPS
+
 from . import endpoints
 from .compose import read_env
 
-SITE_PORTS = {app: endpoints.port(app) for app in ("shop", "news", "learn")}  # as published to the host
+SITE_PORTS = {app: endpoints.port(app) for app in APPS}  # as published to the host
 
 
 class SiteError(RuntimeError):

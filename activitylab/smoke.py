@@ -11,6 +11,8 @@ from datetime import UTC
 
 import requests
 
+from activity_contract import names
+
 from . import endpoints, webhdfs
 from .compose import exec_in, read_env, zookeeper_mode
 from .flume import metrics as flume_metrics
@@ -101,9 +103,6 @@ def storm():
 def speed_layer():
     """The topology is active and counts a page view of a new page (a real request to the shop)."""
     import happybase
-    import requests
-
-    from activity_contract import names
 
     from .nimbus import topology_summary
 
@@ -111,12 +110,12 @@ def speed_layer():
     assert t is not None, f"topology {names.TOPOLOGY_NAME} not running (`lab storm deploy`)"
     assert t["status"] == "ACTIVE", f"topology {t['name']} is {t['status']}"
     page = f"/lab-smoke-{uuid.uuid4().hex[:8]}"
-    requests.get(endpoints.url("shop", page), timeout=30, headers={"X-Lab-User": "lab-smoke"})
+    requests.get(endpoints.url(names.SHOP, page), timeout=30, headers={"X-Lab-User": "lab-smoke"})
     conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
     t0, views = time.monotonic(), 0
     while time.monotonic() - t0 < 30 and views == 0:
         views = names.decode_counter(
-            conn.table(names.T_PAGE_COUNTS).row(names.page_row("shop", page)).get(names.C_VIEWS)
+            conn.table(names.T_PAGE_COUNTS).row(names.page_row(names.SHOP, page)).get(names.C_VIEWS)
         )
         time.sleep(0.05)
     conn.close()
@@ -157,13 +156,13 @@ def spark():
 def edge():
     """The edge node's clients answer: Kafka's tools, Sqoop against MariaDB, Pig."""
     topics = exec_in("edge", "kafka-topics", "--list").stdout.split()
-    assert "user-activity" in topics, f"kafka-topics --list: {topics}"
+    assert names.TOPIC_EVENTS in topics, f"kafka-topics --list: {topics}"
     query = exec_in(
         "edge",
         "sqoop",
         "eval",
         "--connect",
-        "jdbc:mariadb://mariadb:3306/activity",
+        names.MARIADB_JDBC_URL,
         "--driver",
         "org.mariadb.jdbc.Driver",
         "--username",
@@ -240,10 +239,7 @@ def flume():
     days = [now.strftime("%Y-%m-%d")] + (
         [(now - timedelta(days=1)).strftime("%Y-%m-%d")] if now.hour == 0 and now.minute < 5 else []
     )  # a new day's partition may be empty yet
-    files = {
-        app: [e for day in days for e in webhdfs.list_dir(f"/logs/{app}/access/dt={day}")]
-        for app in ("shop", "news", "learn")
-    }
+    files = {app: [e for day in days for e in webhdfs.list_dir(f"/logs/{app}/access/dt={day}")] for app in names.APPS}
     empty = [app for app, entries in files.items() if not entries]
     assert not empty, f"no access log in HDFS today for {', '.join(empty)} (are the simulated users paused?)"
     return (

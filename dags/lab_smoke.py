@@ -9,6 +9,8 @@ from datetime import datetime
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 
+from activity_contract import names
+
 RUN_DIR = "/tmp/lab_smoke/{{ ts_nodash }}"
 
 with DAG(
@@ -46,7 +48,7 @@ with DAG(
     sqoop = BashOperator(
         task_id="sqoop",
         bash_command=(
-            "sqoop import --connect jdbc:mariadb://mariadb:3306/activity --driver org.mariadb.jdbc.Driver "
+            f"sqoop import --connect {names.MARIADB_JDBC_URL} --driver org.mariadb.jdbc.Driver "
             "--username lab --password-file file:///etc/lab/sqoop/mariadb.password -m 1 "
             "--query 'SELECT DATABASE() AS db, 6 * 7 AS answer FROM DUAL WHERE $CONDITIONS' "
             f"--target-dir {RUN_DIR}/sqoop && "

@@ -7,7 +7,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-SITE_COLORS = {"shop": "#2563eb", "news": "#d97706", "learn": "#059669"}
+from activity_contract import names
+
+SITE_COLORS = {names.SHOP: "#2563eb", names.NEWS: "#d97706", names.LEARN: "#059669"}
 HEIGHT = 300
 
 
@@ -182,7 +184,11 @@ def section_bars(sections: pd.DataFrame) -> go.Figure:
 
 def shop_funnel(steps: pd.DataFrame) -> go.Figure:
     fig = px.funnel(
-        steps, x="sessions", y="step", hover_data={"conversion": ":.1%"}, color_discrete_sequence=[SITE_COLORS["shop"]]
+        steps,
+        x="sessions",
+        y="step",
+        hover_data={"conversion": ":.1%"},
+        color_discrete_sequence=[SITE_COLORS[names.SHOP]],
     )
     return _layout(fig)
 

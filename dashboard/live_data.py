@@ -127,7 +127,7 @@ def age_s(rfc3339: str | None, now: datetime) -> float | None:
 
 def live_users(active_rows: Mapping[str, Cells], now_ms: int, window_s: int = LIVE_WINDOW_S) -> dict[str, dict]:
     """{user_id: {"app", "last_ms"}} for users whose last event (family `u`) is within the window."""
-    prefix, out = FAMILY_U + b":", {}
+    prefix, out = FAMILY_U + b":", dict[str, dict]()
     for app, cells in active_rows.items():
         for column, raw in cells.items():
             if not column.startswith(prefix):
@@ -260,7 +260,7 @@ def alert_records(rows: Mapping[bytes, Cells]) -> list[dict]:
 
 def current_alerts(alerts: list[dict], now_ms: int, window_s: int = ALERT_BANNER_S) -> dict[str, dict]:
     """{app: its newest alert} for the sites with an alert in the last `window_s` seconds (the banner)."""
-    out = {}
+    out: dict[str, dict] = {}
     for alert in alerts:  # newest first: the first one per site wins
         if alert["time_ms"] >= now_ms - window_s * 1000:
             out.setdefault(alert["app"], alert)

@@ -90,7 +90,7 @@ class ProfileStore:
         with self._cursor(f"reading {user_id}'s profile") as cur:
             cur.execute(f"SELECT {', '.join(FIELDS)} FROM user_profiles WHERE user_id = %s", (user_id,))
             row = cur.fetchone()
-        return None if row is None else Profile(*row[:6], bool(row[6]), row[7])
+        return None if row is None else Profile(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7])
 
     def update(self, user_id: str, plan: str, marketing_opt_in: bool) -> bool | None:
         """True: changed (updated_at now); False: saved as it was; None: no such profile."""

@@ -25,7 +25,8 @@ def validate_update(body: Any, max_users: int) -> tuple[dict[str, Any], list[Fie
     """Check a PUT /admin/simulation body; any subset of paused/speed/users, nothing else."""
     if not isinstance(body, dict):
         return {}, [FieldError("$", 'body must be a JSON object like {"paused": false, "speed": 1.0, "users": 10}')]
-    errors, changes = [], {}
+    errors: list[FieldError] = []
+    changes: dict[str, bool | float | int] = {}
     for key in sorted(body):
         value = body[key]
         if key == "paused":

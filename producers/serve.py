@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+from activity_contract import names
 from producers.kafka_sink import producer_config
 from producers.settings import Settings
 
@@ -26,7 +27,7 @@ STOP_TIMEOUT_S = 30  # simulator, then gunicorn (graceful_timeout + the sink's d
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--app", choices=("shop", "news", "learn"), help="site (default: SITE_APP_ID)")
+    parser.add_argument("--app", choices=names.APPS, help="site (default: SITE_APP_ID)")
     args = parser.parse_args(argv)
     env = dict(os.environ)
     if args.app:

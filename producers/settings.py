@@ -12,18 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-APP_IDS = ("shop", "news", "learn")
-DEFAULT_PORTS = {"shop": 5001, "news": 5002, "learn": 5003}
+from activity_contract import names
 
 
 @dataclass(frozen=True)
 class Settings:
-    app_id: str = "shop"
-    port: int = 0  # 0 = the app's contract port (DEFAULT_PORTS)
+    app_id: str = names.SHOP
+    port: int = 0  # 0 = the app's contract port (names.SITE_PORTS)
     threads: int = 8
     kafka_bootstrap: str = "localhost:9092"
-    kafka_topic: str = "user-activity"
-    kafka_dlq_topic: str = "user-activity-dlq"
+    kafka_topic: str = names.TOPIC_EVENTS
+    kafka_dlq_topic: str = names.TOPIC_DLQ
     admin_token: str = ""
     log_dir: Path = Path("var/log")
     spool_dir: Path = Path("var/spool")
@@ -55,8 +54,8 @@ class Settings:
     sim_away_max_s: float = 15.0
 
     def __post_init__(self) -> None:
-        if self.app_id not in APP_IDS:
-            raise ValueError(f"SITE_APP_ID must be one of {', '.join(APP_IDS)}, not {self.app_id!r}")
+        if self.app_id not in names.APPS:
+            raise ValueError(f"SITE_APP_ID must be one of {', '.join(names.APPS)}, not {self.app_id!r}")
         for name in ("error_rate", "slow_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"SITE_{name.upper()} must be between 0 and 1")
@@ -73,7 +72,7 @@ class Settings:
 
     @property
     def site_port(self) -> int:
-        return self.port or DEFAULT_PORTS[self.app_id]
+        return self.port or names.SITE_PORTS[self.app_id]
 
     @property
     def base_url(self) -> str:
@@ -96,41 +95,41 @@ class Settings:
         env = os.environ if env is None else env
         r = _Reader(env)
         return cls(
-            app_id=app_id or r.str("SITE_APP_ID", "shop"),
-            port=r.int("SITE_PORT", 0),
-            threads=r.int("SITE_THREADS", 8),
-            kafka_bootstrap=r.str("KAFKA_BOOTSTRAP", "localhost:9092"),
-            kafka_topic=r.str("KAFKA_TOPIC", "user-activity"),
-            kafka_dlq_topic=r.str("KAFKA_DLQ_TOPIC", "user-activity-dlq"),
-            admin_token=r.str("LAB_ADMIN_TOKEN", ""),
-            log_dir=Path(r.str("LOG_DIR", "var/log")),
-            spool_dir=Path(r.str("SPOOL_DIR", "var/spool")),
-            state_dir=Path(r.str("STATE_DIR", "var/state")),
-            spool_max_bytes=r.int("SPOOL_MAX_BYTES", 64 * 1024 * 1024),
-            log_max_bytes=r.int("SITE_LOG_MAX_BYTES", 32 * 1024 * 1024),
-            sink_queue_size=r.int("SINK_QUEUE_SIZE", 10_000),
-            sink_delivery_timeout_ms=r.int("SINK_DELIVERY_TIMEOUT_MS", 10_000),
-            error_rate=r.float("SITE_ERROR_RATE", 0.01),
-            slow_rate=r.float("SITE_SLOW_RATE", 0.02),
-            slow_ms=r.int("SITE_SLOW_MS", 1500),
-            latency_scale=r.float("SITE_LATENCY_SCALE", 1.0),
-            fault_seed=r.opt_int("SITE_FAULT_SEED"),
-            session_idle_s=r.float("SESSION_IDLE_S", 1800.0),
-            profiles_db_host=r.str("PROFILES_DB_HOST", ""),
-            profiles_db_port=r.int("PROFILES_DB_PORT", 3306),
-            profiles_db_user=r.str("PROFILES_DB_USER", "site"),
-            profiles_db_password=r.str("PROFILES_DB_PASSWORD", ""),
-            sim_enabled=r.bool("SIM_ENABLED", True),
-            sim_base_url=r.str("SIM_BASE_URL", ""),
-            sim_users=r.int("SIM_USERS", 10),
-            sim_max_users=r.int("SIM_MAX_USERS", 50),
-            sim_speed=r.float("SIM_SPEED", 1.0),
-            sim_paused=r.bool("SIM_PAUSED", False),
-            sim_seed=r.opt_int("SIM_SEED"),
-            sim_time_compression=r.float("SIM_TIME_COMPRESSION", 8.0),
-            sim_max_dwell_s=r.float("SIM_MAX_DWELL_S", 30.0),
-            sim_away_min_s=r.float("SIM_AWAY_MIN_S", 3.0),
-            sim_away_max_s=r.float("SIM_AWAY_MAX_S", 15.0),
+            app_id=app_id or r.text("SITE_APP_ID", names.SHOP),
+            port=r.integer("SITE_PORT", 0),
+            threads=r.integer("SITE_THREADS", 8),
+            kafka_bootstrap=r.text("KAFKA_BOOTSTRAP", "localhost:9092"),
+            kafka_topic=r.text("KAFKA_TOPIC", names.TOPIC_EVENTS),
+            kafka_dlq_topic=r.text("KAFKA_DLQ_TOPIC", names.TOPIC_DLQ),
+            admin_token=r.text("LAB_ADMIN_TOKEN", ""),
+            log_dir=Path(r.text("LOG_DIR", "var/log")),
+            spool_dir=Path(r.text("SPOOL_DIR", "var/spool")),
+            state_dir=Path(r.text("STATE_DIR", "var/state")),
+            spool_max_bytes=r.integer("SPOOL_MAX_BYTES", 64 * 1024 * 1024),
+            log_max_bytes=r.integer("SITE_LOG_MAX_BYTES", 32 * 1024 * 1024),
+            sink_queue_size=r.integer("SINK_QUEUE_SIZE", 10_000),
+            sink_delivery_timeout_ms=r.integer("SINK_DELIVERY_TIMEOUT_MS", 10_000),
+            error_rate=r.number("SITE_ERROR_RATE", 0.01),
+            slow_rate=r.number("SITE_SLOW_RATE", 0.02),
+            slow_ms=r.integer("SITE_SLOW_MS", 1500),
+            latency_scale=r.number("SITE_LATENCY_SCALE", 1.0),
+            fault_seed=r.optional_integer("SITE_FAULT_SEED"),
+            session_idle_s=r.number("SESSION_IDLE_S", 1800.0),
+            profiles_db_host=r.text("PROFILES_DB_HOST", ""),
+            profiles_db_port=r.integer("PROFILES_DB_PORT", 3306),
+            profiles_db_user=r.text("PROFILES_DB_USER", "site"),
+            profiles_db_password=r.text("PROFILES_DB_PASSWORD", ""),
+            sim_enabled=r.flag("SIM_ENABLED", True),
+            sim_base_url=r.text("SIM_BASE_URL", ""),
+            sim_users=r.integer("SIM_USERS", 10),
+            sim_max_users=r.integer("SIM_MAX_USERS", 50),
+            sim_speed=r.number("SIM_SPEED", 1.0),
+            sim_paused=r.flag("SIM_PAUSED", False),
+            sim_seed=r.optional_integer("SIM_SEED"),
+            sim_time_compression=r.number("SIM_TIME_COMPRESSION", 8.0),
+            sim_max_dwell_s=r.number("SIM_MAX_DWELL_S", 30.0),
+            sim_away_min_s=r.number("SIM_AWAY_MIN_S", 3.0),
+            sim_away_max_s=r.number("SIM_AWAY_MAX_S", 15.0),
         )
 
 
@@ -142,15 +141,15 @@ class _Reader:
         value = self.env.get(name)
         return None if value is None or value.strip() == "" else value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self._raw(name)
         return default if value is None else value
 
-    def int(self, name: str, default: int) -> int:
-        value = self.opt_int(name)
+    def integer(self, name: str, default: int) -> int:
+        value = self.optional_integer(name)
         return default if value is None else value
 
-    def opt_int(self, name: str) -> int | None:
+    def optional_integer(self, name: str) -> int | None:
         value = self._raw(name)
         if value is None:
             return None
@@ -159,7 +158,7 @@ class _Reader:
         except ValueError:
             raise ValueError(f"{name} must be an integer, not {value!r}") from None
 
-    def float(self, name: str, default: float) -> float:
+    def number(self, name: str, default: float) -> float:
         value = self._raw(name)
         if value is None:
             return default
@@ -168,7 +167,7 @@ class _Reader:
         except ValueError:
             raise ValueError(f"{name} must be a number, not {value!r}") from None
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
         if value is None:
             return default

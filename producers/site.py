@@ -65,14 +65,20 @@ class SiteState:
         }
 
 
+class _SiteFlask(Flask):
+    def log_exception(self, exc_info) -> None:
+        pass  # the 500 handler writes the traceback to error.log
+
+
 def create_app(app_id: str, sink: EventSink, settings: Settings, logs: SiteLogs | None = None) -> Flask:
     settings = settings if settings.app_id == app_id else settings.replace(app_id=app_id)
     logs = logs or SiteLogs(settings.app_log_dir(), app_id, settings.log_max_bytes)
     state = SiteState(app_id, sink, settings, logs)
-    app = Flask(__name__, template_folder=str(CATALOG_DIR / "templates"), static_folder=str(CATALOG_DIR / "static"))
+    app = _SiteFlask(
+        __name__, template_folder=str(CATALOG_DIR / "templates"), static_folder=str(CATALOG_DIR / "static")
+    )
     app.config.update(MAX_CONTENT_LENGTH=COLLECT_MAX_BYTES, PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False)
     app.extensions["activitylab"] = state
-    app.log_exception = lambda exc_info: None  # the 500 handler writes the traceback to error.log
     state.site.register(app)
     _register_common_pages(app, state)
     register_api(app, state)

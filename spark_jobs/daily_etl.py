@@ -143,7 +143,7 @@ def shop_funnel(sessions: DataFrame) -> DataFrame:
         .when(F.col("event_type") == "purchase", 3)
     )
     steps = (
-        sessions.where(F.col("app_id") == "shop")
+        sessions.where(F.col("app_id") == names.SHOP)
         .withColumn("step", step)
         .where(F.col("step").isNotNull())
         .groupBy("session_key")

@@ -19,6 +19,8 @@ import sys
 import time
 import warnings
 
+from activity_contract import names
+
 HOME = os.environ.get("TOPOLOGY_HOME", "/opt/topology")
 JAR = f"{HOME}/activity-speed.jar"
 FLUX_TEMPLATE = f"{HOME}/topology.yaml"
@@ -119,12 +121,13 @@ def submit(flux_file: str):
 
 
 def spout_progress(bootstrap: str) -> tuple[int, int]:
-    """(messages of user-activity not yet committed by the spout, sum of its committed offsets)."""
+    """(messages of the events topic not yet committed by the spout, sum of its committed offsets)."""
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id="storm-speed-layer", enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=names.SPEED_CONSUMER_GROUP, enable_auto_commit=False)
     try:
-        parts = [TopicPartition("user-activity", p) for p in consumer.partitions_for_topic("user-activity") or ()]
+        topic = names.TOPIC_EVENTS
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         ends = consumer.end_offsets(parts)
         committed = {tp: consumer.committed(tp) or 0 for tp in parts}
         return sum(ends[tp] - committed[tp] for tp in parts), sum(committed.values())

@@ -12,6 +12,8 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from activity_contract import names
+
 
 @dataclass(frozen=True)
 class Link:
@@ -22,7 +24,7 @@ class Link:
 
 
 def get_site(app_id: str) -> ModuleType:
-    if app_id not in ("shop", "news", "learn"):
+    if app_id not in names.APPS:
         raise ValueError(f"unknown site {app_id!r}")
     return importlib.import_module(f"producers.catalog.{app_id}")
 

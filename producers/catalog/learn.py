@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
+from activity_contract import names
 from producers.catalog import Link
 
-APP_ID = "learn"
+APP_ID = names.LEARN
 TITLE = "Lab Learn"
 TAGLINE = "Short courses, real skills."
 NAV = (("Home", "/"), ("Courses", "/courses"), ("Forum", "/forum"), ("Search", "/search"), ("Account", "/account"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
+from activity_contract import names
 from producers.catalog import Link
 
-APP_ID = "news"
+APP_ID = names.NEWS
 TITLE = "Lab News"
 TAGLINE = "The day's stories, minus the noise."
 DESKS = {
@@ -119,7 +120,7 @@ def searchable() -> list[Link]:
 
 def section_and_target(endpoint: str, view_args: dict, args) -> tuple[str, str | None]:
     if endpoint == "article":
-        a = ARTICLES.get(view_args.get("aid"))
+        a = ARTICLES.get(view_args.get("aid", -1))
         return (a["desk"] if a else "unknown"), str(view_args.get("aid"))
     if endpoint == "desk":
         name = view_args.get("name")

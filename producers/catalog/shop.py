@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from activity_contract import names
 from producers.catalog import Link
 
-APP_ID = "shop"
+APP_ID = names.SHOP
 TITLE = "Lab Shop"
 TAGLINE = "Everyday things, shipped tomorrow."
 NAV = (("Home", "/"), ("Catalog", "/catalog"), ("Search", "/search"), ("Cart", "/cart"), ("Account", "/account"))
@@ -151,7 +152,10 @@ def register(app) -> None:
             ("Featured", featured),
             (
                 "Shop by category",
-                [Link(label, f"/catalog/{c}", f"{len(names)} products") for c, (label, names) in CATEGORIES.items()],
+                [
+                    Link(label, f"/catalog/{c}", f"{len(products)} products")
+                    for c, (label, products) in CATEGORIES.items()
+                ],
             ),
         ]
         promo = Link("Summer sale: up to 50% off", "/promo/summer-2019", "Last chance!")
@@ -160,8 +164,8 @@ def register(app) -> None:
     @app.get("/catalog", endpoint="catalog")
     def catalog():
         items = [
-            Link(label, f"/catalog/{c}", ", ".join(names[:3]) + ", ...", f"{len(names)} products")
-            for c, (label, names) in CATEGORIES.items()
+            Link(label, f"/catalog/{c}", ", ".join(products[:3]) + ", ...", f"{len(products)} products")
+            for c, (label, products) in CATEGORIES.items()
         ]
         items.append(Link("Garden (coming back soon)", "/catalog/garden", "Seasonal"))
         return render_template("listing.html", heading="Catalog", intro="All departments.", items=items)

@@ -7,13 +7,14 @@ import logging
 import signal
 import sys
 
+from activity_contract import names
 from producers.settings import Settings
 from producers.simulator.runner import Simulator
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Simulated users browsing one Activity Lab site.")
-    parser.add_argument("--app", choices=("shop", "news", "learn"), help="site (default: SITE_APP_ID)")
+    parser.add_argument("--app", choices=names.APPS, help="site (default: SITE_APP_ID)")
     parser.add_argument("--base-url", help="site URL (default: SIM_BASE_URL or http://127.0.0.1:{port})")
     parser.add_argument("--seed", type=int, help="seed of the users' choices (default: SIM_SEED or random)")
     args = parser.parse_args(argv)

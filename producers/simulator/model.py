@@ -113,7 +113,7 @@ def weighted_choice(rng: random.Random, weights: Mapping[str, float]) -> str:
         x -= w
         if x < 0:
             return name
-    return next(reversed(weights))  # float rounding at the very end
+    return list(weights)[-1]  # float rounding at the very end
 
 
 def next_kind(model: SiteModel, current: str, rng: random.Random) -> str:
@@ -192,8 +192,9 @@ def run_session(model: SiteModel, rng: random.Random, browser: Browser, ctx: Con
             summary.end = EXIT
             return summary
         next_path = model.kinds[nxt].pick(rng, ctx)
-        if model.kinds[nxt].before is not None:
-            event = model.kinds[nxt].before(rng, ctx)
+        before = model.kinds[nxt].before
+        if before is not None:
+            event = before(rng, ctx)
             if event is not None:
                 _emit(browser, summary, ctx, *event)
         if rng.random() < model.click_rate:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from urllib.parse import quote_plus
 
+from activity_contract import names
 from producers.accounts import PLAN_WEIGHTS, PLANS
 from producers.catalog import learn, news, shop
 from producers.simulator.model import EXIT, Activity, Context, PageKind, SiteModel
@@ -92,7 +93,7 @@ def _shop_remove(rng: random.Random, ctx: Context) -> str | None:
 
 
 SHOP = SiteModel(
-    app_id="shop",
+    app_id=names.SHOP,
     kinds={
         "home": PageKind("home", _fixed("/"), 12, (_scroll(0.6), Activity("click", 0.15, lambda r, c: "promo-banner"))),
         "catalog": PageKind("catalog", _fixed("/catalog"), 15, (_scroll(0.4),)),
@@ -168,7 +169,7 @@ def _news_article(rng: random.Random, ctx: Context) -> str:
 
 
 NEWS = SiteModel(
-    app_id="news",
+    app_id=names.NEWS,
     kinds={
         "home": PageKind("home", _fixed("/"), 20, (_scroll(0.7),)),
         "desk": PageKind("desk", _news_desk, 25, (_scroll(0.6),)),
@@ -236,7 +237,7 @@ def _learn_thread(rng: random.Random, ctx: Context) -> str:
 
 
 LEARN = SiteModel(
-    app_id="learn",
+    app_id=names.LEARN,
     kinds={
         "home": PageKind("home", _fixed("/"), 15, (_scroll(0.5),)),
         "courses": PageKind("courses", _fixed("/courses"), 20, (_scroll(0.5),)),
@@ -296,7 +297,7 @@ LEARN = SiteModel(
     search_terms=learn.SEARCH_TERMS,
 )
 
-MODELS = {"shop": SHOP, "news": NEWS, "learn": LEARN}
+MODELS = {names.SHOP: SHOP, names.NEWS: NEWS, names.LEARN: LEARN}
 for _model in MODELS.values():
     _model.validate()
 

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
+from activity_contract import names
 from producers.identity import H_BROWSER, H_CITY, H_COUNTRY, H_DEVICE, H_OS, H_USER
 
 CITIES = (  # (country, city, weight)
@@ -59,7 +60,7 @@ BROWSERS = {
     "Opera",
 }
 # Documentation address blocks (RFC 5737): look real in logs, route nowhere.
-IP_PREFIX = {"shop": "198.51.100", "news": "203.0.113", "learn": "192.0.2"}
+IP_PREFIX = {names.SHOP: "198.51.100", names.NEWS: "203.0.113", names.LEARN: "192.0.2"}
 
 FALLBACK_AGENTS = (  # (type, os, browser, user agent)
     (
@@ -164,8 +165,9 @@ def agent_pool() -> dict[str, list[tuple[str, str, str]]]:
         from fake_useragent.utils import load
 
         for row in load():
-            if row.get("type") in pool and row.get("browser") in BROWSERS and row.get("os") and row.get("useragent"):
-                pool[row["type"]].add((row["os"], row["browser"], row["useragent"]))
+            kind, os_name, browser, agent = row.get("type"), row.get("os"), row.get("browser"), row.get("useragent")
+            if kind in pool and browser in BROWSERS and os_name and agent:
+                pool[kind].add((os_name, browser, agent))
     except Exception:
         pass
     for device_type, os_name, browser, ua in FALLBACK_AGENTS:

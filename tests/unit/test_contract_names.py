@@ -1,0 +1,90 @@
+"""The contract owns the shared names: no Python outside activity_contract spells a site, a topic, a consumer group,
+an HBase table, a JDBC URL or a site's port as a literal; and its copies outside Python agree with it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+from activity_contract import names
+
+ROOT = Path(__file__).resolve().parents[2]
+# The Python programs of compose/bin (no .py suffix); health and webhdfs run with `python3 -IS` in every image, so
+# they import nothing of the lab's: they use only component ports inside a container, which the check below allows.
+SCRIPTS = ["compose/bin/flume-janitor", "compose/bin/health", "compose/bin/render-config", "compose/bin/webhdfs"]
+
+NAMES = {
+    **{app: "a site" for app in names.APPS},
+    names.TOPIC_EVENTS: "a topic",
+    names.TOPIC_DLQ: "a topic",
+    names.TOPIC_ALERTS: "a topic",
+    names.SPEED_CONSUMER_GROUP: "a consumer group",
+    names.TOPOLOGY_NAME: "the topology",
+    **{table: "an HBase table" for table in names.HBASE_TABLES},
+}
+URLS = (names.HIVE_JDBC_URL, names.MARIADB_JDBC_URL)
+PORTS = set(names.SITE_PORTS.values())
+
+
+def code_files() -> list[Path]:
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True)
+    paths = [p for p in tracked.stdout.split() if not p.startswith(("activity_contract/", "tests/"))]
+    return [ROOT / p for p in paths + SCRIPTS]
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    """ids of the string constants that are docstrings or bare string statements (comments, not code)."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    }
+
+
+def copies(path: Path, root: Path = ROOT) -> list[str]:
+    tree = ast.parse(path.read_text(), str(path))
+    skip = docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or id(node) in skip:
+            continue
+        value = node.value
+        where = f"{path.relative_to(root)}:{node.lineno}"
+        if isinstance(value, str) and value in NAMES:
+            found.append(f"{where}: {value!r} ({NAMES[value]})")
+        elif isinstance(value, str) and any(url in value for url in URLS):
+            found.append(f"{where}: {value!r} (a JDBC URL)")
+        elif isinstance(value, int) and not isinstance(value, bool) and value in PORTS:
+            found.append(f"{where}: {value} (a site's port)")
+    return sorted(found, key=lambda f: int(f.split(":")[1]))
+
+
+def test_no_code_outside_the_contract_spells_a_shared_name():
+    found = [copy for path in code_files() for copy in copies(path)]
+    assert not found, "use activity_contract.names instead of these literals:\n" + "\n".join(found)
+
+
+def test_the_check_finds_a_copied_name(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        '"""A docstring may say shop."""\n'
+        f"TOPIC = {names.TOPIC_EVENTS!r}\n"
+        f"URL = 'x' + {names.MARIADB_JDBC_URL!r}\n"
+        f"PORT = {names.SITE_PORTS[names.NEWS]}\n"
+        "SITES = ('learn',)\n"
+    )
+    found = copies(sample, root=tmp_path)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        f"{names.TOPIC_EVENTS!r} (a topic)",
+        f"{names.MARIADB_JDBC_URL!r} (a JDBC URL)",
+        f"{names.SITE_PORTS[names.NEWS]} (a site's port)",
+        "'learn' (a site)",
+    ]
+
+
+def test_env_example_publishes_the_contracts_host_ports():
+    example = dict(
+        line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines() if line[:1].isalpha()
+    )
+    assert {key: int(example[key]) for key, _ in names.HOST_PORTS.values()} == dict(names.HOST_PORTS.values())
