@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 APPS = ("shop", "news", "learn")
 SHOP, NEWS, LEARN = APPS
 SITE_PORTS = {SHOP: 5001, NEWS: 5002, LEARN: 5003}
+# The simulated users' speed factor the sites' admin API accepts (and the dashboard's slider offers)
+SIM_SPEED_MIN, SIM_SPEED_MAX = 0.1, 20.0
 
 # ---- what the host reaches: service -> (.env key, default port), as compose.yaml publishes them on LAB_BIND
 # (.env.example holds the same defaults: tests/unit/test_contract_names.py)
@@ -40,6 +42,8 @@ HOST_PORTS = {
 TOPIC_EVENTS = "user-activity"
 TOPIC_DLQ = "user-activity-dlq"  # {"error": reason, "raw": original message}
 TOPIC_ALERTS = "activity-alerts"
+# what kafka-init creates: topic -> partitions (events keyed by user_id over 3; the DLQ and the alerts in order)
+TOPIC_PARTITIONS = {TOPIC_EVENTS: 3, TOPIC_DLQ: 1, TOPIC_ALERTS: 1}
 
 # ---- HBase, namespace `activity` (the speed layer's live views)
 HBASE_NAMESPACE = "activity"
@@ -128,7 +132,49 @@ RECOMMENDABLE_PAGE = r"^/(product|article|course)/[^?#]+$"
 # A user's preference for an item: the strongest of what they did with it that day.
 PREFERENCE = {"viewed": 1, "added_to_cart": 3, "bought": 5}
 RECOMMENDATIONS_PER_USER = 5
+# The features of a user's day k-means clusters on (the daily ETL writes them, Mahout reads them, History shows them)
+SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 USER_SEGMENTS = ("light", "regular", "heavy")  # k-means with k = 3; named by their centre's activity, lightest first
+
+# ---- The batch layer's daily tables, each partitioned by dt, and their columns in order: hive/ddl/ creates them,
+# the daily ETL and the Mahout step fill them, the History page reads them, Sqoop exports EXPORTED_KPI_TABLES with
+# dt first (tests/unit/test_kpi_export.py ties the DDL and the export to this).
+DAILY_TABLES: dict[str, tuple[str, ...]] = {
+    "page_stats_daily": (
+        "app_id",
+        "page",
+        "views",
+        "unique_users",
+        "avg_latency_ms",
+        "p95_latency_ms",
+        "errors",
+        "entries",
+        "exits",
+    ),
+    "sessions_daily": (
+        "app_id",
+        "sessions",
+        "bounce_rate",
+        "avg_duration_s",
+        "pages_per_session",
+        "top_entry_page",
+        "top_exit_page",
+    ),
+    "section_engagement_daily": ("app_id", "section", "events", "page_views", "unique_users", "avg_time_on_page_s"),
+    "navigation_paths_daily": ("app_id", "from_page", "to_page", "transitions"),
+    "geo_traffic_daily": ("app_id", "country", "city", "events", "page_views", "unique_users"),
+    "shop_funnel_daily": ("step_order", "step", "sessions", "conversion"),
+    "recommendations": ("app_id", "user_id", "rank", "page", "score", "source"),
+    "recommendation_quality": ("users_evaluated", "held_out_items", "precision_at_5", "popular_precision_at_5"),
+    "user_segments": (
+        "app_id",
+        "user_id",
+        "segment",
+        "segment_name",
+        *SEGMENT_FEATURES,
+    ),
+    "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
+}
 
 # ---- Storm
 TOPOLOGY_NAME = "activity-speed"

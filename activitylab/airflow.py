@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-from . import endpoints
-from .compose import read_env
+from activity_clients import endpoints
+from activity_clients.checkout import read_env
 
 BASE = endpoints.url("airflow-api-server")
 COMPONENTS = ("metadatabase", "scheduler", "dag_processor", "triggerer")

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import validate_event
 from activity_contract.names import TOPIC_DLQ, TOPIC_EVENTS
-from activitylab import endpoints
 from activitylab.legacy_formats import READERS, SHAPES, WRITERS
 from producers.sinks import encode_event
 

@@ -8,9 +8,10 @@ import platform
 import subprocess
 import time
 
+from activity_clients.checkout import ROOT
 from activity_contract import names
 
-from .compose import ROOT, compose, containers
+from .compose import compose, containers
 
 REPORT = os.path.join(ROOT, "docs", "benchmarks.md")
 

@@ -22,9 +22,10 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from activity_clients import endpoints
 from activity_contract import names
 
-from . import endpoints, webhdfs
+from . import webhdfs
 from .airflow import DAILY_BATCH, Airflow
 from .bench import machine, write_report
 from .generated_day import generate_day

@@ -25,12 +25,12 @@ import happybase
 import requests
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from activity_clients import endpoints
+from activity_clients.checkout import read_env
 from activity_contract import names
 from activity_contract.events import build_event
 
-from . import endpoints
 from .bench import machine, write_report
-from .compose import read_env
 from .sites import SITE_PORTS, counters, simulation, site_url
 from .storm import spout_lag
 

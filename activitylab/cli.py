@@ -120,13 +120,12 @@ def cmd_airflow(args):
 
 def past_day(text: str, option: str, command: str):
     """The UTC day of YYYY-MM-DD text that is over; else ValueError with the message for the user."""
-    import re
     from datetime import datetime
 
+    from activity_contract.days import parse_day
+
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # strptime takes 2025-1-1 too
-            raise ValueError(text)
-        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        day = datetime.combine(parse_day(text), datetime.min.time(), tzinfo=UTC)
     except ValueError:
         raise ValueError(f"lab batch {command}: {option} must be YYYY-MM-DD, not {text!r}") from None
     if day.date() >= datetime.now(UTC).date():

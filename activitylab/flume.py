@@ -6,7 +6,8 @@ import time
 
 import requests
 
-from . import endpoints
+from activity_clients import endpoints
+
 from .compose import running_container
 
 METRICS = endpoints.url("flume", "/metrics")

@@ -11,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from activity_clients.checkout import ROOT
 from activity_contract.names import HIVE_JDBC_URL
 
-from .compose import ROOT, running_container
+from .compose import running_container
 
 QUERIES = Path(ROOT) / "hive" / "queries"
 URL = HIVE_JDBC_URL

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import socket
 
-from .endpoints import PORTS, bind_address, port
+from activity_clients.endpoints import PORTS, bind_address, port
 
 RANGE_FILE = "/proc/sys/net/ipv4/ip_local_port_range"
 RESERVED_FILE = "/proc/sys/net/ipv4/ip_local_reserved_ports"

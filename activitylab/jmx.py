@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from . import endpoints
+from activity_clients import endpoints
 
 
 def namenode_bean(name: str, env: dict[str, str] | None = None, timeout: float = 10) -> dict | None:

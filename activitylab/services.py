@@ -3,9 +3,8 @@ ports, activitylab/endpoints.py)."""
 
 from dataclasses import dataclass
 
+from activity_clients.endpoints import address, url
 from activity_contract import names
-
-from .endpoints import address, url
 
 
 @dataclass(frozen=True)

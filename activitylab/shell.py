@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 
-from .compose import ROOT, running_container
+from activity_clients.checkout import ROOT
+
+from .compose import running_container
 
 
 def edge_container() -> str:

@@ -11,10 +11,12 @@ from datetime import UTC
 
 import requests
 
+from activity_clients import endpoints
+from activity_clients.checkout import read_env
 from activity_contract import names
 
-from . import endpoints, webhdfs
-from .compose import exec_in, read_env, zookeeper_mode
+from . import webhdfs
+from .compose import exec_in, zookeeper_mode
 from .flume import metrics as flume_metrics
 from .jmx import namenode_bean
 
@@ -92,7 +94,7 @@ def hbase():
 
 
 def storm():
-    from .nimbus import cluster_summary
+    from activity_clients.nimbus import cluster_summary
 
     s = cluster_summary()
     free = sum(x["slots"] - x["used"] for x in s["supervisors"])
@@ -104,7 +106,7 @@ def speed_layer():
     """The topology is active and counts a page view of a new page (a real request to the shop)."""
     import happybase
 
-    from .nimbus import topology_summary
+    from activity_clients.nimbus import topology_summary
 
     t = topology_summary()
     assert t is not None, f"topology {names.TOPOLOGY_NAME} not running (`lab storm deploy`)"

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from . import endpoints
+from activity_clients import endpoints
 
 HISTORY = endpoints.url("spark-history", "/api/v1")
 APP_ID = re.compile(r"Submit(?:ted|ting) application (application_\d+_\d+)")

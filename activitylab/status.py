@@ -1,6 +1,7 @@
 """`lab status`: one line per service (health, host URL), the Storm cluster read from Nimbus, the cold archive."""
 
-from . import endpoints
+from activity_clients import endpoints
+
 from .compose import containers
 from .services import BY_NAME, SERVICES
 from .wait import classify
@@ -32,7 +33,7 @@ def status(storm=True):
 
 
 def print_storm():
-    from .nimbus import cluster_summary
+    from activity_clients.nimbus import cluster_summary
 
     try:
         summary = cluster_summary()
@@ -48,7 +49,8 @@ def print_storm():
         print(f"  topology {t['name']:<22} {t['status']:<8} workers {t['workers']}, executors {t['executors']}")
     if not summary["topologies"]:
         print("  no topology running")
-    from .nimbus import topology_summary
+    from activity_clients.nimbus import topology_summary
+
     from .storm import status_lines
 
     try:

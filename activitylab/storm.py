@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
+from activity_clients import endpoints
+from activity_clients.nimbus import nimbus_client, topology_summary
 from activity_contract.names import SPEED_CONSUMER_GROUP, TOPIC_EVENTS, TOPOLOGY_NAME
 
-from . import endpoints
 from .compose import compose
-from .nimbus import nimbus_client, topology_summary
 
 
 def deploy(force: bool = False) -> int:

@@ -8,7 +8,7 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
-from . import endpoints
+from activity_clients import endpoints
 
 BOOTSTRAP = endpoints.kafka_bootstrap()
 

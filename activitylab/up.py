@@ -33,8 +33,10 @@ import time
 
 import requests
 
-from .compose import ROOT, compose, containers, read_env
-from .endpoints import published_env
+from activity_clients.checkout import ROOT, read_env
+from activity_clients.endpoints import published_env
+
+from .compose import compose, containers
 from .host_ports import reserve, taken
 from .jmx import namenode_bean
 from .wait import classify, wait

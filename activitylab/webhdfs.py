@@ -6,7 +6,7 @@ import posixpath
 
 import requests
 
-from . import endpoints
+from activity_clients import endpoints
 
 HTTPFS = endpoints.url("httpfs", "/webhdfs/v1")
 USER = {"user.name": "root"}

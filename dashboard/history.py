@@ -175,7 +175,7 @@ def segments_section(segments):
         st.dataframe(
             history_data.segment_summary(segments).drop(columns="segment"),
             hide_index=True,
-            column_config={f: st.column_config.NumberColumn(format="%.1f") for f in history_data.SEGMENT_FEATURES},
+            column_config={f: st.column_config.NumberColumn(format="%.1f") for f in names.SEGMENT_FEATURES},
         )
 
 

@@ -14,48 +14,6 @@ import pandas as pd
 from activity_contract import names
 
 DAY_TABLE = "page_stats_daily"  # a day has had a batch run when this table has its partition
-# table -> the columns the page reads (every table is partitioned by dt)
-DAILY_COLUMNS = {
-    "page_stats_daily": (
-        "app_id",
-        "page",
-        "views",
-        "unique_users",
-        "avg_latency_ms",
-        "p95_latency_ms",
-        "errors",
-        "entries",
-        "exits",
-    ),
-    "sessions_daily": (
-        "app_id",
-        "sessions",
-        "bounce_rate",
-        "avg_duration_s",
-        "pages_per_session",
-        "top_entry_page",
-        "top_exit_page",
-    ),
-    "section_engagement_daily": ("app_id", "section", "events", "page_views", "unique_users", "avg_time_on_page_s"),
-    "navigation_paths_daily": ("app_id", "from_page", "to_page", "transitions"),
-    "geo_traffic_daily": ("app_id", "country", "city", "events", "page_views", "unique_users"),
-    "shop_funnel_daily": ("step_order", "step", "sessions", "conversion"),
-    "recommendations": ("app_id", "user_id", "rank", "page", "score", "source"),
-    "recommendation_quality": ("users_evaluated", "held_out_items", "precision_at_5", "popular_precision_at_5"),
-    "user_segments": (
-        "app_id",
-        "user_id",
-        "segment",
-        "segment_name",
-        "events",
-        "page_views",
-        "sessions",
-        "purchases",
-        "items",
-    ),
-    "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
-}
-SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 CHOICES = ("page_view", "add_to_cart", "purchase")  # what a user did with catalog items, next to their recommendations
 # ISO 3166 alpha-2 -> alpha-3 (what Plotly's maps take) for the countries the simulated users and the generated
 # days come from; another code still shows in the table, not on the map.
@@ -106,7 +64,7 @@ def read_day(conn, day: date) -> dict[str, pd.DataFrame]:
     """Every daily table's rows for the day, one SELECT each."""
     frames, cur = {}, conn.cursor()
     try:
-        for table, columns in DAILY_COLUMNS.items():
+        for table, columns in names.DAILY_TABLES.items():
             cur.execute(
                 f"SELECT {', '.join(f'`{c}`' for c in columns)} FROM {table} WHERE dt = %(day)s",
                 {"day": day.isoformat()},
@@ -230,9 +188,9 @@ def chosen_items(day_events: pd.DataFrame) -> pd.DataFrame:
 def segment_summary(segments: pd.DataFrame) -> pd.DataFrame:
     """Per segment, lightest first: its users and the mean of each feature."""
     if segments.empty:
-        return pd.DataFrame(columns=["segment", "segment_name", "users", *SEGMENT_FEATURES])
+        return pd.DataFrame(columns=["segment", "segment_name", "users", *names.SEGMENT_FEATURES])
     per = segments.groupby(["segment", "segment_name"], as_index=False).agg(
-        users=("user_id", "size"), **{f: (f, "mean") for f in SEGMENT_FEATURES}
+        users=("user_id", "size"), **{f: (f, "mean") for f in names.SEGMENT_FEATURES}
     )
     return per.sort_values("segment", kind="stable").reset_index(drop=True)
 

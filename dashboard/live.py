@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from activity_clients.nimbus import topology_summary
+from activity_clients.site_admin import SiteAdmin, SiteError
 from activity_contract import names
-from activitylab.nimbus import topology_summary
+from activity_contract.names import SIM_SPEED_MAX, SIM_SPEED_MIN
 from dashboard import cards, charts, live_data
 from dashboard.settings import Settings
-from dashboard.simulation import SPEED_MAX, SPEED_MIN, SimulationError, SiteAdmin, speed_value
+from dashboard.simulation import speed_value
 
 SETTINGS = Settings.from_env()
 APPS = SETTINGS.apps
@@ -222,7 +224,7 @@ def _version(app: str, state: dict) -> int:
 def _send(admin: SiteAdmin, app: str, **change) -> None:
     try:
         admin.update(app, **change)
-    except SimulationError as exc:
+    except SiteError as exc:
         st.session_state["sim_error"] = str(exc)
 
 
@@ -249,7 +251,7 @@ def simulation_control():
         st.subheader(app)
         try:
             state = admin.state(app)
-        except SimulationError as exc:
+        except SiteError as exc:
             st.error(str(exc))
             continue
         v = _version(app, state)
@@ -267,8 +269,8 @@ def simulation_control():
         with st.form(key=f"sim-{app}-{v}", border=False):
             st.slider(
                 "speed",
-                SPEED_MIN,
-                SPEED_MAX,
+                SIM_SPEED_MIN,
+                SIM_SPEED_MAX,
                 value=speed_value(state["speed"]),
                 step=0.1,
                 format="%.1f×",

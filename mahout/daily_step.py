@@ -6,19 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import httpfs
 from activity_contract import names
-
-# The daily jobs' one `--date D` check (a calendar day, YYYY-MM-DD), beside this folder in the repository and in
-# the image (/opt/lab/spark_jobs).
-sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "spark_jobs"))
-import day_arg  # noqa: E402
-
-parse_day = day_arg.parse_day
-
-FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 
 
 def base(day: str) -> str:
@@ -60,7 +50,11 @@ def active_users(day: str) -> dict[int, dict]:
     """user_no -> {app_id, user_id, the k-means features as ints} of every user active that day."""
     users = {}
     for no, app, user, *features in read_rows(f"{base(day)}/users"):
-        users[int(no)] = {"app_id": app, "user_id": user, **dict(zip(FEATURES, map(int, features), strict=True))}
+        users[int(no)] = {
+            "app_id": app,
+            "user_id": user,
+            **dict(zip(names.SEGMENT_FEATURES, map(int, features), strict=True)),
+        }
     return users
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 
 from activity_contract import names
-from daily_step import active_users, base, parse_day, replace_partition
+from activity_contract.days import day_argument
+from daily_step import active_users, base, replace_partition
 from recommend import read_chosen, read_items, recommend, run_recommender
 
 K = names.RECOMMENDATIONS_PER_USER
@@ -34,7 +35,7 @@ def precision_at_k(
 
 
 def main(argv: list[str]) -> int:
-    day = parse_day(argv, __doc__.splitlines()[0])
+    day = day_argument(argv, __doc__.splitlines()[0])
     users, items = active_users(day), read_items(day)
     train, held = read_chosen(f"{base(day)}/train"), read_chosen(f"{base(day)}/held_out")
     # Popularity as the training part knows it: the users who chose each item there (an item only held out is

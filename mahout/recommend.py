@@ -15,7 +15,8 @@ import re
 import sys
 
 from activity_contract import names
-from daily_step import active_users, base, parse_day, read_rows, remove, replace_partition, run
+from activity_contract.days import day_argument
+from daily_step import active_users, base, read_rows, remove, replace_partition, run
 
 MAHOUT_LINE = re.compile(r"^(\d+)\t\[(.*)\]$")
 
@@ -101,7 +102,7 @@ def run_recommender(day: str, ratings: str, name: str) -> dict[int, list[tuple[i
 
 
 def main(argv: list[str]) -> int:
-    day = parse_day(argv, __doc__.splitlines()[0])
+    day = day_argument(argv, __doc__.splitlines()[0])
     users, items = active_users(day), read_items(day)
     chosen = read_chosen(f"{base(day)}/ratings")
     print(

@@ -17,15 +17,16 @@ import re
 import sys
 
 from activity_contract import names
-from daily_step import FEATURES, active_users, base, parse_day, put_text, remove, replace_partition, run
+from activity_contract.days import day_argument
+from daily_step import active_users, base, put_text, remove, replace_partition, run
 
 NAMES = {1: ("regular",), 2: ("light", "heavy"), 3: names.USER_SEGMENTS}
 
 
 def normalized(users: dict[int, dict]) -> dict[int, tuple[float, ...]]:
     """Each feature divided by its largest value that day (a feature nobody has stays 0)."""
-    top = {f: max((u[f] for u in users.values()), default=0) for f in FEATURES}
-    return {no: tuple(u[f] / top[f] if top[f] else 0.0 for f in FEATURES) for no, u in users.items()}
+    top = {f: max((u[f] for u in users.values()), default=0) for f in names.SEGMENT_FEATURES}
+    return {no: tuple(u[f] / top[f] if top[f] else 0.0 for f in names.SEGMENT_FEATURES) for no, u in users.items()}
 
 
 def initial_seeds(points: dict[int, tuple[float, ...]], k: int) -> list[int]:
@@ -56,7 +57,7 @@ def name_segments(points: dict[int, tuple[float, ...]], clusters: dict[int, int]
 
 
 def main(argv: list[str]) -> int:
-    day = parse_day(argv, __doc__.splitlines()[0])
+    day = day_argument(argv, __doc__.splitlines()[0])
     users = active_users(day)
     points = normalized(users)
     seeds = initial_seeds(points, len(names.USER_SEGMENTS))
@@ -99,7 +100,10 @@ def main(argv: list[str]) -> int:
         if set(clusters) != set(users):
             sys.exit(f"k-means clustered {len(clusters)} of the {len(users)} users")
     segments = name_segments(points, clusters)
-    rows = [(u["app_id"], u["user_id"], *segments[no], *(u[f] for f in FEATURES)) for no, u in sorted(users.items())]
+    rows = [
+        (u["app_id"], u["user_id"], *segments[no], *(u[f] for f in names.SEGMENT_FEATURES))
+        for no, u in sorted(users.items())
+    ]
     sizes = {name: sum(r[3] == name for r in rows) for name in names.USER_SEGMENTS}
     print(f"segments {day}: {sizes}", flush=True)
     replace_partition("user_segments", day, rows)

@@ -13,7 +13,7 @@ from activity_contract.events import FieldError, error_body, parse_event_json
 from producers.control import validate_update
 
 if TYPE_CHECKING:
-    from producers.site import SiteState
+    from producers.site_state import SiteState
 
 COLLECT_MAX_BYTES = 16 * 1024
 

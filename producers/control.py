@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from activity_contract.events import FieldError
+from activity_contract.names import SIM_SPEED_MAX, SIM_SPEED_MIN
 
-SPEED_MIN, SPEED_MAX = 0.1, 20.0
 CONTROL_FILE = "simulation.json"
 STATUS_FILE = "simulator-status.json"
 
@@ -35,10 +35,14 @@ def validate_update(body: Any, max_users: int) -> tuple[dict[str, Any], list[Fie
             else:
                 errors.append(FieldError(key, "must be true or false"))
         elif key == "speed":
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and SPEED_MIN <= value <= SPEED_MAX:
+            if (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and SIM_SPEED_MIN <= value <= SIM_SPEED_MAX
+            ):
                 changes[key] = float(value)
             else:
-                errors.append(FieldError(key, f"must be a number from {SPEED_MIN} to {SPEED_MAX:g}"))
+                errors.append(FieldError(key, f"must be a number from {SIM_SPEED_MIN} to {SIM_SPEED_MAX:g}"))
         elif key == "users":
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= max_users:
                 changes[key] = value

@@ -22,7 +22,7 @@ from producers.api import COLLECT_MAX_BYTES, json_error
 from producers.identity import COOKIE_SESSION, COOKIE_USER, H_USER, Identity, resolve_identity, valid_id
 
 if TYPE_CHECKING:
-    from producers.site import SiteState
+    from producers.site_state import SiteState
 
 NOT_PAGES = ("/healthz", "/collect", "/admin/", "/static/", "/favicon.ico", "/robots.txt")
 NOT_LOGGED = ("/healthz",)  # container health probes are not traffic

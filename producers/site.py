@@ -3,66 +3,21 @@ account), the JSON endpoints (producers.api) and per-request recording (producer
 
 from __future__ import annotations
 
-import random
-import threading
-import time
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, g, make_response, render_template, request
 
-from producers.accounts import PLANS, ProfileStore, ProfilesUnavailable, parse_change
+from producers.accounts import PLANS, ProfilesUnavailable, parse_change
 from producers.api import COLLECT_MAX_BYTES, register_api
-from producers.catalog import get_site, search
-from producers.control import SimulationControl
+from producers.catalog import search
 from producers.identity import COOKIE_SESSION, Identity
 from producers.logs import SiteLogs
 from producers.page_views import register_hooks
 from producers.settings import Settings
 from producers.sinks import EventSink
+from producers.site_state import SiteState
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
-
-
-class SiteState:
-    def __init__(self, app_id: str, sink: EventSink, settings: Settings, logs: SiteLogs):
-        self.app_id = app_id
-        self.sink = sink
-        self.settings = settings
-        self.logs = logs
-        self.site = get_site(app_id)
-        self.control = SimulationControl(
-            settings.app_state_dir(),
-            {"paused": settings.sim_paused, "speed": settings.sim_speed, "users": settings.sim_users},
-        )
-        self.rng = random.Random(settings.fault_seed)
-        self.profiles = ProfileStore(
-            settings.profiles_db_host,
-            settings.profiles_db_port,
-            settings.profiles_db_user,
-            settings.profiles_db_password,
-        )
-        self.started = time.time()
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
-
-    def count(self, name: str, n: int = 1) -> None:
-        with self._lock:
-            self._counts[name] += n
-
-    def counters(self) -> dict[str, Any]:
-        with self._lock:
-            site = dict(self._counts)
-        site.setdefault("page_views", 0)
-        site.setdefault("collect_accepted", 0)
-        site.setdefault("collect_rejects", 0)
-        return {
-            "app_id": self.app_id,
-            "uptime_s": round(time.time() - self.started, 1),
-            "site": dict(sorted(site.items())),
-            "sink": self.sink.counters(),
-        }
 
 
 class _SiteFlask(Flask):

@@ -15,7 +15,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from activity_contract import names
-from day_arg import parse_day
+from activity_contract.days import day_argument
 from mahout_inputs import write_mahout_inputs
 
 DATABASE = names.HIVE_DATABASE
@@ -121,15 +121,7 @@ def session_summary(sessions: DataFrame, views: DataFrame) -> DataFrame:
     return (
         summary.join(top_page(views, "is_entry", "top_entry_page"), "app_id", "left")
         .join(top_page(views, "is_exit", "top_exit_page"), "app_id", "left")
-        .select(
-            "app_id",
-            "sessions",
-            "bounce_rate",
-            "avg_duration_s",
-            "pages_per_session",
-            "top_entry_page",
-            "top_exit_page",
-        )
+        .select(*names.DAILY_TABLES["sessions_daily"])
     )
 
 
@@ -197,7 +189,7 @@ def write_export(table: DataFrame, name: str, day: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    day = parse_day(argv, __doc__.splitlines()[0])
+    day = day_argument(argv, __doc__.splitlines()[0])
     spark = (
         SparkSession.builder.appName(f"activity daily ETL {day}")
         .enableHiveSupport()

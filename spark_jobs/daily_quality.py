@@ -24,8 +24,8 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from activity_contract import names
+from activity_contract.days import day_argument
 from daily_etl import overwrite_day
-from day_arg import parse_day
 from speed_drift import batch_numbers, drift_rows, hbase_address, speed_numbers, summary
 
 DATABASE = names.HIVE_DATABASE
@@ -127,7 +127,7 @@ CHECKS = {"archive_once": archive_once, "page_views": page_views, "access_logs":
 
 
 def main(argv: list[str]) -> int:
-    day = parse_day(argv, __doc__.splitlines()[0])
+    day = day_argument(argv, __doc__.splitlines()[0])
     spark = (
         SparkSession.builder.appName(f"activity data quality {day}")
         .enableHiveSupport()

@@ -20,7 +20,6 @@ from pyspark.sql import functions as F
 
 from activity_contract import names
 
-FEATURES = ("events", "page_views", "sessions", "purchases", "items")
 EVALUATED_FROM = 5
 HELD_OUT_SHARE = 0.2
 
@@ -81,7 +80,7 @@ def user_features(sessions: DataFrame) -> DataFrame:
         F.countDistinct(F.when((F.col("event_type") == "page_view") & _is_item(), F.col("page"))).alias("items"),
     )
     return features.withColumn("user_no", F.row_number().over(Window.orderBy("app_id", "user_id"))).select(
-        "user_no", "app_id", "user_id", *FEATURES
+        "user_no", "app_id", "user_id", *names.SEGMENT_FEATURES
     )
 
 

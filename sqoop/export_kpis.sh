@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daily batch's export: the day's KPIs into MariaDB (compose/conf/mariadb/kpi_export.sql), replacing that day's
+# The daily batch's export: the day's KPIs into MariaDB (sqoop/kpi_export.sql), replacing that day's
 # rows, so running a day again leaves the same rows.
 #   export_kpis.sh YYYY-MM-DD
 # The daily ETL leaves each exported table's day as text in /data/export/<table>/dt=<day>/ (Sqoop cannot read the

@@ -17,8 +17,8 @@ import re
 import subprocess
 import sys
 import time
-import warnings
 
+from activity_clients.nimbus import nimbus_client
 from activity_contract import names
 
 HOME = os.environ.get("TOPOLOGY_HOME", "/opt/topology")
@@ -65,12 +65,8 @@ def heap_mb(text: str) -> str:
 
 
 def nimbus():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from streamparse.util import get_nimbus_client
-    return get_nimbus_client(
-        host=os.environ.get("NIMBUS_HOST", "nimbus"), port=int(os.environ.get("NIMBUS_PORT", "6627")), timeout=15000
-    )
+    host, port = os.environ.get("NIMBUS_HOST", "nimbus"), int(os.environ.get("NIMBUS_PORT", "6627"))
+    return nimbus_client(host, port, timeout_ms=15000)
 
 
 def wait_for_cluster(timeout_s: int = 300):

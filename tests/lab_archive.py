@@ -5,7 +5,7 @@ import time
 
 from pyhive import hive
 
-from activitylab import endpoints
+from activity_clients import endpoints
 from activitylab.compose import containers
 
 

@@ -5,7 +5,7 @@ import os
 import requests
 from conftest import exec_in
 
-from activitylab import endpoints
+from activity_clients import endpoints
 
 JOBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e", "jobs")
 

@@ -2,8 +2,8 @@
 
 import pymysql
 
-from activitylab import endpoints
-from activitylab.compose import read_env
+from activity_clients import endpoints
+from activity_clients.checkout import read_env
 
 
 def mariadb():

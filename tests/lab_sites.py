@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from kafka import KafkaConsumer, TopicPartition
 
-from activitylab import endpoints
+from activity_clients import endpoints
 from activitylab.simctl import simulator_columns
 from activitylab.sites import SITE_PORTS, counters, simulation
 

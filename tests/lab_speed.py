@@ -5,9 +5,9 @@ import time
 
 import happybase
 
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab import endpoints
 from activitylab.storm import spout_lag
 
 __all__ = [

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from activity_clients.checkout import read_env
 from activitylab.compose import exec_in as compose_exec
-from activitylab.compose import read_env
 from activitylab.sites import SITE_PORTS, simulation
 from lab_sites import simulation_restored
 

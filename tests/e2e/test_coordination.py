@@ -1,7 +1,7 @@
 """ZooKeeper answers `srvr` with a mode; Nimbus' Thrift API reports supervisors with free slots."""
 
+from activity_clients.nimbus import cluster_summary
 from activitylab.compose import containers, zookeeper_mode
-from activitylab.nimbus import cluster_summary
 
 
 def test_zookeeper_srvr_reports_a_mode():

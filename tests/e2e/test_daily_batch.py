@@ -41,8 +41,9 @@ import requests
 from kafka import KafkaProducer
 
 import batch_oracle as oracle
+from activity_clients import endpoints
 from activity_contract import names
-from activitylab import endpoints, flume, webhdfs
+from activitylab import flume, webhdfs
 from activitylab.airflow import DAILY_BATCH, Airflow
 from activitylab.clf import PATTERNS, parse_line
 from activitylab.generated_day import generate_day
@@ -448,7 +449,7 @@ def assert_history_page(pages, drift):
 
 
 RECOMMENDATION_COLUMNS = ("app_id", "user_id", "rank", "page", "score", "source")
-SEGMENT_FEATURES = ("events", "page_views", "sessions", "purchases", "items")
+SEGMENT_FEATURES = names.SEGMENT_FEATURES
 
 
 def hive_recommendations():

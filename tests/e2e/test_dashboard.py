@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 import happybase
 import pytest
 
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab import endpoints
 from activitylab.sites import SITE_PORTS, simulation
 from lab_browser import chromium, keep_screenshot
 from lab_sites import simulation_restored

@@ -4,7 +4,7 @@ import pymysql
 import pytest
 from conftest import exec_in
 
-from activitylab import endpoints
+from activity_clients import endpoints
 
 DEFAULT_PASSWORDS = ["", "root", "password", "postgres", "mysql", "mariadb", "admin", "secret", "changeme"]
 

@@ -6,7 +6,7 @@ import uuid
 import happybase
 import pytest
 
-from activitylab import endpoints
+from activity_clients import endpoints
 
 CONTRACT_TABLES = {"page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts"}
 

@@ -10,7 +10,8 @@ import uuid
 import requests
 from conftest import ROOT
 
-from activitylab import endpoints, webhdfs
+from activity_clients import endpoints
+from activitylab import webhdfs
 from lab_archive import hive_cursor
 
 ROWS = [(i, f"/page/{i % 7}", round(i * 1.5, 1)) for i in range(1, 101)]

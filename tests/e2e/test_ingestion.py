@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import parse_event_time, validate_event
-from activitylab import endpoints
 from activitylab.topic_reader import end_offsets, read_range
 from event_cases import malformed_bodies, valid_event
 from lab_sites import (

@@ -5,7 +5,7 @@ import uuid
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 
-from activitylab import endpoints
+from activity_clients import endpoints
 from activitylab.topic_reader import read_all
 
 BOOTSTRAP = endpoints.kafka_bootstrap()

@@ -9,8 +9,8 @@ import uuid
 import requests
 from conftest import compose
 
+from activity_clients import endpoints
 from activity_contract import names
-from activitylab import endpoints
 from activitylab.topic_reader import end_offsets, read_range
 from activitylab.wait import wait
 from lab_sites import SITES, counters, settled_counters, simulator_report

@@ -6,8 +6,8 @@ import subprocess
 
 from conftest import ROOT
 
-from activitylab import endpoints
-from activitylab.nimbus import topology_summary
+from activity_clients import endpoints
+from activity_clients.nimbus import topology_summary
 from activitylab.services import SERVICES
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")

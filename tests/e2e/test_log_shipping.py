@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 import requests
 from conftest import ROOT, exec_in
 
-from activitylab import endpoints, flume
+from activity_clients import endpoints
+from activitylab import flume
 from activitylab.clf import parse_line
 from activitylab.replay import wait_shipped
 from lab_logs import log_bytes, log_size, next_day, partition_lines, wait_landed_once

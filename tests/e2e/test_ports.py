@@ -1,7 +1,7 @@
 """Every published port binds to LAB_BIND (127.0.0.1 unless .env says otherwise), and each service publishes the
 host ports .env gives it (the contract's by default) and nothing else."""
 
-from activitylab import endpoints
+from activity_clients import endpoints
 from activitylab.compose import containers
 
 PUBLISHED = {service: {endpoints.port(service)} for service in endpoints.PORTS if service != "hiveserver2-ui"}

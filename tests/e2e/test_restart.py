@@ -17,11 +17,12 @@ from conftest import ROOT, compose, exec_in
 from kafka import KafkaProducer, TopicPartition
 from pyhive import hive
 
+from activity_clients import endpoints
+from activity_clients.nimbus import topology_summary
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab import endpoints, webhdfs
+from activitylab import webhdfs
 from activitylab.compose import containers
-from activitylab.nimbus import topology_summary
 from activitylab.topic_reader import end_offsets, read_range
 from activitylab.wait import classify
 from lab_sites import (

@@ -14,8 +14,8 @@ import pytest
 import requests
 from conftest import ROOT, compose, exec_in
 
-from activitylab import endpoints
-from activitylab.compose import read_env
+from activity_clients import endpoints
+from activity_clients.checkout import read_env
 from activitylab.jmx import namenode_bean
 
 PROJECT = ["-p", "activity-lab-scale"]

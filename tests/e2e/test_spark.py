@@ -10,7 +10,7 @@ from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from pyhive import hive
 
-from activitylab import endpoints
+from activity_clients import endpoints
 from activitylab.spark import history_server_app, submitted_app
 from lab_edge import edge, hdfs_put, ship, yarn_app
 

@@ -7,8 +7,8 @@ import uuid
 
 import requests
 
+from activity_clients import endpoints
 from activity_contract import names
-from activitylab import endpoints
 from lab_sites import consumer_at_end, drain, wait_until_quiet
 from lab_speed import hbase, site_row_after, speed_settled
 from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS

@@ -15,10 +15,10 @@ import requests
 from conftest import exec_in
 from kafka import KafkaProducer
 
+from activity_clients import endpoints
+from activity_clients.nimbus import topology_summary
 from activity_contract import names
 from activity_contract.events import build_event, parse_event_time
-from activitylab import endpoints
-from activitylab.nimbus import topology_summary
 from lab_sites import consumer_at_end, drain, wait_until_quiet
 from lab_speed import (
     WORKER_PROCESS,

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import requests
 from conftest import exec_in
 
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import parse_event_time
-from activitylab import endpoints
 from activitylab.topic_reader import end_offsets, read_range
 from lab_sites import SITES, simulation, simulation_restored, simulator_report, wait_until_quiet
 from lab_speed import WORKER_PROCESS, counter, hbase, speed_settled

@@ -19,9 +19,10 @@ from conftest import exec_in
 from kafka import KafkaProducer
 
 import archive_paths as paths
+from activity_clients import endpoints
 from activity_contract import names
 from activity_contract.events import build_event
-from activitylab import endpoints, webhdfs
+from activitylab import webhdfs
 from lab_archive import container_state, hive_rows, wait_for
 
 SERVICE = "spark-streaming"

@@ -8,7 +8,8 @@ import uuid
 import requests
 from conftest import exec_in
 
-from activitylab import endpoints, webhdfs
+from activity_clients import endpoints
+from activitylab import webhdfs
 
 EXAMPLES = "/opt/hadoop/lib/hadoop-mapreduce-examples-3.4.2.jar"
 TEXT = "\n".join(["the quick brown fox jumps over the lazy dog"] * 50 + ["hadoop yarn mapreduce the end"] * 7) + "\n"

@@ -4,6 +4,7 @@ an HBase table, a JDBC URL or a site's port as a literal; and its copies outside
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 from pathlib import Path
 
@@ -88,3 +89,20 @@ def test_env_example_publishes_the_contracts_host_ports():
         line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines() if line[:1].isalpha()
     )
     assert {key: int(example[key]) for key, _ in names.HOST_PORTS.values()} == dict(names.HOST_PORTS.values())
+
+
+def test_hbase_init_creates_the_contracts_namespace_tables_and_families():
+    java = (ROOT / "storm_topology/HBaseInit.java").read_text()
+    namespace = re.search(r'NAMESPACE = "(\w+)"', java).group(1)
+    tables = re.findall(r'"(\w+)"', re.search(r"TABLES = \{(.*?)\}", java, flags=re.S).group(1))
+    families = dict(re.findall(r"byte\[\] (\w+) = Bytes.toBytes\(\"(\w)\"\)", java))
+    assert [f"{namespace}:{t}" for t in tables] == list(names.HBASE_TABLES)
+    assert namespace == names.HBASE_NAMESPACE
+    assert families == {"FAMILY": names.FAMILY, "DEDUPE": names.DEDUPE_FAMILY, "LAST_SEEN": names.LAST_SEEN_FAMILY}
+
+
+def test_kafka_init_creates_the_contracts_topics():
+    entrypoint = (ROOT / "compose/bin/entrypoint").read_text()
+    branch = entrypoint.split("\nkafka-init)", 1)[1].split(";;", 1)[0]
+    assert "from activity_contract.names import TOPIC_PARTITIONS" in branch and "${KAFKA_TOPICS:-$topics}" in branch
+    assert set(names.TOPIC_PARTITIONS) == {names.TOPIC_EVENTS, names.TOPIC_DLQ, names.TOPIC_ALERTS}

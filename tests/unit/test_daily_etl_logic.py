@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import batch_oracle as oracle
+from activity_contract import names
 from event_cases import valid_event
 
 pyspark = pytest.importorskip("pyspark")
@@ -150,5 +151,5 @@ def test_mahout_inputs_equal_the_oracle(frames):
     assert [r["user_no"] for r in users] == list(range(1, len(users) + 1))
     assert [(r["app_id"], r["user_id"]) for r in users] == sorted(oracle.user_features(day))
     assert {
-        (r["app_id"], r["user_id"]): {f: r[f] for f in mahout_inputs.FEATURES} for r in users
+        (r["app_id"], r["user_id"]): {f: r[f] for f in names.SEGMENT_FEATURES} for r in users
     } == oracle.user_features(day)

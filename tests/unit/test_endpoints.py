@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from activitylab import endpoints
+from activity_clients import endpoints
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pandas as pd
 
+from activity_contract import names
 from dashboard import history_data
 
 
@@ -109,7 +110,7 @@ def test_segments_are_summarized_lightest_first_with_their_mean_features():
             ("news", "b", 0, "light", 2, 1, 1, 0, 1),
             ("shop", "c", 0, "light", 4, 3, 1, 0, 1),
         ],
-        columns=["app_id", "user_id", "segment", "segment_name", *history_data.SEGMENT_FEATURES],
+        columns=["app_id", "user_id", "segment", "segment_name", *names.SEGMENT_FEATURES],
     )
     summary = history_data.segment_summary(segments)
     assert summary[["segment_name", "users", "events", "page_views"]].values.tolist() == [
@@ -134,7 +135,7 @@ def test_drift_is_summarized_per_kpi_and_site_and_its_gaps_listed_largest_first(
             ("shop", "page_views", "/b", 7, 7, 0, ""),
             ("shop", "active_users", "", 2, 2, 0, ""),
         ],
-        columns=list(history_data.DAILY_COLUMNS["speed_batch_drift"]),
+        columns=list(names.DAILY_TABLES["speed_batch_drift"]),
     )
     summary = history_data.drift_summary(drift)
     assert summary.values.tolist() == [

@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 _loader = importlib.machinery.SourceFileLoader("flume_janitor", os.path.join(ROOT, "compose", "bin", "flume-janitor"))
 janitor = importlib.util.module_from_spec(importlib.util.spec_from_loader("flume_janitor", _loader))
 _loader.exec_module(janitor)
-TAILED = re.compile(r"access.*\.log")  # the access group of compose/conf/flume/agent.conf
+TAILED = re.compile(r"access.*\.log")  # the access group of flume/conf/agent.conf
 
 
 def all_lines(folder):

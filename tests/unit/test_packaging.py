@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI_PACKAGES = ["activity_contract", "activitylab", "producers"]  # what `lab` imports, lazily or not
+CLI_PACKAGES = [
+    "activity_contract",
+    "activity_clients",
+    "activitylab",
+    "producers",
+]  # what `lab` imports, lazily or not
 
 
 def canonical(name: str) -> str:

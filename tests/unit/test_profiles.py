@@ -4,8 +4,8 @@ simulated user (with the home country the simulator gives them) and the extra me
 import os
 import re
 
+from activity_clients.checkout import ROOT
 from activity_contract.names import APPS
-from activitylab.compose import ROOT
 from activitylab.profiles import MEMBERS, SIM_USERS_PER_APP, seed_profiles, seed_sql
 from producers.simulator.users import make_user
 

@@ -7,7 +7,7 @@ import warnings
 
 def nimbus_client(host=None, port=None, timeout_ms=7000):
     if host is None:
-        from .endpoints import host_port
+        from activity_clients.endpoints import host_port
 
         host, port = host_port("nimbus")
     with warnings.catch_warnings():  # streamparse's imports (paramiko, pkg_resources) are noisy

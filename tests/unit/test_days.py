@@ -1,8 +1,8 @@
-"""The daily jobs' --date argument (spark_jobs/day_arg.py): a UTC day or a clear error before Spark starts."""
+"""The daily jobs' --date argument (activity_contract/days.py): a UTC day or a clear error before Spark starts."""
 
 import pytest
 
-from day_arg import parse_day
+from activity_contract.days import day_argument as parse_day
 
 
 def test_a_day_is_taken_as_given():

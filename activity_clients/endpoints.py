@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 
+from activity_clients.checkout import ROOT, read_env
 from activity_contract.names import HOST_PORTS
-
-from .compose import ROOT, read_env
 
 # service -> (.env key, default): the host side of every port compose.yaml publishes (container side unchanged).
 PORTS = HOST_PORTS
