@@ -63,6 +63,9 @@ def saved_queries() -> list[str]:
 def run_saved(name: str, extra: list[str]) -> int:
     path = QUERIES / f"{name}.sql"
     if not path.is_file():
-        print(f"lab hive run: no saved query {name!r}; saved queries: {', '.join(saved_queries()) or 'none'}")
+        print(
+            f"lab hive run: no saved query {name!r}; saved queries: {', '.join(saved_queries()) or 'none'}",
+            file=sys.stderr,
+        )
         return 2
     return beeline(["--silent=true", "-f", str(path), *extra])

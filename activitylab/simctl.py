@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
@@ -64,7 +65,7 @@ def sim(action: str, value: float | None, apps: list[str]) -> int:
         try:
             rows.append(_row(app, simulation(app, **changes)))
         except SiteError as exc:
-            print(f"lab sim: {exc}")
+            print(f"lab sim: {exc}", file=sys.stderr)
             failed = True
     if rows:
         widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows, strict=True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from activity_clients import endpoints
@@ -30,7 +31,7 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
     deadline = time.monotonic() + timeout_s
     while topology_summary() is not None:
         if time.monotonic() > deadline:
-            print(f"lab storm kill: still listed by Nimbus after {timeout_s} s")
+            print(f"lab storm kill: still listed by Nimbus after {timeout_s} s", file=sys.stderr)
             return 1
         time.sleep(1)
     print("lab storm kill: gone. `lab storm deploy` (or `make up`) submits it again.")
@@ -75,12 +76,12 @@ def status() -> int:
     try:
         t = topology_summary()
     except Exception as exc:  # Nimbus down or lab stopped: say so, don't trace back
-        print(f"lab storm status: Nimbus not reachable on {endpoints.address('nimbus')}: {exc}")
+        print(f"lab storm status: Nimbus not reachable on {endpoints.address('nimbus')}: {exc}", file=sys.stderr)
         return 1
     try:
         lag = spout_lag()
     except Exception as exc:  # Kafka down: the topology's own numbers are still worth showing
-        print(f"(Kafka not reachable on {endpoints.kafka_bootstrap()} for the spout's lag: {exc})")
+        print(f"(Kafka not reachable on {endpoints.kafka_bootstrap()} for the spout's lag: {exc})", file=sys.stderr)
         lag = None
     print("\n".join(status_lines(t, lag)))
     return 0 if t is not None and t["status"] == "ACTIVE" else 1

@@ -97,7 +97,7 @@ def test_sim_status_lists_the_three_sites_and_refuses_a_bad_speed():
     assert all(int(row[4]) > 0 for row in rows.values())  # page views so far
     proc = run("sim", "speed", "99", "--app", "news")
     assert proc.returncode == 1
-    assert "news: PUT /admin/simulation refused (HTTP 400): speed: must be a number from 0.1 to 20" in proc.stdout
+    assert "news: PUT /admin/simulation refused (HTTP 400): speed: must be a number from 0.1 to 20" in proc.stderr
 
 
 def test_storm_status_shows_the_topology_and_the_spouts_lag():

@@ -11,14 +11,14 @@ from activitylab.cli import main
 @pytest.mark.parametrize("day", ["2025-13-01", "2025-02-30", "yesterday", "2025-1-1"])
 def test_a_day_that_is_not_a_calendar_date_is_refused(day, capsys):
     assert main(["batch", "run", "--date", day]) == 2
-    assert f"--date must be YYYY-MM-DD, not {day!r}" in capsys.readouterr().out
+    assert f"lab batch run: --date must be YYYY-MM-DD, not {day!r}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("days_ahead", [0, 1])
 def test_a_day_not_over_yet_is_left_to_the_nightly_run(days_ahead, capsys):
     day = (datetime.now(UTC) + timedelta(days=days_ahead)).strftime("%Y-%m-%d")
     assert main(["batch", "run", "--date", day]) == 2
-    assert "not over yet" in capsys.readouterr().out
+    assert "not over yet" in capsys.readouterr().err
 
 
 def test_the_day_is_required(capsys):
@@ -37,13 +37,13 @@ def test_the_day_is_required(capsys):
 )
 def test_a_backfill_of_a_bad_range_is_refused(first, last, message, capsys):
     assert main(["batch", "backfill", "--from", first, "--to", last]) == 2
-    assert f"lab batch backfill: {message}" in capsys.readouterr().out
+    assert f"lab batch backfill: {message}" in capsys.readouterr().err
 
 
 def test_a_backfill_up_to_a_day_not_over_yet_is_refused(capsys):
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     assert main(["batch", "backfill", "--from", "2025-01-01", "--to", today]) == 2
-    assert f"lab batch backfill: {today} (UTC) is not over yet" in capsys.readouterr().out
+    assert f"lab batch backfill: {today} (UTC) is not over yet" in capsys.readouterr().err
 
 
 def test_a_backfill_reprocesses_only_what_airflow_knows(capsys):
