@@ -176,6 +176,15 @@ DAILY_TABLES: dict[str, tuple[str, ...]] = {
     "speed_batch_drift": ("app_id", "kpi", "item", "batch", "speed", "drift", "reason"),
 }
 
+# ---- Airflow: the DAGs' ids (dags/)
+DAG_DAILY_BATCH = "activity_daily_batch"
+DAG_SMOKE = "lab_smoke"
+
+# ---- MariaDB's user_profiles: the plans a profile can have, and how common each is (the seeded profiles, the
+# simulated users' account saves)
+PLANS = ("free", "plus", "pro")
+PLAN_WEIGHTS = (6, 3, 1)
+
 # ---- Storm
 TOPOLOGY_NAME = "activity-speed"
 SPEED_CONSUMER_GROUP = "storm-speed-layer"  # the spout's Kafka consumer group: its committed offsets are its progress

@@ -16,11 +16,12 @@ import requests
 
 from activity_clients import endpoints
 from activity_clients.checkout import read_env
+from activity_contract import names
 
 BASE = endpoints.url("airflow-api-server")
 COMPONENTS = ("metadatabase", "scheduler", "dag_processor", "triggerer")
 FINISHED = {"success", "failed"}
-DAILY_BATCH = "activity_daily_batch"
+DAILY_BATCH = names.DAG_DAILY_BATCH
 
 
 def token(username: str = "admin", password: str | None = None) -> requests.Response:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from activity_contract.names import APPS
-from producers.accounts import PLAN_WEIGHTS, PLANS
+from activity_contract.names import APPS, PLAN_WEIGHTS, PLANS
 from producers.simulator.users import make_user
 
 TABLE = "activity.user_profiles"

@@ -42,10 +42,10 @@ from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from activity_contract.names import HDFS_LOGS, HDFS_RAW_EVENTS, HDFS_WAREHOUSE
+from activity_contract.names import DAG_DAILY_BATCH, HDFS_LOGS, HDFS_RAW_EVENTS, HDFS_WAREHOUSE
 
 with DAG(
-    dag_id="activity_daily_batch",
+    dag_id=DAG_DAILY_BATCH,
     description="The day's archive into Hive's daily tables, reconciled",
     # Data intervals: the run for day D starts once D has ended, and its logical date is D (so `ds` is the day).
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),

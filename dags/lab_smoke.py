@@ -14,7 +14,7 @@ from activity_contract import names
 RUN_DIR = "/tmp/lab_smoke/{{ ts_nodash }}"
 
 with DAG(
-    dag_id="lab_smoke",
+    dag_id=names.DAG_SMOKE,
     description="One real task per engine: HDFS, Hive, Spark, Pig, Sqoop, Mahout",
     schedule=None,
     start_date=datetime(2026, 1, 1),

@@ -4,11 +4,16 @@ Runs on the edge node and the Airflow services (mahout and beeline on PATH, Http
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
-import httpfs
+from activity_clients.webhdfs import WebHdfs
 from activity_contract import names
+
+# HDFS through HttpFS (activity_clients/webhdfs.py), not a JVM per `hdfs dfs` call (each 1-2 s of CPU, a dozen per
+# task, three tasks side by side on two cores); Mahout's own jobs still read and write HDFS themselves.
+httpfs = WebHdfs(os.environ.get("HTTPFS_URL", "http://httpfs:14000/webhdfs/v1"))
 
 
 def base(day: str) -> str:
@@ -27,7 +32,7 @@ def run(*command: str, capture: bool = False) -> str:
 def read_rows(folder: str, sep: str = "\t") -> list[list[str]]:
     """The rows of a folder of text part files the daily ETL (or Mahout) wrote (no part file: the day had nothing of
     the kind). No folder: the day's spark_etl has not run, which ends the job saying so rather than writing empty
-    tables. Read through HttpFS (httpfs.py), not a JVM per `hdfs dfs` call."""
+    tables. Read through HttpFS."""
     print(f"+ read {folder}/part-*", flush=True)
     listed = httpfs.list_names(folder)
     if listed is None:
@@ -43,7 +48,7 @@ def remove(*paths: str) -> None:
     """Deletes files or folders with all they hold, if there (`hdfs dfs -rm -r -f`)."""
     for path in paths:
         print(f"+ remove {path}", flush=True)
-        httpfs.delete(path)
+        httpfs.delete(path, recursive=True)
 
 
 def active_users(day: str) -> dict[int, dict]:

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
-PLANS = ("free", "plus", "pro")
-PLAN_WEIGHTS = (6, 3, 1)  # how common each plan is: the seeded profiles and the simulated users' saves
+from activity_contract.names import PLANS
+
 FIELDS = ("user_id", "full_name", "email", "signup_date", "plan", "country", "marketing_opt_in", "updated_at")
 
 

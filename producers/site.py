@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import Flask, g, make_response, render_template, request
 
-from producers.accounts import PLANS, ProfilesUnavailable, parse_change
+from activity_contract.names import PLANS
+from producers.accounts import ProfilesUnavailable, parse_change
 from producers.api import COLLECT_MAX_BYTES, register_api
 from producers.catalog import search
 from producers.identity import COOKIE_SESSION, Identity

@@ -9,7 +9,7 @@ import random
 from urllib.parse import quote_plus
 
 from activity_contract import names
-from producers.accounts import PLAN_WEIGHTS, PLANS
+from activity_contract.names import PLAN_WEIGHTS, PLANS
 from producers.catalog import learn, news, shop
 from producers.simulator.model import EXIT, Activity, Context, PageKind, SiteModel
 

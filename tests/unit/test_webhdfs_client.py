@@ -1,5 +1,6 @@
-"""The Mahout step's HttpFS client (mahout/httpfs.py) against a loopback server that answers as HttpFS does: what it
-asks for (operation, user, the body as the file) and how it reads the answers (a missing folder, an error)."""
+"""The lab's WebHDFS client (activity_clients/webhdfs.py: the host's and the Mahout step's) against a loopback server
+that answers as HttpFS does: what it asks for (operation, user, the body as the file) and how it reads the answers
+(a missing file or folder, an error)."""
 
 import http.server
 import json
@@ -8,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-import httpfs
+from activity_clients.webhdfs import WebHdfs, WebHdfsError
 
 
 class FakeHttpFs(http.server.BaseHTTPRequestHandler):
@@ -47,7 +48,13 @@ class FakeHttpFs(http.server.BaseHTTPRequestHandler):
             self.files[path] = body
             return self.answer(201)
         if op == "DELETE":
-            return self.answer(200, b'{"boolean": true}')
+            return self.answer(200, json.dumps({"boolean": self.files.pop(path, None) is not None}).encode())
+        if op == "GETFILESTATUS":
+            if path not in self.files:
+                return self.answer(404, b'{"RemoteException": {"message": "File does not exist"}}')
+            return self.answer(
+                200, json.dumps({"FileStatus": {"type": "FILE", "length": len(self.files[path])}}).encode()
+            )
         return self.answer(400)
 
     do_GET = do_PUT = do_DELETE = handle_one
@@ -57,34 +64,41 @@ class FakeHttpFs(http.server.BaseHTTPRequestHandler):
 def server(monkeypatch):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeHttpFs)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    monkeypatch.setattr(httpfs, "BASE", f"http://127.0.0.1:{srv.server_port}/webhdfs/v1")
     FakeHttpFs.seen.clear()
+    FakeHttpFs.client = WebHdfs(f"http://127.0.0.1:{srv.server_port}/webhdfs/v1")
     yield FakeHttpFs
     srv.shutdown()
 
 
 def test_list_read_write_delete_as_root(server):
-    assert sorted(httpfs.list_names("/data/x")) == ["_SUCCESS", "part-00000", "part-00001"]
-    assert httpfs.list_names("/data/none") is None
-    assert httpfs.read("/data/x/part-00001") == b"b\t2\n"
-    httpfs.write("/data/y/new file.txt", b"1\t2\n")
-    httpfs.delete("/data/y")
+    hdfs = server.client
+    assert sorted(hdfs.list_names("/data/x")) == ["_SUCCESS", "part-00000", "part-00001"]
+    assert hdfs.list_names("/data/none") is None and hdfs.list_dir("/data/none") == []
+    assert hdfs.read("/data/x/part-00001") == b"b\t2\n"
+    assert hdfs.read_if_exists("/data/x/part-00001") == b"b\t2\n"
+    assert hdfs.status("/data/x/part-00000") == {"type": "FILE", "length": 4} and hdfs.status("/data/none") is None
+    assert hdfs.read_folder("/data/x") == {"part-00000": b"a\t1\n", "part-00001": b"b\t2\n", "_SUCCESS": b""}
+    hdfs.write("/data/y/new file.txt", b"1\t2\n")
+    assert server.files["/data/y/new file.txt"] == b"1\t2\n"
+    assert hdfs.delete("/data/y/new file.txt", recursive=True) is True
     create = [s for s in server.seen if s[2]["op"] == "CREATE"][0]
     assert create[:2] == ("PUT", "/data/y/new file.txt") and create[3] == "application/octet-stream"
     assert create[2] == {"op": "CREATE", "user.name": "root", "overwrite": "true", "data": "true"}
-    assert create[4] == b"1\t2\n" and server.files["/data/y/new file.txt"] == b"1\t2\n"
+    assert create[4] == b"1\t2\n"
     delete = server.seen[-1]
-    assert delete[:3] == ("DELETE", "/data/y", {"op": "DELETE", "user.name": "root", "recursive": "true"})
+    assert delete[:3] == ("DELETE", "/data/y/new file.txt", {"op": "DELETE", "user.name": "root", "recursive": "true"})
+    assert hdfs.delete("/data/y/new file.txt") is False  # nothing there: no error
 
 
 def test_an_error_names_the_operation_the_path_and_what_httpfs_said(server):
-    with pytest.raises(httpfs.HdfsError, match=r"OPEN /data/x/missing: HTTP 500: boom"):
-        httpfs.read("/data/x/missing")
+    with pytest.raises(WebHdfsError, match=r"OPEN /data/x/missing: HTTP 500: boom"):
+        server.client.read("/data/x/missing")
 
 
 def test_read_rows_takes_the_part_files_in_order(server, monkeypatch):
     import daily_step
 
+    monkeypatch.setattr(daily_step, "httpfs", server.client)
     assert daily_step.read_rows("/data/x") == [["a", "1"], ["b", "2"]]
     with pytest.raises(SystemExit, match="no input from the daily ETL"):
         daily_step.read_rows("/data/none")
