@@ -106,3 +106,23 @@ def test_kafka_init_creates_the_contracts_topics():
     branch = entrypoint.split("\nkafka-init)", 1)[1].split(";;", 1)[0]
     assert "from activity_contract.names import TOPIC_PARTITIONS" in branch and "${KAFKA_TOPICS:-$topics}" in branch
     assert set(names.TOPIC_PARTITIONS) == {names.TOPIC_EVENTS, names.TOPIC_DLQ, names.TOPIC_ALERTS}
+
+
+def test_the_jdbc_urls_outside_python_are_the_contracts():
+    """Shell scripts, configuration and docs spell the JDBC URLs (they cannot import the contract): the same ones."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    found = {}
+    for path in tracked:
+        if path.endswith(".py") or not (ROOT / path).is_file():
+            continue
+        try:
+            text = (ROOT / path).read_text()
+        except UnicodeDecodeError:
+            continue
+        for url in re.findall(r"jdbc:(?:mariadb|hive2)://[\w.-]+:\d+(?:/\w+)?", text):
+            found.setdefault(url, set()).add(path)
+    mariadb = {url for url in found if url.startswith("jdbc:mariadb:")}
+    hive = {url.rsplit("/", 1)[0] for url in found if url.startswith("jdbc:hive2://hiveserver2")}
+    assert mariadb == {names.MARIADB_JDBC_URL}, {url: sorted(found[url]) for url in mariadb}
+    assert hive == {names.HIVE_JDBC_URL.rsplit("/", 1)[0]}, hive
+    assert len(found[names.MARIADB_JDBC_URL]) >= 3  # the Sqoop scripts and their docs
