@@ -154,7 +154,7 @@ def broken_records(app: str, path: Path) -> int:
 
 def make_samples(directory: Path, start: datetime, days: int, seed: int, out=print) -> dict[str, tuple[Path, list]]:
     """Writes one sample file per shape from the sites' own historical activity; returns {app: (path, events)}."""
-    from activitylab.history import generate_events
+    from producers.simulator.history import generate_events
 
     directory.mkdir(parents=True, exist_ok=True)
     made = {}

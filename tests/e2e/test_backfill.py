@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from conftest import ROOT
 
 from activity_contract.events import validate_event
-from activitylab.history import generate_events
 from activitylab.legacy_formats import SHOP_ROW_NAMESPACE
 from lab_sites import consumer_at_end, drain
+from producers.simulator.history import generate_events
 
 START = datetime(2026, 6, 10, tzinfo=UTC)  # a window with no daylight-saving change in any sample zone
 

@@ -46,7 +46,6 @@ from activity_contract import names
 from activitylab import flume, webhdfs
 from activitylab.airflow import DAILY_BATCH, Airflow
 from activitylab.clf import PATTERNS, parse_line
-from activitylab.generated_day import generate_day
 from activitylab.replay import LOG_ROOT, replay, wait_shipped
 from activitylab.sites import site_url
 from activitylab.topic_reader import end_offsets, read_range
@@ -55,6 +54,7 @@ from lab_browser import chromium, keep_screenshot
 from lab_logs import access_line, in_flume, wait_all_closed
 from lab_mariadb import mariadb, profiles
 from lab_speed import hbase
+from producers.simulator.generated_day import generate_day
 from speed_drift import MISSED
 
 ROOT = Path(__file__).resolve().parents[2]

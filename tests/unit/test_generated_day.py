@@ -1,4 +1,4 @@
-"""The generated day (activitylab/generated_day.py) the batch test and benchmark send: valid, inside its day,
+"""The generated day (producers/simulator/generated_day.py) the batch test and benchmark send: valid, inside its day,
 seeded, and varied enough to exercise every daily table."""
 
 from collections import Counter
@@ -6,7 +6,7 @@ from datetime import date
 
 import batch_oracle as oracle
 from activity_contract.events import validate_event
-from activitylab.generated_day import generate_day
+from producers.simulator.generated_day import generate_day
 
 DAY = date(2025, 6, 30)
 

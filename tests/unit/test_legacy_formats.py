@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from activitylab.backfill import normalized
-from activitylab.history import generate_events
 from activitylab.legacy_formats import (
     SHOP_COLUMNS,
     SHOP_ROW_NAMESPACE,
@@ -19,6 +18,7 @@ from activitylab.legacy_formats import (
     write_news_jsonl,
     write_shop_csv,
 )
+from producers.simulator.history import generate_events
 
 
 def events_for(app, event):
