@@ -11,9 +11,9 @@ from pathlib import Path
 from activity_contract import names
 
 ROOT = Path(__file__).resolve().parents[2]
-# The Python programs of compose/bin (no .py suffix); health and webhdfs run with `python3 -IS` in every image, so
-# they import nothing of the lab's: they use only component ports inside a container, which the check below allows.
-SCRIPTS = ["compose/bin/flume-janitor", "compose/bin/health", "compose/bin/render-config", "compose/bin/webhdfs"]
+# The Python programs of compose/bin (no .py suffix); health runs with `python3 -IS` in every image, so
+# it imports nothing of the lab's: it uses only component ports inside a container, which the check below allows.
+SCRIPTS = ["compose/bin/flume-janitor", "compose/bin/health", "compose/bin/render-config"]
 
 NAMES = {
     **{app: "a site" for app in names.APPS},
