@@ -23,11 +23,13 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from activity_clients import endpoints
+from activity_clients import hive as lab_hive
+from activity_clients.airflow import Airflow
 from activity_contract import names
 from producers.simulator.generated_day import generate_day
 
 from . import webhdfs
-from .airflow import DAILY_BATCH, Airflow
+from .airflow import DAILY_BATCH
 from .bench import machine, write_report
 
 UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "kB": 1e3, "MB": 1e6, "GB": 1e9}
@@ -145,7 +147,6 @@ def write_archive(day: date, events: list[dict], rows_per_file: int = 100_000) -
     """The events as the archive's Parquet files of the day, then the partition added to Hive `events`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from pyhive import hive
 
     from activity_contract.events import parse_event_time
 
@@ -161,7 +162,7 @@ def write_archive(day: date, events: list[dict], rows_per_file: int = 100_000) -
             pa.Table.from_pylist(chunk, schema=schema), out, compression="snappy", use_deprecated_int96_timestamps=True
         )  # as Spark writes timestamps
         webhdfs.put(f"{folder}/part-bench-{n:05d}.parquet", out.getvalue())
-    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database=names.HIVE_DATABASE).cursor()
+    cur = lab_hive.connect().cursor()
     cur.execute(f"ALTER TABLE events ADD IF NOT EXISTS PARTITION (dt = '{day.isoformat()}')")
     cur.close()
     return time.monotonic() - t0

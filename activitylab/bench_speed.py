@@ -21,11 +21,11 @@ import struct
 import time
 import uuid
 
-import happybase
 import requests
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
 from activity_clients.checkout import read_env
 from activity_contract import names
 from activity_contract.events import build_event
@@ -86,7 +86,7 @@ def bench_events(n: int) -> list[dict]:
 
 def bare_loop(events: list[dict], start_offsets: dict) -> float:
     """A plain consumer doing the topology's HBase updates per event (no batching, no replay protection)."""
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     pages, minutes = conn.table(names.T_PAGE_COUNTS), conn.table(names.T_MINUTE_STATS)
     users, sessions, active = (
         conn.table(names.T_USER_RECENT_PAGES),
@@ -176,7 +176,7 @@ def bench_throughput(n: int) -> tuple[float, float]:
 
 def bench_speed(samples: int = 200, events: int = 20000) -> int:
     """events=0: the latency only (the users keep browsing throughout)."""
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     apps = list(SITE_PORTS)
     latencies = []
     for i in range(samples):

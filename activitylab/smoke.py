@@ -12,6 +12,8 @@ from datetime import UTC
 import requests
 
 from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
+from activity_clients import hive as lab_hive
 from activity_clients.checkout import read_env
 from activity_contract import names
 
@@ -75,9 +77,7 @@ def yarn():
 
 
 def hbase():
-    import happybase
-
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     name = f"lab_smoke_{uuid.uuid4().hex[:8]}"
     conn.create_table(name, {"c": {}})
     try:
@@ -104,8 +104,6 @@ def storm():
 
 def speed_layer():
     """The topology is active and counts a page view of a new page (a real request to the shop)."""
-    import happybase
-
     from activity_clients.nimbus import topology_summary
 
     t = topology_summary()
@@ -113,7 +111,7 @@ def speed_layer():
     assert t["status"] == "ACTIVE", f"topology {t['name']} is {t['status']}"
     page = f"/lab-smoke-{uuid.uuid4().hex[:8]}"
     requests.get(endpoints.url(names.SHOP, page), timeout=30, headers={"X-Lab-User": "lab-smoke"})
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     t0, views = time.monotonic(), 0
     while time.monotonic() - t0 < 30 and views == 0:
         views = names.decode_counter(
@@ -130,9 +128,7 @@ def speed_layer():
 
 def hive():
     """HiveServer2 answers PyHive from the host and serves database activity (no job: metadata only)."""
-    from pyhive import hive as pyhive
-
-    cur = pyhive.connect(*endpoints.host_port("hiveserver2"), auth="NONE").cursor()
+    cur = lab_hive.connect(database="default").cursor()
     cur.execute("SHOW DATABASES")
     databases = sorted(r[0] for r in cur.fetchall())
     cur.close()
@@ -182,7 +178,7 @@ def edge():
 
 def airflow():
     """Every Airflow component healthy, admin signs in with the .env password, the DAGs import cleanly."""
-    from . import airflow as af
+    from activity_clients import airflow as af
 
     states = af.health()
     assert all(v == "healthy" for v in states.values()), states

@@ -42,9 +42,9 @@ ISO3 = {
 
 
 def connect(host: str, port: int):
-    from pyhive import hive  # imported here so the shaping functions need no Thrift client
+    from activity_clients import hive  # imported here so the shaping functions need no Thrift client
 
-    return hive.connect(host=host, port=port, auth="NONE", database=names.HIVE_DATABASE)
+    return hive.connect(host, port)
 
 
 # ------------------------------------------------------------------ readers

@@ -24,9 +24,9 @@ ALERT_BANNER_S = 300  # an alert raised in the last 5 minutes is "current"
 
 
 def connect(host: str, port: int, timeout_ms: int = 5000):
-    import happybase  # imported here so the shaping functions need no Thrift client
+    from activity_clients import hbase  # imported here so the shaping functions need no Thrift client
 
-    return happybase.Connection(host, port, timeout=timeout_ms, autoconnect=True)
+    return hbase.connect(host, port, timeout_ms)
 
 
 # ------------------------------------------------------------------ readers (one connection, raw cells)

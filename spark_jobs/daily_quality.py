@@ -101,12 +101,13 @@ def store_drift(spark, day: str) -> None:
     events = spark.table(f"{DATABASE}.events").where(F.col("dt") == day).dropDuplicates(["event_id"]).cache()
     batch = batch_numbers(events)
     events.unpersist()
-    import happybase
     from thriftpy2.thrift import TException
+
+    from activity_clients import hbase
 
     host, port = hbase_address()
     try:
-        conn = happybase.Connection(host, port, timeout=60000)
+        conn = hbase.connect(host, port, timeout_ms=60000)
         try:
             speed = speed_numbers(conn, date.fromisoformat(day), set(names.APPS) | {app for app, _, _ in batch})
         finally:

@@ -3,15 +3,13 @@
 import subprocess
 import time
 
-from pyhive import hive
-
-from activity_clients import endpoints
+from activity_clients import hive as lab_hive
 from activitylab.compose import containers
 
 
 def hive_cursor():
     """A PyHive cursor on HiveServer2, database activity, as a user on the host opens one."""
-    return hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
+    return lab_hive.connect().cursor()
 
 
 def hive_rows(sql):

@@ -3,9 +3,7 @@
 import json
 import time
 
-import happybase
-
-from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.storm import spout_lag
@@ -26,7 +24,7 @@ WORKER_PROCESS = "^/usr/lib/jvm/default-java/bin/java -server .*org.apache.storm
 
 
 def hbase():
-    return happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    return lab_hbase.connect()
 
 
 def counter(conn, table, row, column):

@@ -6,7 +6,7 @@ import json
 
 from conftest import exec_in
 
-from activitylab.airflow import Airflow, health, token
+from activity_clients.airflow import Airflow, health, token
 
 SMOKE_TASKS = {"hdfs", "hive", "spark", "pig", "sqoop", "mahout"}
 

@@ -42,9 +42,10 @@ from kafka import KafkaProducer
 
 import batch_oracle as oracle
 from activity_clients import endpoints
+from activity_clients.airflow import Airflow
 from activity_contract import names
+from activity_contract.names import DAG_DAILY_BATCH as DAILY_BATCH
 from activitylab import flume, webhdfs
-from activitylab.airflow import DAILY_BATCH, Airflow
 from activitylab.clf import PATTERNS, parse_line
 from activitylab.replay import LOG_ROOT, replay, wait_shipped
 from activitylab.sites import site_url

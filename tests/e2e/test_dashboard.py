@@ -10,10 +10,10 @@ for shop, news and learn: this test writes nothing to HBase.
 import time
 from datetime import UTC, datetime
 
-import happybase
 import pytest
 
 from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
 from activity_contract import names
 from activity_contract.events import parse_event_time
 from activitylab.sites import SITE_PORTS, simulation
@@ -64,7 +64,7 @@ def test_each_sites_active_users_are_hbases(running_simulation, page):  # found 
     """Counts move as users age out, so the test compares snapshots of one moment: it keeps every version of
     each row it read from HBase (updated_at -> counts) and every card the page showed, until a card's
     updated_at is one it read; the counts at that same updated_at must then be equal, at once."""
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30_000)
+    conn = lab_hbase.connect()
     table = conn.table(names.T_ACTIVE_USERS)
     hbase = {app: {} for app in SITE_PORTS}
     matched, shown = {}, {}

@@ -3,17 +3,16 @@
 import threading
 import uuid
 
-import happybase
 import pytest
 
-from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
 
 CONTRACT_TABLES = {"page_counts", "minute_stats", "active_users", "user_recent_pages", "sessions", "alerts"}
 
 
 @pytest.fixture
 def conn():
-    c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    c = lab_hbase.connect()
     yield c
     c.close()
 
@@ -43,7 +42,7 @@ def test_hundred_rows_put_and_read_back(conn, fresh_table):
 
 def test_counter_increments_from_two_threads_are_exact(fresh_table):
     def bump():
-        c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+        c = lab_hbase.connect()
         t = c.table(fresh_table)
         for _ in range(500):
             t.counter_inc(b"page", b"c:views")
@@ -54,6 +53,6 @@ def test_counter_increments_from_two_threads_are_exact(fresh_table):
         t.start()
     for t in threads:
         t.join(120)
-    c = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    c = lab_hbase.connect()
     assert c.table(fresh_table).counter_get(b"page", b"c:views") == 1000
     c.close()

@@ -11,13 +11,13 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import happybase
 import requests
 from conftest import ROOT, compose, exec_in
 from kafka import KafkaProducer, TopicPartition
-from pyhive import hive
 
 from activity_clients import endpoints
+from activity_clients import hbase as lab_hbase
+from activity_clients import hive as lab_hive
 from activity_clients.nimbus import topology_summary
 from activity_contract import names
 from activity_contract.events import parse_event_time
@@ -89,18 +89,18 @@ def quiet_baseline(token):
 def test_data_survives_down_and_up(lab_env):
     marker = uuid.uuid4().hex
     page = f"/e2e-restart-{marker[:8]}"
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     visit_learn(page, 5)
     assert views_reach(conn, page, 5) == 5
     conn.close()
     table = f"e2e_restart_{marker[:8]}"
-    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
+    cur = lab_hive.connect().cursor()
     cur.execute(f"CREATE TABLE {table} (k STRING, v INT) STORED AS ORC")
     cur.execute(f"INSERT INTO {table} VALUES ('kept', 1), ('across', 2), ('restarts', 3)")
     cur.close()
     path, payload = f"/tmp/e2e-restart-{marker}.txt", f"kept across restarts {marker}\n".encode()
     webhdfs.put(path, payload)
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     conn.table("activity:sessions").put(f"e2e-{marker}".encode(), {b"c:page_count": b"7"})
     conn.close()
     producer = KafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap(), acks="all")
@@ -144,12 +144,12 @@ def test_data_survives_down_and_up(lab_env):
     start = metastore_log.rindex("creating or upgrading the metastore schema")  # the last start's schematool
     schematool = metastore_log[start : metastore_log.index("Starting hive metastore on port", start)]
     assert "No schema upgrade required" in schematool and "already exists" not in schematool
-    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE", database="activity").cursor()
+    cur = lab_hive.connect().cursor()
     cur.execute(f"SELECT k, v FROM {table} ORDER BY v")
     assert cur.fetchall() == [("kept", 1), ("across", 2), ("restarts", 3)]
     cur.execute(f"DROP TABLE {table}")
     cur.close()
-    conn = happybase.Connection(*endpoints.host_port("hbase-thrift"), timeout=30000)
+    conn = lab_hbase.connect()
     # The speed layer runs again (storm-deploy found it unchanged) and its counters go on from their values.
     topology = topology_summary()
     assert topology is not None and topology["status"] == "ACTIVE"

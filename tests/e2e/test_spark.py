@@ -8,9 +8,9 @@ import uuid
 
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
-from pyhive import hive
 
 from activity_clients import endpoints
+from activity_clients import hive as lab_hive
 from activitylab.spark import history_server_app, submitted_app
 from lab_edge import edge, hdfs_put, ship, yarn_app
 
@@ -25,7 +25,7 @@ def test_pyspark_job_in_cluster_mode_writes_a_hive_table_that_hiveserver2_reads(
     proc = edge("spark-submit", "--deploy-mode", "cluster", job, folder, table)
     app_id = submitted_app(proc.stderr + proc.stdout)
 
-    cur = hive.connect(*endpoints.host_port("hiveserver2"), auth="NONE").cursor()
+    cur = lab_hive.connect(database="default").cursor()
     cur.execute(f"SELECT count(*), sum(score) FROM {table}")
     assert cur.fetchall() == [(len(ROWS), sum(s for _, _, s in ROWS))]
     cur.execute(f"SELECT id, page, score FROM {table} WHERE id = 123")

@@ -54,7 +54,7 @@ def test_a_backfill_reprocesses_only_what_airflow_knows(capsys):
 
 def test_the_days_runs_are_read_page_by_page():
     """A backfill can span more days than the API's largest page (100 runs): day_runs reads every page."""
-    from activitylab.airflow import Airflow
+    from activity_clients.airflow import Airflow
 
     days = [datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=i) for i in range(250)]
     runs = [{"logical_date": d.strftime("%Y-%m-%dT00:00:00Z"), "state": "success"} for d in days]
