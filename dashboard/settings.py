@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from activity_contract import names
 
-DEFAULT_SITE_URLS = "shop=http://localhost:5001,news=http://localhost:5002,learn=http://localhost:5003"
+DEFAULT_SITE_URLS = ",".join(f"{app}=http://localhost:{port}" for app, port in names.SITE_PORTS.items())
 
 
 def parse_site_urls(text: str) -> dict[str, str]:

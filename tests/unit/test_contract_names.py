@@ -4,6 +4,7 @@ an HBase table, a JDBC URL or a site's port as a literal; and its copies outside
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -126,3 +127,17 @@ def test_the_jdbc_urls_outside_python_are_the_contracts():
     assert mariadb == {names.MARIADB_JDBC_URL}, {url: sorted(found[url]) for url in mariadb}
     assert hive == {names.HIVE_JDBC_URL.rsplit("/", 1)[0]}, hive
     assert len(found[names.MARIADB_JDBC_URL]) >= 3  # the Sqoop scripts and their docs
+
+
+def test_the_site_lists_outside_python_are_the_contracts():
+    """Configuration and scripts list the sites (they cannot import the contract): the contract's, in its order."""
+    apps = list(names.APPS)
+    schema = json.loads((ROOT / "activity_contract/schema/event-v1.json").read_text())
+    assert schema["properties"]["app_id"]["enum"] == apps
+    compose = (ROOT / "compose.yaml").read_text()
+    urls = re.search(r"^\s+SITE_URLS: (\S+)$", compose, re.M).group(1)
+    assert urls == ",".join(f"{app}=http://{app}:{port}" for app, port in names.SITE_PORTS.items())
+    agent = (ROOT / "flume/conf/agent.conf").read_text()
+    assert re.findall(r"^a1\.sources\.\w+\.filegroups = (.+)$", agent, re.M) == [" ".join(apps)] * 3
+    entrypoint = (ROOT / "compose/bin/entrypoint").read_text()
+    assert re.findall(r"/site/logs/(\w+)", entrypoint.split("\nflume)", 1)[1].split(";;", 1)[0]) == apps
