@@ -157,8 +157,8 @@ def test_lab_replay_auto_detects_combined_with_extra_fields_and_takes_a_file_onc
     assert shipped.strip() == "0"  # the replayed copy left the site volume once shipped
 
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert again.returncode == 1 and "nothing sent" in again.stdout, again.stdout + again.stderr
-    assert f"{len(lines)} lines shipped to /logs/shop/access/" in again.stdout
+    assert again.returncode == 1 and "nothing sent" in again.stderr, again.stdout + again.stderr  # a refusal: stderr
+    assert f"{len(lines)} lines shipped to /logs/shop/access/" in again.stderr
     found = wait_landed_once("shop", "access", expected)
     assert {line: days for line, days in found.items()} == {line: [day] for line, day in expected.items()}
 
