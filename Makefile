@@ -67,7 +67,7 @@ lint: venv  ## format, lint and types: ruff over the whole tree, mypy on the con
 	@$(VENV)/bin/mypy
 	@echo "[lint] ruff format, ruff check and mypy: clean"
 
-test-unit: venv  ## fast tests, no containers
+test-unit: venv env  ## fast tests, no containers (the packaging test reads .env)
 	@$(VENV)/bin/pytest -q -m "not e2e" tests/unit
 
 browser:  ## Debian's chromium for the dashboard's end-to-end test (Playwright drives it; nothing is downloaded)

@@ -1,5 +1,5 @@
 """The lab's services as users meet them: what each is, where it answers from the host (.env's LAB_BIND and
-ports, activitylab/endpoints.py)."""
+ports, activity_clients/endpoints.py)."""
 
 from dataclasses import dataclass
 

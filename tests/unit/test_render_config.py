@@ -54,5 +54,12 @@ def test_every_shipped_template_renders_with_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("SPARK_JARS_ID", "abc")  # with the image's Spark jar id (entrypoint: spark_config)
     for group in os.listdir(os.path.join(ROOT, "compose", "conf")):
         render_config.render_group(group)  # would exit naming any key without a default
+    monkeypatch.setattr(render_config, "TEMPLATES", os.path.join(ROOT))  # Flume's templates live in flume/conf
+    monkeypatch.setattr(render_config, "TARGET", str(tmp_path / "flume-rendered"))
+    render_config.render_group("flume/conf")
+    assert (
+        "a1.sinks.hdfs.hdfs.rollInterval = 300"
+        in (tmp_path / "flume-rendered" / "flume" / "conf" / "agent.conf").read_text()
+    )
     assert "hdfs://namenode:8020" in (tmp_path / "hadoop" / "core-site.xml").read_text()
     assert "spark-jars-abc.zip" in (tmp_path / "spark" / "spark-defaults.conf").read_text()
