@@ -8,6 +8,7 @@ from conftest import ROOT
 
 from activity_clients import endpoints
 from activity_clients.nimbus import topology_summary
+from activity_contract import names
 from activitylab.services import SERVICES
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
@@ -66,7 +67,10 @@ def test_shell_runs_a_command_on_the_edge_node_with_every_client_configured():
         "bash",
         "-c",
         "hdfs dfs -test -d /spark-logs && echo hdfs-ok; "
-        "kafka-topics --list | grep -x user-activity; which spark-submit pig sqoop mahout beeline",
+        "kafka-topics --list | grep -x user-activity; which spark-submit pig sqoop mahout beeline; "
+        # the jobs' imports, as `lab shell -- spark-submit /opt/lab/spark_jobs/...` and the Mahout step have them
+        "python3 -c 'from activity_clients.webhdfs import WebHdfs; from activity_contract import names; "
+        "print(names.DAG_DAILY_BATCH)'",
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.split()
@@ -77,6 +81,7 @@ def test_shell_runs_a_command_on_the_edge_node_with_every_client_configured():
         "/opt/lab/bin/sqoop",
         "/opt/lab/bin/mahout",
         "/opt/lab/bin/beeline",
+        names.DAG_DAILY_BATCH,
     ]
 
 
