@@ -19,8 +19,8 @@ from typing import Any
 import jsonschema
 
 SCHEMA_VERSION = 1
-FIELDS = (
-    "schema_version",
+# The fields that are text in every store (the archive's Parquet, the Arrow files of lab backfill), in field order
+TEXT_FIELDS = (
     "event_id",
     "event_type",
     "event_time",
@@ -31,12 +31,8 @@ FIELDS = (
     "section",
     "referrer",
     "target",
-    "http_status",
-    "latency_ms",
-    "geo",
-    "device",
-    "user_agent",
 )
+FIELDS = ("schema_version", *TEXT_FIELDS, "http_status", "latency_ms", "geo", "device", "user_agent")
 ROOT = "$"  # the "field" named when the body as a whole is wrong (not JSON, not an object, too large)
 
 _TIME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$")

@@ -26,6 +26,7 @@ from activity_clients import endpoints
 from activity_clients import hive as lab_hive
 from activity_clients.airflow import Airflow
 from activity_contract import names
+from activity_contract.events import TEXT_FIELDS
 from producers.simulator.generated_day import generate_day
 
 from . import webhdfs
@@ -115,21 +116,7 @@ def archive_schema():
     return pa.schema(
         [
             ("schema_version", pa.int32()),
-            *[
-                (c, text)
-                for c in (
-                    "event_id",
-                    "event_type",
-                    "event_time",
-                    "app_id",
-                    "user_id",
-                    "session_id",
-                    "page",
-                    "section",
-                    "referrer",
-                    "target",
-                )
-            ],
+            *[(c, text) for c in TEXT_FIELDS],
             ("http_status", pa.int32()),
             ("latency_ms", pa.float64()),
             ("geo", pa.struct([("country", text), ("city", text)])),

@@ -22,7 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from activity_contract import names
-from activity_contract.events import SCHEMA_VERSION, format_event_time, parse_event_time
+from activity_contract.events import FIELDS, SCHEMA_VERSION, format_event_time, parse_event_time
 
 # Event ids of shop's CSV rows: uuid5 of the row id in this namespace, so loading a file twice gives the
 # same ids (downstream de-duplicates by event_id).
@@ -80,24 +80,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def _v1(**fields) -> dict:
     """A v1 event in contract field order, values as the source had them. Not events.build_event: that one
     coerces types and makes up a missing event_id, where a backfill must let the schema reject the record."""
-    order = (
-        "event_id",
-        "event_type",
-        "event_time",
-        "app_id",
-        "user_id",
-        "session_id",
-        "page",
-        "section",
-        "referrer",
-        "target",
-        "http_status",
-        "latency_ms",
-        "geo",
-        "device",
-        "user_agent",
-    )
-    return {"schema_version": SCHEMA_VERSION, **{k: fields[k] for k in order}}
+    return {"schema_version": SCHEMA_VERSION, **{k: fields[k] for k in FIELDS[1:]}}
 
 
 def _text(value) -> str | None:

@@ -27,7 +27,7 @@ from pyspark.sql.streaming import StreamingQueryListener
 
 import archive_paths as paths
 from activity_contract import names
-from activity_contract.events import message_error
+from activity_contract.events import TEXT_FIELDS, message_error
 
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP", "kafka:29092")
 TRIGGER = f"{int(os.environ.get('STREAM_TRIGGER_S', '60'))} seconds"
@@ -44,21 +44,7 @@ DEVICE = T.StructType([T.StructField(f, T.StringType()) for f in ("type", "os", 
 EVENT = T.StructType(
     [
         T.StructField("schema_version", T.IntegerType()),
-        *[
-            T.StructField(f, T.StringType())
-            for f in (
-                "event_id",
-                "event_type",
-                "event_time",
-                "app_id",
-                "user_id",
-                "session_id",
-                "page",
-                "section",
-                "referrer",
-                "target",
-            )
-        ],
+        *[T.StructField(f, T.StringType()) for f in TEXT_FIELDS],
         T.StructField("http_status", T.IntegerType()),
         T.StructField("latency_ms", T.DoubleType()),
         T.StructField("geo", GEO),
