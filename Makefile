@@ -16,7 +16,7 @@ ifeq ($(LIGHT),1)
 export COMPOSE_PROFILES := light
 endif
 
-.PHONY: help provision env venv build up down clean test lint test-unit test-e2e status smoke logs bench browser beeline
+.PHONY: help provision env venv build up down clean test lint test-unit test-e2e status smoke logs bench browser beeline promtool
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,8 +67,20 @@ lint: venv  ## format, lint and types: ruff over the whole tree, mypy on the con
 	@$(VENV)/bin/mypy
 	@echo "[lint] ruff format, ruff check and mypy: clean"
 
-test-unit: venv env  ## fast tests, no containers (the packaging test reads .env)
+test-unit: venv env promtool  ## fast tests, no containers (the packaging test reads .env)
 	@$(VENV)/bin/pytest -q -m "not e2e" tests/unit
+
+# promtool, from Debian's prometheus package unpacked under build/ (not installed: that would start a second
+# Prometheus on the host): the unit tests check the alert rules with it (monitoring/README.md).
+PROMTOOL := build/tools/promtool
+promtool: $(PROMTOOL)
+$(PROMTOOL):
+	@echo "[promtool] unpacking Debian's prometheus package into build/tools (the alert rules' tests use promtool)"
+	@rm -rf build/tools/deb && mkdir -p build/tools/deb
+	@cd build/tools/deb && { apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus; }; }
+	@dpkg-deb -x build/tools/deb/prometheus_*.deb build/tools/deb/root
+	@cp build/tools/deb/root/usr/bin/promtool $@ && rm -rf build/tools/deb
+	@$@ --version | head -1
 
 browser:  ## Debian's chromium for the dashboard's end-to-end test (Playwright drives it; nothing is downloaded)
 	@test -x /usr/bin/chromium || { echo "[browser] /usr/bin/chromium missing: installing Debian's chromium"; \

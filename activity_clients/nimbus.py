@@ -46,7 +46,14 @@ def cluster_summary(host=None, port=None):
 
 def _stream_sum(stats_map, window=":all-time"):
     """Sum a Storm stats map {window: {stream: n}} over the user streams (system streams start with `__`)."""
-    return sum(n for stream, n in (stats_map or {}).get(window, {}).items() if not str(stream).startswith("__"))
+    return sum(n for stream, n in (stats_map or {}).get(window, {}).items() if _user_stream(stream))
+
+
+def _user_stream(stream) -> bool:
+    """A stream id (spouts' maps) or a GlobalStreamId (bolts': source component and stream) of the topology's own,
+    not Storm's system streams (ticks, metrics, acks), whose names start with `__`."""
+    ids = (stream.componentId, stream.streamId) if hasattr(stream, "streamId") else (stream,)
+    return not any(str(i).startswith("__") for i in ids)
 
 
 def topology_summary(host=None, port=None, name=None):
@@ -56,15 +63,10 @@ def topology_summary(host=None, port=None, name=None):
     when a worker restarts), emitted, transferred, acked, failed (all-time, user streams), complete_latency_ms
     (the spouts' average over the last 10 minutes; 0 until a tuple tree completed).
     """
-    from activity_contract.names import TOPOLOGY_NAME
-
-    name = name or TOPOLOGY_NAME
-    client = nimbus_client(host, port)
-    found = [t for t in client.getClusterInfo().topologies if t.name == name]
-    if not found:
+    found = _topology(host, port, name)
+    if found is None:
         return None
-    t = found[0]
-    info = client.getTopologyInfo(t.id)
+    t, info = found
     emitted = transferred = acked = failed = 0
     latencies = []
     user_executors = [e for e in info.executors or [] if not e.component_id.startswith("__")]
@@ -94,3 +96,37 @@ def topology_summary(host=None, port=None, name=None):
         "failed": failed,
         "complete_latency_ms": round(sum(latencies) / len(latencies), 1) if latencies else 0.0,
     }
+
+
+def _topology(host, port, name):
+    """(the topology's summary, its TopologyInfo), or None when no topology of that name runs."""
+    from activity_contract.names import TOPOLOGY_NAME
+
+    client = nimbus_client(host, port)
+    found = [t for t in client.getClusterInfo().topologies if t.name == (name or TOPOLOGY_NAME)]
+    return (found[0], client.getTopologyInfo(found[0].id)) if found else None
+
+
+def component_stats(host=None, port=None, name=None):
+    """Tuples per spout and bolt of the named topology (all-time, user streams, summed over its executors):
+    {component: {"kind": "spout"|"bolt", "emitted", "acked", "failed", "executed" (bolts)}}; None when it is not
+    running. Counts restart with the topology (a redeploy) and with a restarted worker's executors."""
+    found = _topology(host, port, name)
+    if found is None:
+        return None
+    stats: dict = {}
+    for e in found[1].executors or []:
+        if e.component_id.startswith("__") or e.stats is None or e.stats.specific is None:
+            continue
+        spout, bolt = e.stats.specific.spout, e.stats.specific.bolt
+        specific = spout if spout is not None else bolt
+        c = stats.setdefault(
+            e.component_id,
+            {"kind": "spout" if spout is not None else "bolt", "emitted": 0, "acked": 0, "failed": 0, "executed": 0},
+        )
+        c["emitted"] += _stream_sum(e.stats.emitted)
+        c["acked"] += _stream_sum(specific.acked)
+        c["failed"] += _stream_sum(specific.failed)
+        if bolt is not None:
+            c["executed"] += _stream_sum(bolt.executed)
+    return stats

@@ -36,6 +36,7 @@ HOST_PORTS = {
     "flume": ("FLUME_PORT", 41414),
     **{app: (f"{app.upper()}_PORT", port) for app, port in SITE_PORTS.items()},
     "dashboard": ("DASHBOARD_PORT", 8501),
+    "prometheus": ("PROMETHEUS_PORT", 9191),
 }
 
 # ---- Kafka topics
@@ -113,6 +114,11 @@ HDFS_REJECTED_EVENTS = "/data/raw/rejected"  # dt=YYYY-MM-DD/ Parquet: invalid m
 HDFS_MINUTE_METRICS = "/data/metrics/minute"
 HDFS_WAREHOUSE = "/data/warehouse"  # {table}/ : the batch layer's Hive tables (daily ones under dt=YYYY-MM-DD/)
 HDFS_EXPORT = "/data/export"  # {table}/dt=YYYY-MM-DD/ : a day's KPIs as text, for Sqoop's export to MariaDB
+HDFS_CHECKPOINTS = "/checkpoints"  # {query}/ : the streaming archive's offsets, commits and state (Spark's layout)
+# The archive's query whose checkpoint holds the event offsets it has archived (its progress through Kafka: it
+# commits no consumer group; its lag is reported under ARCHIVE_CONSUMER, monitoring/pipeline_exporter.py)
+ARCHIVE_CHECKPOINT = f"{HDFS_CHECKPOINTS}/archive"
+ARCHIVE_CONSUMER = "stream-archive"
 HDFS_MAHOUT = "/data/mahout"  # dt=YYYY-MM-DD/{ratings,users,items,features}/ : a day's input to Mahout (and its work)
 
 # ---- Hive

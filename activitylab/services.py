@@ -52,6 +52,8 @@ SERVICES = [
     Service("dashboard", "Streamlit dashboard: live views", url("dashboard")),
     Service("postgres", "PostgreSQL (Hive metastore, Airflow)"),
     Service("mariadb", "MariaDB (user profiles)", url("mariadb", "/activity", scheme="mysql")),
+    Service("prometheus", "Prometheus: every component's metrics, the alert rules (monitoring/)", url("prometheus")),
+    Service("pipeline-exporter", "consumer lag per partition, the speed layer's tuples, for Prometheus"),
 ]
 
 BY_NAME = {s.name: s for s in SERVICES}

@@ -29,6 +29,8 @@ def status(storm=True):
         print_storm()
     if any(c.service == "spark-streaming" and c.state == "running" for c in cs):
         print_archive()
+    if any(c.service == "prometheus" and c.state == "running" for c in cs):
+        print_metrics()
     return 0 if all(classify(c) == "ready" for c in cs) else 1
 
 
@@ -67,3 +69,33 @@ def print_archive():
         print("\n".join("  " + line for line in status_lines(read_status())))
     except Exception as exc:  # informative only
         print(f"  status not readable: {exc}")
+
+
+def print_metrics():
+    """The scrape targets down and the alerts firing, as Prometheus sees them (monitoring/alerts.yml)."""
+    from activity_clients.prometheus import Prometheus, PrometheusError
+
+    prometheus = Prometheus()
+    print(f"\nMetrics (Prometheus {prometheus.base}):")
+    try:
+        targets, alerts = prometheus.targets(), prometheus.alerts()
+    except PrometheusError as exc:  # informative only
+        print(f"  not readable: {exc}")
+        return
+    print("\n".join("  " + line for line in metrics_lines(targets, alerts)))
+
+
+def metrics_lines(targets: list[dict], alerts: list[dict]) -> list[str]:
+    up = sum(t["health"] == "up" for t in targets)
+    lines = [f"{up} of {len(targets)} scrape targets up"]
+    for t in targets:
+        if t["health"] != "up":
+            job, instance = t["labels"].get("job", "?"), t["labels"].get("instance", "?")
+            lines.append(f"  target {job} ({instance}) {t['health']}: {t.get('lastError') or 'not scraped yet'}")
+    firing = [a for a in alerts if a["state"] == "firing"]
+    pending = [a for a in alerts if a["state"] == "pending"]
+    lines.append(f"alerts firing: {len(firing)}" + (f", pending: {len(pending)}" if pending else ""))
+    for a in sorted(firing, key=lambda a: a["labels"].get("alertname", "")):
+        summary = a.get("annotations", {}).get("summary", "")
+        lines.append(f"  FIRING {a['labels'].get('alertname', '?')}: {summary}")
+    return lines

@@ -1,4 +1,5 @@
-"""The site's JSON endpoints: /healthz, POST /collect and the bearer-token /admin/* endpoints."""
+"""The site's JSON endpoints: /healthz, POST /collect and the bearer-token /admin/* endpoints; /metrics for
+Prometheus (producers/metrics.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from activity_contract.events import FieldError, error_body, parse_event_json
@@ -36,6 +38,11 @@ def register_api(app: Flask, state: SiteState) -> None:
                 "counters": counters,
             }
         )
+
+    @app.get("/metrics")
+    def metrics():
+        # Counts only, no user data: open like /healthz (the port is published on LAB_BIND only).
+        return state.metrics.exposition(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
     @app.post("/collect")
     def collect():

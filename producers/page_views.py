@@ -24,8 +24,8 @@ from producers.identity import COOKIE_SESSION, COOKIE_USER, H_USER, Identity, re
 if TYPE_CHECKING:
     from producers.site_state import SiteState
 
-NOT_PAGES = ("/healthz", "/collect", "/admin/", "/static/", "/favicon.ico", "/robots.txt")
-NOT_LOGGED = ("/healthz",)  # container health probes are not traffic
+NOT_PAGES = ("/healthz", "/metrics", "/collect", "/admin/", "/static/", "/favicon.ico", "/robots.txt")
+NOT_LOGGED = ("/healthz", "/metrics")  # container health probes and Prometheus' scrapes are not traffic
 H_FAULT = "X-Lab-Fault"  # "error" or "slow": force a fault on this page request; "none": no random one (tests)
 COMMON_SECTIONS = {"search": "search", "login": "account", "logout": "account", "account": "account"}
 # Typical handling time per endpoint (ms) before SITE_LATENCY_SCALE, so latency percentiles mean something.
@@ -159,6 +159,7 @@ def _record(state: SiteState, status: int, size: int | None, response) -> None:
                 _set_identity_cookies(state, response, identity)
     if request.path.startswith(NOT_LOGGED):
         return
+    state.metrics.observe(status, latency_ms / 1000)
     uri = (
         request.environ.get("RAW_URI")
         or request.environ.get("REQUEST_URI")

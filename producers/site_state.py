@@ -13,6 +13,7 @@ from producers.accounts import ProfileStore
 from producers.catalog import get_site
 from producers.control import SimulationControl
 from producers.logs import SiteLogs
+from producers.metrics import SiteMetrics
 from producers.settings import Settings
 from producers.sinks import EventSink
 
@@ -38,6 +39,7 @@ class SiteState:
         self.started = time.time()
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self.metrics = SiteMetrics(app_id, self.counters)
 
     def count(self, name: str, n: int = 1) -> None:
         with self._lock:

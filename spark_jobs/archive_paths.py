@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from activity_contract.names import HDFS_CHECKPOINTS
+
 STAGING_ROOT = "/data/_staging"  # outside /data/raw and /data/metrics: Hive never reads half-written batches
-CHECKPOINT_ROOT = "/checkpoints"
+CHECKPOINT_ROOT = HDFS_CHECKPOINTS
 
 _DT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -21,6 +21,7 @@ LAYERS = {
     "spark_jobs": 2,
     "mahout": 2,
     "dags": 2,
+    "monitoring": 2,
     "activitylab": 3,  # the CLI drives every component
 }
 LAYER_NAMES = ["the contract", "the clients", "a component", "the CLI"]

@@ -68,3 +68,10 @@ def test_lab_status_lines_of_the_archive():
     assert len(lines) == 4
     assert status_lines(status, now=1100.0)[-1] == "status written 100 s ago: the driver is not checking in"
     assert status_lines(None)[0].startswith("no status yet")
+
+
+def test_the_archive_checkpoint_is_the_contracts():
+    # the pipeline exporter reads the archive's progress there (monitoring/pipeline_exporter.py)
+    from activity_contract.names import ARCHIVE_CHECKPOINT
+
+    assert checkpoint_dir("archive") == ARCHIVE_CHECKPOINT

@@ -1,0 +1,64 @@
+"""What Prometheus scrapes: one job per component, where its metrics are served inside the lab's network.
+
+The Prometheus configuration is generated from this list (monitoring/prometheus_config.py), and the end-to-end
+test, `lab status` and the dashboard's Cluster page name the jobs through it. The job is the `job` label of every
+series a component exports.
+
+How each component serves them (monitoring/README.md): Hadoop's daemons their own `/prom` page, HBase its
+`/prometheus` page, ZooKeeper its Prometheus metrics provider, the streaming archive's driver Spark's Prometheus
+servlet, and the JVMs with no endpoint of their own (Kafka, Storm, Hive, Flume) the JMX exporter's Java agent on
+JMX_EXPORTER_PORT. The sites serve their own (prometheus-client), and the pipeline exporter what no component
+reports itself: consumer lag and the speed layer's tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from activity_contract.names import APPS, SITE_PORTS
+
+# The port the JMX exporter's agent serves on, in every container that runs it
+JMX_EXPORTER_PORT = 9404
+# monitoring/pipeline_exporter.py: consumer lag per partition, the speed layer's tuples per spout and bolt
+PIPELINE_EXPORTER_PORT = 9400
+# Prometheus' own port, inside the lab's network (on the host: PROMETHEUS_PORT, names.HOST_PORTS)
+PROMETHEUS_PORT = 9090
+
+
+@dataclass(frozen=True)
+class ScrapeJob:
+    job: str  # Prometheus' `job` label
+    service: str  # the compose service: its DNS name in the lab's network
+    port: int
+    path: str = "/metrics"
+    scaled: bool = False  # a worker that scales out: every replica, found by DNS (a stopped one leaves the list)
+    batch: bool = False  # runs with the `batch` profile only
+
+
+SCRAPE_JOBS = (
+    ScrapeJob("prometheus", "prometheus", PROMETHEUS_PORT),
+    ScrapeJob("pipeline", "pipeline-exporter", PIPELINE_EXPORTER_PORT),
+    *(ScrapeJob(app, app, SITE_PORTS[app]) for app in APPS),  # the sites' own /metrics (producers/metrics.py)
+    ScrapeJob("zookeeper", "zookeeper", 7000),
+    ScrapeJob("kafka", "kafka", JMX_EXPORTER_PORT),
+    ScrapeJob("nimbus", "nimbus", JMX_EXPORTER_PORT),
+    ScrapeJob("supervisor", "supervisor", JMX_EXPORTER_PORT, scaled=True),
+    ScrapeJob("hbase-master", "hbase-master", 16010, "/prometheus"),
+    ScrapeJob("hbase-regionserver", "hbase-regionserver", 16030, "/prometheus", scaled=True),
+    ScrapeJob("hbase-thrift", "hbase-thrift", 9095, "/prometheus"),
+    ScrapeJob("flume", "flume", JMX_EXPORTER_PORT),
+    ScrapeJob("namenode", "namenode", 9870, "/prom"),
+    ScrapeJob("datanode", "datanode", 9864, "/prom", scaled=True),
+    ScrapeJob("httpfs", "httpfs", JMX_EXPORTER_PORT),
+    ScrapeJob("resourcemanager", "resourcemanager", 8088, "/prom"),
+    ScrapeJob("nodemanager", "nodemanager", 8042, "/prom", scaled=True),
+    ScrapeJob("historyserver", "historyserver", 19888, "/prom"),
+    ScrapeJob("spark-streaming", "spark-streaming", 4040, "/metrics/prometheus", batch=True),
+    ScrapeJob("hive-metastore", "hive-metastore", JMX_EXPORTER_PORT, batch=True),
+    ScrapeJob("hiveserver2", "hiveserver2", JMX_EXPORTER_PORT, batch=True),
+)
+
+
+def scrape_jobs(batch: bool) -> tuple[ScrapeJob, ...]:
+    """The jobs of a lab with (batch=True) or without the batch profile's services."""
+    return tuple(j for j in SCRAPE_JOBS if batch or not j.batch)

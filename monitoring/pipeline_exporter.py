@@ -1,0 +1,174 @@
+"""The pipeline's progress for Prometheus: what no component reports itself (service `pipeline-exporter`).
+
+    python -m monitoring.pipeline_exporter      serves :9400/metrics (the contract's PIPELINE_EXPORTER_PORT)
+
+- **Consumer lag**, per consumer and partition of the events topic: the broker's end offset minus what the consumer
+  has done. The speed layer's spout commits its offsets to Kafka (its group); the streaming archive commits none,
+  its progress is the offsets of its last committed micro-batch, in its checkpoint on HDFS (read through HttpFS).
+- **The speed layer's tuples** per spout and bolt (emitted, acked, failed, executed), from Nimbus' Thrift API.
+- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS or Nimbus did not answer this scrape (its series are
+  then missing, not stale).
+
+Everything is read at scrape time (every 15 s), nothing kept in between: the exporter holds no state to lose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+from prometheus_client import start_http_server
+from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from activity_clients.nimbus import component_stats
+from activity_clients.webhdfs import WebHdfs
+from activity_contract.metrics import PIPELINE_EXPORTER_PORT
+from activity_contract.names import ARCHIVE_CHECKPOINT, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
+
+log = logging.getLogger("pipeline-exporter")
+
+
+def archive_offsets(hdfs: WebHdfs, checkpoint: str = ARCHIVE_CHECKPOINT) -> dict[str, dict[int, int]] | None:
+    """{topic: {partition: next offset}} of the archive's last committed micro-batch, None before its first.
+
+    Spark writes offsets/N when it plans batch N and commits/N once the batch is written: the last N with both is
+    what has been archived (offsets/N's last line is the Kafka source's JSON)."""
+    commits = {n for n in hdfs.list_names(f"{checkpoint}/commits") or [] if n.isdigit()}
+    planned = {n for n in hdfs.list_names(f"{checkpoint}/offsets") or [] if n.isdigit()}
+    done = sorted(commits & planned, key=int)
+    if not done:
+        return None
+    return parse_offsets(hdfs.read(f"{checkpoint}/offsets/{done[-1]}").decode())
+
+
+def parse_offsets(text: str) -> dict[str, dict[int, int]]:
+    """The Kafka source's offsets in a checkpoint's offsets/N file: its last line, {"topic": {"0": 12, ...}}."""
+    source = json.loads(text.strip().splitlines()[-1])
+    return {topic: {int(p): int(o) for p, o in partitions.items()} for topic, partitions in source.items()}
+
+
+def lag(end: dict[int, int], done: dict[int, int]) -> dict[int, int]:
+    """Messages not yet consumed per partition; a partition never consumed lags by all it holds."""
+    return {p: max(0, end[p] - done.get(p, 0)) for p in end}
+
+
+class PipelineCollector(Collector):
+    def __init__(self, bootstrap: str, hdfs: WebHdfs, nimbus: tuple[str, int]):
+        self.bootstrap, self.hdfs, self.nimbus = bootstrap, hdfs, nimbus
+        self._admin = None
+        self._lock = threading.Lock()  # scrapes may overlap; the Kafka clients are not shared between threads
+
+    def _kafka(self):
+        if self._admin is None:
+            from kafka import KafkaAdminClient
+
+            # A short timeout: a scrape answers within Prometheus' 10 s even with Kafka away.
+            self._admin = KafkaAdminClient(
+                bootstrap_servers=self.bootstrap,
+                client_id="pipeline-exporter",
+                request_timeout_ms=3000,
+                bootstrap_timeout_ms=3000,
+            )
+        return self._admin
+
+    def _end_offsets(self) -> dict[int, int]:
+        from kafka import TopicPartition
+        from kafka.admin import OffsetSpec
+
+        admin = self._kafka()
+        partitions = [p["partition_index"] for p in admin.describe_topics([TOPIC_EVENTS])[0]["partitions"]]
+        latest = admin.list_partition_offsets({TopicPartition(TOPIC_EVENTS, p): OffsetSpec.LATEST for p in partitions})
+        return {tp.partition: o.offset for tp, o in latest.items()}
+
+    def _spout_offsets(self) -> dict[int, int]:
+        committed = self._kafka().list_group_offsets(SPEED_CONSUMER_GROUP).get(SPEED_CONSUMER_GROUP, {})
+        return {tp.partition: meta.offset for tp, meta in committed.items() if tp.topic == TOPIC_EVENTS}
+
+    def collect(self) -> Iterator[Metric]:
+        with self._lock:
+            yield from list(self._collect())
+
+    def _collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily(
+            "activitylab_exporter_source_up", "1 when the source answered this scrape", labels=["source"]
+        )
+        lag_family = GaugeMetricFamily(
+            "activitylab_consumer_lag",
+            "messages of the topic not yet consumed, per consumer and partition",
+            labels=["consumer", "topic", "partition"],
+        )
+        offset_family = GaugeMetricFamily(
+            "activitylab_consumer_offset",
+            "the next offset the consumer will read, per partition",
+            labels=["consumer", "topic", "partition"],
+        )
+        consumers: dict[str, dict[int, int]] = {}
+        end: dict[int, int] | None = None
+        try:
+            end = self._end_offsets()
+            consumers[SPEED_CONSUMER_GROUP] = self._spout_offsets()
+            up.add_metric(["kafka"], 1)
+        except Exception as exc:  # a scrape reports what it can
+            log.warning("kafka: %s", exc)
+            self._admin = None  # connect afresh at the next scrape
+            up.add_metric(["kafka"], 0)
+        try:
+            archived = archive_offsets(self.hdfs)
+            consumers[ARCHIVE_CONSUMER] = (archived or {}).get(TOPIC_EVENTS, {})
+            up.add_metric(["hdfs"], 1)
+        except Exception as exc:
+            log.warning("hdfs: %s", exc)
+            up.add_metric(["hdfs"], 0)
+        if end is not None:
+            for consumer, done in consumers.items():
+                for partition, behind in lag(end, done).items():
+                    labels = [consumer, TOPIC_EVENTS, str(partition)]
+                    lag_family.add_metric(labels, behind)
+                    offset_family.add_metric(labels, done.get(partition, 0))
+        yield lag_family
+        yield offset_family
+        yield from self._storm(up)
+        yield up
+
+    def _storm(self, up: GaugeMetricFamily) -> Iterator[Metric]:
+        tuples = CounterMetricFamily(
+            "activitylab_storm_tuples",
+            "tuples of the speed layer's spouts and bolts since the topology (or its worker) started",
+            labels=["component", "kind", "counter"],
+        )
+        try:
+            stats = component_stats(*self.nimbus) or {}
+            up.add_metric(["nimbus"], 1)
+        except Exception as exc:
+            log.warning("nimbus: %s", exc)
+            up.add_metric(["nimbus"], 0)
+            return
+        for component, c in sorted(stats.items()):
+            for counter in ("emitted", "acked", "failed", "executed"):
+                if counter == "executed" and c["kind"] == "spout":
+                    continue
+                tuples.add_metric([component, c["kind"], counter], c[counter])
+        yield tuples
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    collector = PipelineCollector(
+        bootstrap=os.environ.get("KAFKA_BOOTSTRAP", "kafka:29092"),
+        hdfs=WebHdfs(os.environ.get("WEBHDFS_URL", "http://httpfs:14000/webhdfs/v1"), timeout_s=3),
+        nimbus=(os.environ.get("NIMBUS_HOST", "nimbus"), int(os.environ.get("NIMBUS_PORT", "6627"))),
+    )
+    REGISTRY.register(collector)
+    start_http_server(PIPELINE_EXPORTER_PORT)
+    log.info("serving :%d/metrics: consumer lag, the speed layer's tuples", PIPELINE_EXPORTER_PORT)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
