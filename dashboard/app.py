@@ -1,7 +1,7 @@
 """Activity Lab's dashboard: `streamlit run dashboard/app.py` (dashboard/README.md).
 
-Two pages: live (/, the speed layer in HBase, live.py) and history (/history, the batch layer's daily tables in
-Hive, history.py).
+Three pages: live (/, the speed layer in HBase, live.py), history (/history, the batch layer's daily tables in
+Hive, history.py) and cluster (/cluster, the services and the pipeline's flow from Prometheus, cluster.py).
 """
 
 import streamlit as st
@@ -11,5 +11,6 @@ st.navigation(
     [
         st.Page("live.py", title="Live", icon=":material/monitoring:", default=True),
         st.Page("history.py", title="History", icon=":material/calendar_month:", url_path="history"),
+        st.Page("cluster.py", title="Cluster", icon=":material/hub:", url_path="cluster"),
     ]
 ).run()

@@ -24,6 +24,17 @@ def parse_site_urls(text: str) -> dict[str, str]:
     return {app: urls[app] for app in names.APPS if app in urls}
 
 
+def parse_links(text: str) -> dict[str, str]:
+    """`Prometheus=http://localhost:9191,HDFS=http://...` -> {"Prometheus": "http://localhost:9191", ...}."""
+    links = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, url = item.partition("=")
+        if not sep or not name.strip() or not url.strip():
+            raise ValueError(f"UI_LINKS: {item!r} is not name=url")
+        links[name.strip()] = url.strip()
+    return links
+
+
 @dataclass(frozen=True)
 class Settings:
     hbase_host: str = "localhost"
@@ -38,6 +49,8 @@ class Settings:
     hive_host: str = "localhost"  # HiveServer2: the history page
     hive_port: int = 10000
     history_cache_s: float = 120.0  # a day's tables are read from Hive at most this often
+    prometheus_url: str = "http://localhost:9191"  # the cluster page's reads (server side)
+    ui_links: dict[str, str] = field(default_factory=dict)  # the components' UIs as the user's browser reaches them
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -63,4 +76,6 @@ class Settings:
             hive_host=env.get("HIVESERVER2_HOST") or "localhost",
             hive_port=number("HIVESERVER2_PORT", int, 10000),
             history_cache_s=number("DASHBOARD_HISTORY_CACHE_S", float, 120.0),
+            prometheus_url=env.get("PROMETHEUS_URL") or "http://localhost:9191",
+            ui_links=parse_links(env.get("UI_LINKS", "")),
         )

@@ -17,7 +17,7 @@ import sys
 from activity_contract.metrics import ScrapeJob, scrape_jobs
 
 SCRAPE_INTERVAL = "15s"
-RULES = "/opt/lab/src/monitoring/alerts.yml"
+RULES = ["/opt/lab/src/monitoring/alerts.yml", "/opt/lab/src/monitoring/recording.yml"]
 
 
 def with_batch(profiles: str) -> bool:
@@ -41,7 +41,7 @@ def scrape_config(job: ScrapeJob) -> dict:
 def prometheus_config(profiles: str) -> dict:
     return {
         "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL, "scrape_timeout": "10s"},
-        "rule_files": [RULES],
+        "rule_files": RULES,
         "scrape_configs": [scrape_config(j) for j in scrape_jobs(with_batch(profiles))],
     }
 

@@ -47,6 +47,18 @@ def test_the_alert_rules_pass_promtools_check():
     assert f"SUCCESS: {rules} rules found" in promtool("check", "rules", "alerts.yml")
 
 
+def test_the_recording_rules_pass_promtools_check():
+    rules = len(re.findall(r"^\s*- record: ", (MONITORING / "recording.yml").read_text(), re.M))
+    assert f"SUCCESS: {rules} rules found" in promtool("check", "rules", "recording.yml")
+
+
+def test_the_recording_rules_pass_their_unit_tests():
+    assert "SUCCESS" in promtool("test", "rules", "recording_test.yml")
+    tested = set(re.findall(r"expr: (activitylab:\S+)", (MONITORING / "recording_test.yml").read_text()))
+    recorded = set(re.findall(r"- record: (\S+)", (MONITORING / "recording.yml").read_text()))
+    assert recorded == tested, f"recording rules without a test: {sorted(recorded - tested)}"
+
+
 def test_the_alert_rules_pass_their_unit_tests():
     assert "SUCCESS" in promtool("test", "rules", "alerts_test.yml")
 
@@ -104,7 +116,7 @@ def test_the_generated_configuration_follows_the_profiles(profiles, batch):
     assert jobs["namenode"]["metrics_path"] == "/prom"
     assert jobs["datanode"]["dns_sd_configs"][0]["names"] == ["datanode"]  # every replica
     assert config["global"]["scrape_interval"] == "15s"
-    assert config["rule_files"] == ["/opt/lab/src/monitoring/alerts.yml"]
+    assert config["rule_files"] == [f"/opt/lab/src/monitoring/{f}" for f in ("alerts.yml", "recording.yml")]
     assert jobs["namenode"]["metric_relabel_configs"][0]["regex"] == "totalsynctimes"
     assert "metric_relabel_configs" not in jobs["kafka"]
     json.dumps(config)  # written as JSON
@@ -113,7 +125,7 @@ def test_the_generated_configuration_follows_the_profiles(profiles, batch):
 def test_the_image_carries_the_rules_where_the_configuration_says():
     dockerfile = (ROOT / "compose" / "Dockerfile").read_text()
     assert "COPY monitoring/ /opt/lab/src/monitoring/" in dockerfile
-    assert prometheus_config.RULES == "/opt/lab/src/monitoring/alerts.yml"
+    assert all((ROOT / path.replace("/opt/lab/src/", "")).exists() for path in prometheus_config.RULES)
 
 
 def test_status_names_the_targets_down_and_the_alerts_firing():
