@@ -169,7 +169,23 @@ class Airflow:
         return state
 
 
+def health_report(base: str = BASE, timeout_s: float = 10) -> dict[str, dict]:
+    """/api/v2/monitor/health as Airflow gives it, no token needed: {component: {"status": ..., "latest_..._heartbeat":
+    ISO time}}; `base` inside the lab: http://airflow-api-server:8080."""
+    return requests.get(f"{base}/api/v2/monitor/health", timeout=timeout_s).json()
+
+
 def health() -> dict[str, str]:
     """Each component's status in /api/v2/monitor/health (healthy or unhealthy)."""
-    body = requests.get(f"{BASE}/api/v2/monitor/health", timeout=10).json()
+    body = health_report()
     return {c: body.get(c, {}).get("status") or "unknown" for c in COMPONENTS}
+
+
+def heartbeat_ages(body: dict[str, dict], now: datetime) -> dict[str, float]:
+    """Seconds since each component's latest heartbeat in a health report (those that report one)."""
+    ages = {}
+    for component in COMPONENTS:
+        beat = next((v for k, v in (body.get(component) or {}).items() if k.endswith("_heartbeat") and v), None)
+        if beat:
+            ages[component] = (now - datetime.fromisoformat(beat.replace("Z", "+00:00"))).total_seconds()
+    return ages

@@ -59,6 +59,14 @@ SCRAPE_JOBS = (
 )
 
 
+BATCH_PROFILE = "batch"  # compose.yaml's profile of the batch engines (Hive, Spark, Airflow, the edge node)
+
+
+def batch_on(profiles: str) -> bool:
+    """Whether compose runs the batch profile, from COMPOSE_PROFILES' value (comma-separated)."""
+    return BATCH_PROFILE in [p.strip() for p in profiles.split(",")]
+
+
 def scrape_jobs(batch: bool) -> tuple[ScrapeJob, ...]:
     """The jobs of a lab with (batch=True) or without the batch profile's services."""
     return tuple(j for j in SCRAPE_JOBS if batch or not j.batch)

@@ -217,6 +217,10 @@ FIGURES = {
         ("requests", f'sum(rate(server_total_request_count{{job="hbase-regionserver"}}[{RATE}]))', "/s"),
         ("regions", 'sum(server_region_count{job="hbase-regionserver"})', ""),
     ],
+    "Airflow": [  # with the batch profile (the pipeline exporter reads its health API)
+        ("components healthy", "sum(activitylab_airflow_healthy)", ""),
+        ("scheduler heartbeat", 'max(activitylab_airflow_heartbeat_age_seconds{component="scheduler"})', "s ago"),
+    ],
 }
 
 
@@ -241,6 +245,8 @@ def human(value: float | None, unit: str) -> str:
             value /= 1024
     if unit == "/s":
         return f"{value:.1f}/s"
+    if unit == "s ago":
+        return f"{value:.0f} s ago"
     return f"{value:.0f}"
 
 

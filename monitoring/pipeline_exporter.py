@@ -6,8 +6,10 @@
   has done. The speed layer's spout commits its offsets to Kafka (its group); the streaming archive commits none,
   its progress is the offsets of its last committed micro-batch, in its checkpoint on HDFS (read through HttpFS).
 - **The speed layer's tuples** per spout and bolt (emitted, acked, failed, executed), from Nimbus' Thrift API.
-- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS or Nimbus did not answer this scrape (its series are
-  then missing, not stale).
+- **Airflow's components** (with the batch profile): healthy or not, seconds since their last heartbeat, from its
+  health API (its StatsD and OpenTelemetry metrics need a receiver this lab does not run).
+- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS, Nimbus or Airflow did not answer this scrape (its
+  series are then missing, not stale).
 
 Everything is read at scrape time (every 15 s), nothing kept in between: the exporter holds no state to lose.
 """
@@ -20,14 +22,17 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from prometheus_client import start_http_server
 from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
+from activity_clients.airflow import health_report, heartbeat_ages
 from activity_clients.nimbus import component_stats
 from activity_clients.webhdfs import WebHdfs
-from activity_contract.metrics import PIPELINE_EXPORTER_PORT
+from activity_contract.metrics import PIPELINE_EXPORTER_PORT, batch_on
 from activity_contract.names import ARCHIVE_CHECKPOINT, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 
 log = logging.getLogger("pipeline-exporter")
@@ -58,8 +63,8 @@ def lag(end: dict[int, int], done: dict[int, int]) -> dict[int, int]:
 
 
 class PipelineCollector(Collector):
-    def __init__(self, bootstrap: str, hdfs: WebHdfs, nimbus: tuple[str, int]):
-        self.bootstrap, self.hdfs, self.nimbus = bootstrap, hdfs, nimbus
+    def __init__(self, bootstrap: str, hdfs: WebHdfs, nimbus: tuple[str, int], airflow: str | None = None):
+        self.bootstrap, self.hdfs, self.nimbus, self.airflow = bootstrap, hdfs, nimbus, airflow
         self._admin = None
         self._lock = threading.Lock()  # scrapes may overlap; the Kafka clients are not shared between threads
 
@@ -133,6 +138,7 @@ class PipelineCollector(Collector):
         yield lag_family
         yield offset_family
         yield from self._storm(up)
+        yield from self._airflow(up)
         yield up
 
     def _storm(self, up: GaugeMetricFamily) -> Iterator[Metric]:
@@ -155,6 +161,35 @@ class PipelineCollector(Collector):
                 tuples.add_metric([component, c["kind"], counter], c[counter])
         yield tuples
 
+    def _airflow(self, up: GaugeMetricFamily) -> Iterator[Metric]:
+        if not self.airflow:
+            return
+        try:
+            body = health_report(self.airflow, timeout_s=3)
+            up.add_metric(["airflow"], 1)
+        except Exception as exc:
+            log.warning("airflow: %s", exc)
+            up.add_metric(["airflow"], 0)
+            return
+        yield from airflow_families(body, datetime.now(UTC))
+
+
+def airflow_families(body: dict[str, dict], now: datetime) -> Iterator[Metric]:
+    healthy = GaugeMetricFamily(
+        "activitylab_airflow_healthy", "1 when Airflow's health API says the component is healthy", labels=["component"]
+    )
+    for component in AIRFLOW_COMPONENTS:
+        healthy.add_metric([component], 1.0 if (body.get(component) or {}).get("status") == "healthy" else 0.0)
+    yield healthy
+    age = GaugeMetricFamily(
+        "activitylab_airflow_heartbeat_age_seconds",
+        "seconds since the component's last heartbeat",
+        labels=["component"],
+    )
+    for component, seconds in heartbeat_ages(body, now).items():
+        age.add_metric([component], seconds)
+    yield age
+
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -162,10 +197,12 @@ def main() -> None:
         bootstrap=os.environ.get("KAFKA_BOOTSTRAP", "kafka:29092"),
         hdfs=WebHdfs(os.environ.get("WEBHDFS_URL", "http://httpfs:14000/webhdfs/v1"), timeout_s=3),
         nimbus=(os.environ.get("NIMBUS_HOST", "nimbus"), int(os.environ.get("NIMBUS_PORT", "6627"))),
+        # Airflow runs with the batch profile only
+        airflow=os.environ.get("AIRFLOW_URL") if batch_on(os.environ.get("LAB_PROFILES", "")) else None,
     )
     REGISTRY.register(collector)
     start_http_server(PIPELINE_EXPORTER_PORT)
-    log.info("serving :%d/metrics: consumer lag, the speed layer's tuples", PIPELINE_EXPORTER_PORT)
+    log.info("serving :%d/metrics: consumer lag, the speed layer's tuples, Airflow's health", PIPELINE_EXPORTER_PORT)
     while True:
         time.sleep(3600)
 

@@ -14,14 +14,10 @@ import json
 import os
 import sys
 
-from activity_contract.metrics import ScrapeJob, scrape_jobs
+from activity_contract.metrics import ScrapeJob, batch_on, scrape_jobs
 
 SCRAPE_INTERVAL = "15s"
 RULES = ["/opt/lab/src/monitoring/alerts.yml", "/opt/lab/src/monitoring/recording.yml"]
-
-
-def with_batch(profiles: str) -> bool:
-    return "batch" in [p.strip() for p in profiles.split(",")]
 
 
 def scrape_config(job: ScrapeJob) -> dict:
@@ -42,7 +38,7 @@ def prometheus_config(profiles: str) -> dict:
     return {
         "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL, "scrape_timeout": "10s"},
         "rule_files": RULES,
-        "scrape_configs": [scrape_config(j) for j in scrape_jobs(with_batch(profiles))],
+        "scrape_configs": [scrape_config(j) for j in scrape_jobs(batch_on(profiles))],
     }
 
 

@@ -12,6 +12,7 @@ from conftest import ROOT, compose
 from kafka import KafkaAdminClient, TopicPartition
 
 from activity_clients import endpoints
+from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
 from activity_clients.prometheus import Prometheus
 from activity_contract.metrics import scrape_jobs
 from activity_contract.names import APPS, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
@@ -141,5 +142,9 @@ def test_the_pipeline_exporter_reports_each_consumers_lag_and_the_speed_layers_t
     while (prometheus.value(acked) or 0) < acked_before + 5:
         assert time.monotonic() < deadline, f"the spout's acked tuples stay at {prometheus.value(acked)}"
         time.sleep(2)
+    # Airflow's four components healthy (the full lab runs the batch profile)
+    healthy = {r["metric"]["component"]: float(r["value"][1]) for r in prometheus.query("activitylab_airflow_healthy")}
+    assert healthy == {c: 1.0 for c in AIRFLOW_COMPONENTS}
+    assert prometheus.value('activitylab_airflow_heartbeat_age_seconds{component="scheduler"}') < 120
     bolts = {r["metric"]["component"] for r in prometheus.query('activitylab_storm_tuples_total{counter="executed"}')}
     assert {"parse", "counters"} <= bolts

@@ -79,6 +79,7 @@ def test_human_units():
         human(1536, "bytes") == "1.5 KiB" and human(5 * 1024**3, "bytes") == "5.0 GiB" and human(12, "bytes") == "12 B"
     )
     assert human(2.345, "/s") == "2.3/s"
+    assert human(12.4, "s ago") == "12 s ago"
 
 
 def test_one_row_per_target_with_what_each_query_gave():
