@@ -35,13 +35,13 @@ class Prometheus:
             )
         return body["data"]
 
-    def query(self, expr: str) -> list[dict]:
-        """The instant vector of a PromQL expression, now."""
-        return self._get("query", query=expr)["result"]
+    def query(self, expr: str, at: float | None = None) -> list[dict]:
+        """The instant vector of a PromQL expression, now or at the Unix time `at`."""
+        return self._get("query", query=expr, **({} if at is None else {"time": f"{at:.3f}"}))["result"]
 
-    def value(self, expr: str) -> float | None:
+    def value(self, expr: str, at: float | None = None) -> float | None:
         """The value of an expression that gives one series (the first, if more), None if none."""
-        result = self.query(expr)
+        result = self.query(expr, at)
         return float(result[0]["value"][1]) if result else None
 
     def targets(self) -> list[dict]:

@@ -58,6 +58,7 @@ class Parsed:
     status: int
     request: str
     host: str = "-"
+    user: str = "-"  # the authenticated user (the sites log their user id there)
     vhost: str | None = None
     size: int | None = None
     referer: str | None = None
@@ -127,6 +128,7 @@ def parse_line(line: str, fmt: str) -> Parsed:
         int(fields["status"]),
         _unquote(fields["request"]),
         host=fields["host"],
+        user=fields["user"],
         vhost=fields.get("vhost"),
         size=None if size == "-" else int(size),
         referer=_unquote(fields.get("referer")),

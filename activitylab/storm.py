@@ -1,4 +1,4 @@
-"""`lab storm deploy|kill|status`: the speed layer's topology on the lab's Nimbus."""
+"""`lab storm deploy|kill|pause|resume|status`: the speed layer's topology on the lab's Nimbus."""
 
 from __future__ import annotations
 
@@ -35,6 +35,37 @@ def kill(wait_secs: int = 5, timeout_s: int = 120) -> int:
             return 1
         time.sleep(1)
     print("lab storm kill: gone. `lab storm deploy` (or `make up`) submits it again.")
+    return 0
+
+
+def pause(timeout_s: int = 60) -> int:
+    """Deactivates the topology: Storm stops calling its spout, so nothing more is read from Kafka (in-flight
+    tuples still finish) and the spout's lag grows; `resume` picks up where it stopped."""
+    return _set_active(False, timeout_s)
+
+
+def resume(timeout_s: int = 60) -> int:
+    return _set_active(True, timeout_s)
+
+
+def _set_active(active: bool, timeout_s: int) -> int:
+    from streamparse.thrift import NotAliveException
+
+    verb, want = ("resume", "ACTIVE") if active else ("pause", "INACTIVE")
+    client = nimbus_client()
+    try:
+        (client.activate if active else client.deactivate)(TOPOLOGY_NAME)
+    except NotAliveException:
+        print(f"lab storm {verb}: {TOPOLOGY_NAME} is not running (`lab storm deploy` submits it)", file=sys.stderr)
+        return 1
+    deadline = time.monotonic() + timeout_s
+    while (t := topology_summary()) is None or t["status"] != want:
+        if time.monotonic() > deadline:
+            print(f"lab storm {verb}: not {want} after {timeout_s} s", file=sys.stderr)
+            return 1
+        time.sleep(0.5)
+    what = "reading from Kafka again" if active else "its spout reads nothing until `lab storm resume`"
+    print(f"lab storm {verb}: {TOPOLOGY_NAME} {want}: {what}")
     return 0
 
 

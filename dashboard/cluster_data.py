@@ -40,7 +40,7 @@ EDGES = (
         "sites",
         "Kafka",
         "events/s",
-        f'sum(rate(activitylab_site_sink_records_total{{counter="produced"}}[{RATE}]))',
+        f'sum(rate(kafka_server_messagesin_total{{topic="{TOPIC_EVENTS}"}}[{RATE}]))',  # as the broker counts them
         (*APPS, "kafka"),
     ),
     Edge(

@@ -16,7 +16,6 @@ Everything is read at scrape time (every 15 s), nothing kept in between: the exp
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -30,31 +29,13 @@ from prometheus_client.registry import Collector
 
 from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
 from activity_clients.airflow import health_report, heartbeat_ages
+from activity_clients.archive_checkpoint import archive_offsets
 from activity_clients.nimbus import component_stats
 from activity_clients.webhdfs import WebHdfs
 from activity_contract.metrics import PIPELINE_EXPORTER_PORT, batch_on
-from activity_contract.names import ARCHIVE_CHECKPOINT, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
+from activity_contract.names import ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 
 log = logging.getLogger("pipeline-exporter")
-
-
-def archive_offsets(hdfs: WebHdfs, checkpoint: str = ARCHIVE_CHECKPOINT) -> dict[str, dict[int, int]] | None:
-    """{topic: {partition: next offset}} of the archive's last committed micro-batch, None before its first.
-
-    Spark writes offsets/N when it plans batch N and commits/N once the batch is written: the last N with both is
-    what has been archived (offsets/N's last line is the Kafka source's JSON)."""
-    commits = {n for n in hdfs.list_names(f"{checkpoint}/commits") or [] if n.isdigit()}
-    planned = {n for n in hdfs.list_names(f"{checkpoint}/offsets") or [] if n.isdigit()}
-    done = sorted(commits & planned, key=int)
-    if not done:
-        return None
-    return parse_offsets(hdfs.read(f"{checkpoint}/offsets/{done[-1]}").decode())
-
-
-def parse_offsets(text: str) -> dict[str, dict[int, int]]:
-    """The Kafka source's offsets in a checkpoint's offsets/N file: its last line, {"topic": {"0": 12, ...}}."""
-    source = json.loads(text.strip().splitlines()[-1])
-    return {topic: {int(p): int(o) for p, o in partitions.items()} for topic, partitions in source.items()}
 
 
 def lag(end: dict[int, int], done: dict[int, int]) -> dict[int, int]:

@@ -15,10 +15,28 @@ from . import (
     smoke,
     status,
     storm,
+    trace,
     up,
     urls,
     wait,
 )
 
 # in the order `lab --help` lists them
-COMMANDS = [up, wait, urls, status, smoke, sim, storm, beeline, hive, shell, airflow, batch, replay, backfill, bench]
+COMMANDS = [
+    up,
+    wait,
+    urls,
+    status,
+    smoke,
+    sim,
+    storm,
+    trace,
+    beeline,
+    hive,
+    shell,
+    airflow,
+    batch,
+    replay,
+    backfill,
+    bench,
+]

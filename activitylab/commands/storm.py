@@ -1,10 +1,10 @@
-"""`lab storm deploy [--force]|kill|status`: the speed layer's topology."""
+"""`lab storm deploy [--force]|kill|pause|resume|status`: the speed layer's topology."""
 
 from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("storm", help="the speed layer topology: deploy, kill, status")
+    p = sub.add_parser("storm", help="the speed layer topology: deploy, kill, pause, resume, status")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     a = actions.add_parser(
         "deploy",
@@ -16,6 +16,12 @@ def register(sub) -> None:
     a.set_defaults(func=deploy)
     actions.add_parser("kill", help="remove the topology, waiting until Nimbus no longer lists it").set_defaults(
         func=kill
+    )
+    actions.add_parser(
+        "pause", help="deactivate the topology: its spout stops reading Kafka, its lag grows (see the Cluster page)"
+    ).set_defaults(func=pause)
+    actions.add_parser("resume", help="activate the paused topology: it catches up from where it stopped").set_defaults(
+        func=resume
     )
     actions.add_parser(
         "status", help="workers, uptime, tuples and latency from Nimbus; the spout's Kafka lag"
@@ -32,6 +38,18 @@ def kill(_args) -> int:
     from .. import storm
 
     return storm.kill()
+
+
+def pause(_args) -> int:
+    from .. import storm
+
+    return storm.pause()
+
+
+def resume(_args) -> int:
+    from .. import storm
+
+    return storm.resume()
 
 
 def status(_args) -> int:

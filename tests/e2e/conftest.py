@@ -17,11 +17,19 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # `make test-e2e` runs the end-to-end tests in two steps (tests/README.md):
 # 1. side by side, in two lanes (pytest-xdist, `-n 2 --dist loadgroup`): the daily DAG's test, which mostly waits
-#    for Airflow, and every test that neither changes the simulated users nor stops a service of the lab;
+#    for Airflow, then the Hive tests; and every other test that neither changes the simulated users nor
+#    stops a service of the lab;
 # 2. one at a time: the tests that start the simulated users (the DAG's test compares MariaDB's profiles, which they
 #    change, with Hive's), kill the archive's driver, or stop services, the latter last, in this order.
-LANE_DAG = "test_daily_batch.py"
-CHANGE_USERS_OR_KILL = ("test_dashboard.py", "test_ingestion.py", "test_speed_alerts.py", "test_stream_archive.py")
+# The DAG's lane: its test first (the longest), then what balances the lanes (YARN jobs, as the DAG runs them)
+LANE_DAG = ("test_daily_batch.py", "test_hive.py")
+CHANGE_USERS_OR_KILL = (
+    "test_cluster_watch.py",
+    "test_dashboard.py",
+    "test_ingestion.py",
+    "test_speed_alerts.py",
+    "test_stream_archive.py",
+)
 RUN_LAST = (
     "test_speed_recovery.py",
     "test_kafka_outage.py",
@@ -45,7 +53,7 @@ def pytest_collection_modifyitems(items):
         if name in ONE_AT_A_TIME:
             item.add_marker(pytest.mark.one_at_a_time)
         else:  # the lanes of the first step: the DAG's test alone in one, the others in the other
-            item.add_marker(pytest.mark.xdist_group("dag" if name == LANE_DAG else "lab"))
+            item.add_marker(pytest.mark.xdist_group("dag" if name in LANE_DAG else "lab"))
     items.sort(key=lambda item: (item.fspath.basename in RUN_LAST) and RUN_LAST.index(item.fspath.basename) + 1)
 
 

@@ -338,6 +338,25 @@ def assert_access_logs_reconciled(log, lines):
     assert re.search(rf"access_logs\s+expected\s+{n}\s+actual\s+{n}\s+ok\s+1 line\(s\) rejected", log), log[-3000:]
 
 
+def assert_traced_into_the_days_tables(events, pages):
+    """`lab trace` of one of the day's page views: archived, in Hive `events`, and counted in its page's row of
+    page_stats_daily (the views the table holds)."""
+    event = next(e for e in events if e["event_type"] == "page_view")
+    run = subprocess.run(
+        [sys.executable, "-m", "activitylab.cli", "trace", event["event_id"], "--json"],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    hops = {h["name"]: h for h in json.loads(run.stdout)["hops"]}
+    assert {n: hops[n]["state"] for n in ("archive (Parquet)", "Hive events", "page_stats_daily")} == dict.fromkeys(
+        ("archive (Parquet)", "Hive events", "page_stats_daily"), "there"
+    ), hops
+    assert hops["page_stats_daily"]["facts"]["views"] == pages[(event["app_id"], event["page"])]["views"]
+
+
 def saved_query(name):
     """`lab hive run NAME --hivevar day=DS` (hive/queries/NAME.sql), as CSV rows."""
     run = subprocess.run(
@@ -616,6 +635,7 @@ def test_the_daily_dag_builds_tables_equal_to_an_independent_computation_and_rer
     assert_access_logs(access, bad_line)
     assert_access_logs_reconciled(client.task_log(DAILY_BATCH, first_run, "data_quality"), access)
     assert_page_hits_query(pages)
+    assert_traced_into_the_days_tables(events, pages)
     drift = assert_drift(events, gap)
     assert_history_page(pages, drift)
     seeded = assert_profiles_imported()

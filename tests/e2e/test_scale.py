@@ -1,7 +1,9 @@
 """Multi-node by scaling: 3 DataNodes and 2 NodeManagers. This runs as a second, throw-away compose
 project on 127.0.0.2 so the main lab's data never depends on nodes that are later scaled away. On it,
-`lab up` (what `make up` runs) says why it waits for a NameNode in safe mode and gives up at its timeout,
-and after scaling down it starts every DataNode that holds blocks, so every file stays readable."""
+a stopped DataNode shows on Prometheus (the Cluster page's HDFS figures, the DataNodeDead alert) as the NameNode
+counts it, dead with blocks under-replicated, and clears once it is back; `lab up` (what `make up` runs) says why it
+waits for a NameNode in safe mode and gives up at its timeout, and after scaling down it starts every DataNode that
+holds blocks, so every file stays readable."""
 
 import os
 import re
@@ -16,24 +18,34 @@ from conftest import ROOT, compose, exec_in
 
 from activity_clients import endpoints
 from activity_clients.checkout import read_env
+from activity_clients.prometheus import Prometheus, PrometheusError
 from activitylab.jmx import namenode_bean
+from dashboard.cluster_data import FIGURES
 
 PROJECT = ["-p", "activity-lab-scale"]
-SHAPE = {"LAB_BIND": "127.0.0.2", "DATANODES": "3", "NODEMANAGERS": "2", "HDFS_REPLICATION": "3"}
+# A DataNode is dead after 2 x 15 s + 10 heartbeats (60 s; 150 s in the lab's default)
+SHAPE = {
+    "LAB_BIND": "127.0.0.2",
+    "DATANODES": "3",
+    "NODEMANAGERS": "2",
+    "HDFS_REPLICATION": "3",
+    "HDFS_HEARTBEAT_RECHECK_MS": "15000",
+}
 SCALE_ENV = {**read_env(), **SHAPE}  # where the host reaches this project: 127.0.0.2, .env's ports
 
 
-def poll(fn, timeout=300):
-    deadline = time.monotonic() + timeout
+def poll(fn, timeout=300, until=bool):
+    """fn() until until(its value) holds; fails with fn's docstring and the last value (or error) it saw."""
+    deadline, seen = time.monotonic() + timeout, None
     while True:
         try:
-            value = fn()
-            if value:
-                return value
-        except (requests.RequestException, KeyError, TypeError):  # not answering yet, no such bean yet
-            pass
+            seen = fn()
+            if until(seen):
+                return seen
+        except (requests.RequestException, PrometheusError, KeyError, TypeError) as e:  # not answering, no bean yet
+            seen = e
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s: {fn.__doc__}")
+            raise AssertionError(f"condition not met within {timeout} s: {fn.__doc__}; last seen: {seen!r}")
         time.sleep(2)
 
 
@@ -48,6 +60,7 @@ def scaled_cluster():
         "datanode",
         "resourcemanager",
         "nodemanager",
+        "prometheus",  # no dependencies: it scrapes this project's services (and finds the lab's others absent)
         check=False,
         timeout=600,
         project_env=SHAPE,
@@ -81,6 +94,51 @@ def test_yarn_lists_two_running_nodemanagers(scaled_cluster):
         return len([n for n in nodes if n["state"] == "RUNNING"]) == 2
 
     poll(two_running)
+
+
+def test_a_stopped_datanode_shows_dead_under_replicated_and_alerting_until_it_is_back(scaled_cluster):
+    prometheus = Prometheus(endpoints.url("prometheus", env=SCALE_ENV))
+    page = {title: query for title, query, _ in FIGURES["HDFS"]}  # the Cluster page's PromQL
+    names = {"live DataNodes": "NumLiveDataNodes", "dead DataNodes": "NumDeadDataNodes"}
+
+    def hdfs():
+        """the NameNode's figures on Prometheus as its JMX gives them, and whether DataNodeDead fires"""
+        state = namenode_bean("FSNamesystemState", env=SCALE_ENV)
+        jmx = {title: state[bean] for title, bean in names.items()}
+        jmx["under-replicated blocks"] = namenode_bean("FSNamesystem", env=SCALE_ENV)["UnderReplicatedBlocks"]
+        return {
+            "namenode up": prometheus.value('up{job="namenode"}'),
+            "prometheus": {title: prometheus.value(page[title]) for title in jmx},
+            "jmx": jmx,
+            "DataNodeDead": any(a["labels"]["alertname"] == "DataNodeDead" for a in prometheus.firing()),
+        }
+
+    def shows(live, dead, under_replicated, alert):
+        return lambda seen: (
+            seen["namenode up"] == 1
+            and seen["prometheus"] == seen["jmx"]
+            and (seen["jmx"]["live DataNodes"], seen["jmx"]["dead DataNodes"]) == (live, dead)
+            and (seen["jmx"]["under-replicated blocks"] > 0) == under_replicated
+            and seen["DataNodeDead"] == alert
+        )
+
+    run = lambda *cmd: exec_in("namenode", *cmd, project=PROJECT[1])  # noqa: E731
+    path = f"/tmp/e2e-dead-{uuid.uuid4().hex[:8]}"
+    run("bash", "-c", f"head -c 1000000 /dev/urandom > /tmp/f && hdfs dfs -D dfs.replication=3 -put /tmp/f {path}")
+    poll(hdfs, 120, shows(3, 0, False, False))
+
+    datanodes = compose(*PROJECT, "ps", "--format", "{{.Name}}", "datanode", project_env=SHAPE).stdout.split()
+    assert len(datanodes) == 3, datanodes
+    docker = lambda *args: subprocess.run(["docker", *args], check=True, capture_output=True, timeout=120)  # noqa: E731
+    docker("stop", max(datanodes))
+    try:
+        # dead after 2 x dfs.namenode.heartbeat.recheck-interval + 10 heartbeats (60 s), its blocks counted
+        # under-replicated at the NameNode's next dead-node check (every recheck interval, 15 s); then a scrape
+        # and a rule evaluation (15 s each)
+        poll(hdfs, 180, shows(2, 1, True, True))
+    finally:
+        docker("start", max(datanodes))
+    poll(hdfs, 180, shows(3, 0, False, False))
 
 
 def lab_up(*services, timeout, **env):

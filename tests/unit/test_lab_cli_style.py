@@ -32,13 +32,15 @@ COMMANDS = subcommands(parser())
 
 def test_every_command_and_action_is_a_subcommand():
     assert {path for path in COMMANDS if len(path) == 1} == {
-        ("up",), ("wait",), ("urls",), ("status",), ("smoke",), ("sim",), ("storm",), ("beeline",), ("hive",),
-        ("shell",), ("airflow",), ("batch",), ("replay",), ("backfill",), ("bench",),
+        ("up",), ("wait",), ("urls",), ("status",), ("smoke",), ("sim",), ("storm",), ("trace",), ("beeline",),
+        ("hive",), ("shell",), ("airflow",), ("batch",), ("replay",), ("backfill",), ("bench",),
     }  # fmt: skip
     for path in [("sim", a) for a in ("status", "pause", "resume", "speed", "users")] + [
         ("storm", "deploy"),
         ("storm", "kill"),
         ("storm", "status"),
+        ("storm", "pause"),
+        ("storm", "resume"),
         ("hive", "list"),
         ("hive", "run"),
         ("airflow", "status"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from activity_contract import names
 from activity_contract.metrics import JMX_EXPORTER_PORT, SCRAPE_JOBS, scrape_jobs
 from activitylab.status import metrics_lines
 from monitoring import prometheus_config
@@ -45,6 +46,14 @@ def test_the_alert_rules_pass_promtools_check():
     rules = len(re.findall(r"^\s*- (alert|record): ", (MONITORING / "alerts.yml").read_text(), re.M))
     assert rules > len(alert_names())  # the recording rules count too
     assert f"SUCCESS: {rules} rules found" in promtool("check", "rules", "alerts.yml")
+
+
+def test_the_lag_alert_has_a_threshold_for_each_consumer_the_exporter_reports():
+    rule = (MONITORING / "alerts.yml").read_text().split("- alert: ConsumerLagGrowing", 1)[1].split("- alert:", 1)[0]
+    assert set(re.findall(r'consumer="([^"]+)"', rule)) == {names.SPEED_CONSUMER_GROUP, names.ARCHIVE_CONSUMER}
+    tested = (MONITORING / "alerts_test.yml").read_text()
+    for consumer in (names.SPEED_CONSUMER_GROUP, names.ARCHIVE_CONSUMER):  # each firing in a test
+        assert f"exp_labels: {{severity: warning, consumer: {consumer}, topic: user-activity}}" in tested
 
 
 def test_the_recording_rules_pass_promtools_check():
