@@ -70,12 +70,9 @@ def topology_summary(host=None, port=None, name=None):
     emitted = transferred = acked = failed = 0
     latencies = []
     user_executors = [e for e in info.executors or [] if not e.component_id.startswith("__")]
-    for e in user_executors:
-        if e.stats is None:
-            continue
+    for e, spout, _bolt in _counted(user_executors):
         emitted += _stream_sum(e.stats.emitted)
         transferred += _stream_sum(e.stats.transferred)
-        spout = e.stats.specific.spout if e.stats.specific else None
         if spout is not None:
             acked += _stream_sum(spout.acked)
             failed += _stream_sum(spout.failed)
@@ -98,6 +95,13 @@ def topology_summary(host=None, port=None, name=None):
     }
 
 
+def _counted(executors):
+    """(executor, its spout stats or None, its bolt stats or None) of each executor that has reported stats."""
+    for e in executors:
+        if e.stats is not None and e.stats.specific is not None:
+            yield e, e.stats.specific.spout, e.stats.specific.bolt
+
+
 def _topology(host, port, name):
     """(the topology's summary, its TopologyInfo), or None when no topology of that name runs."""
     from activity_contract.names import TOPOLOGY_NAME
@@ -107,26 +111,10 @@ def _topology(host, port, name):
     return (found[0], client.getTopologyInfo(found[0].id)) if found else None
 
 
-def component_stats(host=None, port=None, name=None):
-    """Tuples per spout and bolt of the named topology (all-time, user streams, summed over its executors):
-    {component: {"kind": "spout"|"bolt", "emitted", "acked", "failed", "executed" (bolts)}}; None when it is not
-    running. Counts restart with the topology (a redeploy) and with a restarted worker's executors."""
+def worker_slots(host=None, port=None, name=None):
+    """[(supervisor host, slot port)] of the named topology's workers, as Nimbus placed them; [] when it is not
+    running (the host is the address each supervisor registers: storm.local.hostname)."""
     found = _topology(host, port, name)
     if found is None:
-        return None
-    stats: dict = {}
-    for e in found[1].executors or []:
-        if e.component_id.startswith("__") or e.stats is None or e.stats.specific is None:
-            continue
-        spout, bolt = e.stats.specific.spout, e.stats.specific.bolt
-        specific = spout if spout is not None else bolt
-        c = stats.setdefault(
-            e.component_id,
-            {"kind": "spout" if spout is not None else "bolt", "emitted": 0, "acked": 0, "failed": 0, "executed": 0},
-        )
-        c["emitted"] += _stream_sum(e.stats.emitted)
-        c["acked"] += _stream_sum(specific.acked)
-        c["failed"] += _stream_sum(specific.failed)
-        if bolt is not None:
-            c["executed"] += _stream_sum(bolt.executed)
-    return stats
+        return []
+    return sorted({(e.host, e.port) for e in found[1].executors or []})

@@ -7,7 +7,7 @@ series a component exports.
 How each component serves them (monitoring/README.md): Hadoop's daemons their own `/prom` page, HBase its
 `/prometheus` page, ZooKeeper its Prometheus metrics provider, the streaming archive's driver Spark's Prometheus
 servlet, and the JVMs with no endpoint of their own (Kafka, Storm, Hive, Flume) the JMX exporter's Java agent on
-JMX_EXPORTER_PORT. The sites serve their own (prometheus-client), and the pipeline exporter what no component
+JMX_EXPORTER_PORT (a Storm worker on its slot's port + STORM_WORKER_METRICS_OFFSET). The sites serve their own (prometheus-client), and the pipeline exporter what no component
 reports itself: consumer lag and the speed layer's tuples.
 """
 
@@ -23,6 +23,10 @@ JMX_EXPORTER_PORT = 9404
 PIPELINE_EXPORTER_PORT = 9400
 # Prometheus' own port, inside the lab's network (on the host: PROMETHEUS_PORT, names.HOST_PORTS)
 PROMETHEUS_PORT = 9090
+# A Storm worker's JMX exporter agent serves on its slot's port + this (6700 -> 16700: `1%WORKER-PORT%` in
+# compose/conf/storm/storm.yaml); where the workers run, Nimbus knows, and the pipeline exporter tells Prometheus
+STORM_WORKER_METRICS_OFFSET = 10000
+STORM_WORKERS_SD_PATH = "/sd/storm-workers"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class ScrapeJob:
     path: str = "/metrics"
     scaled: bool = False  # a worker that scales out: every replica, found by DNS (a stopped one leaves the list)
     batch: bool = False  # runs with the `batch` profile only
+    # targets listed by the pipeline exporter at this path (Prometheus' HTTP service discovery), not `service:port`
+    discovered: str = ""
 
 
 SCRAPE_JOBS = (
@@ -43,6 +49,8 @@ SCRAPE_JOBS = (
     ScrapeJob("kafka", "kafka", JMX_EXPORTER_PORT),
     ScrapeJob("nimbus", "nimbus", JMX_EXPORTER_PORT),
     ScrapeJob("supervisor", "supervisor", JMX_EXPORTER_PORT, scaled=True),
+    # the topology's workers, each on the supervisor Nimbus placed it on: its tuples per component, its JVM
+    ScrapeJob("storm-worker", "supervisor", 0, scaled=True, discovered=STORM_WORKERS_SD_PATH),
     ScrapeJob("hbase-master", "hbase-master", 16010, "/prometheus"),
     ScrapeJob("hbase-regionserver", "hbase-regionserver", 16030, "/prometheus", scaled=True),
     ScrapeJob("hbase-thrift", "hbase-thrift", 9095, "/prometheus"),

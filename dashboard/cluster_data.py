@@ -13,8 +13,6 @@ from html import escape
 from activity_contract.names import APPS, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 
 RATE = "1m"  # rates over the last minute: four scrapes
-# Storm's tuple counts reach Nimbus about once a minute (its stats buckets): their rates over three minutes
-STORM_RATE = "3m"
 LAG_ALERT = "ConsumerLagGrowing"  # a hop is "behind" while this alert fires for its consumer (monitoring/alerts.yml)
 
 
@@ -47,8 +45,8 @@ EDGES = (
         "Kafka",
         "Storm",
         "events/s",
-        f'sum(rate(activitylab_storm_tuples_total{{component="events", counter="acked"}}[{STORM_RATE}]))',
-        ("kafka", "supervisor", "pipeline"),
+        f'sum(rate(storm_worker_tuples_total{{component="events", counter="emit"}}[{RATE}]))',  # the spout's reads
+        ("kafka", "storm-worker", "pipeline"),
         _lag(SPEED_CONSUMER_GROUP),
         "behind",
         SPEED_CONSUMER_GROUP,
@@ -56,9 +54,9 @@ EDGES = (
     Edge(
         "Storm",
         "HBase",
-        "tuples/s",
-        f'sum(rate(activitylab_storm_tuples_total{{component="counters", counter="executed"}}[{STORM_RATE}]))',
-        ("supervisor", "hbase-regionserver"),
+        "updates/s",
+        f'sum(rate(storm_worker_tuples_total{{component="counters", counter="execute"}}[{RATE}]))',  # a counter each
+        ("storm-worker", "hbase-regionserver"),
     ),
     Edge(
         "HBase",

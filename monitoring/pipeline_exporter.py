@@ -1,14 +1,17 @@
 """The pipeline's progress for Prometheus: what no component reports itself (service `pipeline-exporter`).
 
     python -m monitoring.pipeline_exporter      serves :9400/metrics (the contract's PIPELINE_EXPORTER_PORT)
+                                                and :9400/sd/storm-workers
 
 - **Consumer lag**, per consumer and partition of the events topic: the broker's end offset minus what the consumer
   has done. The speed layer's spout commits its offsets to Kafka (its group); the streaming archive commits none,
   its progress is the offsets of its last committed micro-batch, in its checkpoint on HDFS (read through HttpFS).
-- **The speed layer's tuples** per spout and bolt (emitted, acked, failed, executed), from Nimbus' Thrift API.
+- **Where the speed layer's workers run**, for Prometheus' HTTP service discovery (STORM_WORKERS_SD_PATH): each
+  worker's JMX exporter agent on the supervisor Nimbus placed it on (its tuples per component and stream are the
+  worker's own metrics, monitoring/jmx/storm-worker.yaml).
 - **Airflow's components** (with the batch profile): healthy or not, seconds since their last heartbeat, from its
   health API (its StatsD and OpenTelemetry metrics need a receiver this lab does not run).
-- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS, Nimbus or Airflow did not answer this scrape (its
+- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS or Airflow did not answer this scrape (its
   series are then missing, not stale).
 
 Everything is read at scrape time (every 15 s), nothing kept in between: the exporter holds no state to lose.
@@ -16,23 +19,30 @@ Everything is read at scrape time (every 15 s), nothing kept in between: the exp
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import start_http_server
-from prometheus_client.core import REGISTRY, CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client import make_wsgi_app
+from prometheus_client.core import REGISTRY, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
 from activity_clients.airflow import health_report, heartbeat_ages
 from activity_clients.archive_checkpoint import archive_offsets
-from activity_clients.nimbus import component_stats
+from activity_clients.nimbus import worker_slots
 from activity_clients.webhdfs import WebHdfs
-from activity_contract.metrics import PIPELINE_EXPORTER_PORT, batch_on
+from activity_contract.metrics import (
+    PIPELINE_EXPORTER_PORT,
+    STORM_WORKER_METRICS_OFFSET,
+    STORM_WORKERS_SD_PATH,
+    batch_on,
+)
 from activity_contract.names import ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 
 log = logging.getLogger("pipeline-exporter")
@@ -118,29 +128,8 @@ class PipelineCollector(Collector):
                     offset_family.add_metric(labels, done.get(partition, 0))
         yield lag_family
         yield offset_family
-        yield from self._storm(up)
         yield from self._airflow(up)
         yield up
-
-    def _storm(self, up: GaugeMetricFamily) -> Iterator[Metric]:
-        tuples = CounterMetricFamily(
-            "activitylab_storm_tuples",
-            "tuples of the speed layer's spouts and bolts since the topology (or its worker) started",
-            labels=["component", "kind", "counter"],
-        )
-        try:
-            stats = component_stats(*self.nimbus) or {}
-            up.add_metric(["nimbus"], 1)
-        except Exception as exc:
-            log.warning("nimbus: %s", exc)
-            up.add_metric(["nimbus"], 0)
-            return
-        for component, c in sorted(stats.items()):
-            for counter in ("emitted", "acked", "failed", "executed"):
-                if counter == "executed" and c["kind"] == "spout":
-                    continue
-                tuples.add_metric([component, c["kind"], counter], c[counter])
-        yield tuples
 
     def _airflow(self, up: GaugeMetricFamily) -> Iterator[Metric]:
         if not self.airflow:
@@ -172,6 +161,34 @@ def airflow_families(body: dict[str, dict], now: datetime) -> Iterator[Metric]:
     yield age
 
 
+def storm_worker_targets(slots: list[tuple[str, int]]) -> list[dict]:
+    """Prometheus' HTTP service discovery answer: each worker's JMX exporter agent, on its supervisor."""
+    return [
+        {"targets": [f"{host}:{slot + STORM_WORKER_METRICS_OFFSET}"], "labels": {"slot": str(slot)}}
+        for host, slot in slots
+    ]
+
+
+def app(nimbus: tuple[str, int]) -> Callable:
+    """/metrics, and the Storm workers' targets at STORM_WORKERS_SD_PATH (an empty list when Nimbus does not answer:
+    Prometheus keeps the last list it had until the next refresh)."""
+    metrics = make_wsgi_app()
+
+    def route(environ, start_response):
+        if environ.get("PATH_INFO") != STORM_WORKERS_SD_PATH:
+            return metrics(environ, start_response)
+        try:
+            body = json.dumps(storm_worker_targets(worker_slots(*nimbus))).encode()
+            status = "200 OK"
+        except Exception as exc:
+            log.warning("nimbus (workers): %s", exc)
+            body, status = str(exc).encode(), "503 Service Unavailable"
+        start_response(status, [("Content-Type", "application/json")])
+        return [body]
+
+    return route
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     collector = PipelineCollector(
@@ -182,10 +199,22 @@ def main() -> None:
         airflow=os.environ.get("AIRFLOW_URL") if batch_on(os.environ.get("LAB_PROFILES", "")) else None,
     )
     REGISTRY.register(collector)
-    start_http_server(PIPELINE_EXPORTER_PORT)
-    log.info("serving :%d/metrics: consumer lag, the speed layer's tuples, Airflow's health", PIPELINE_EXPORTER_PORT)
-    while True:
-        time.sleep(3600)
+    server = make_server("", PIPELINE_EXPORTER_PORT, app(collector.nimbus), ThreadingWSGIServer, handler_class=_Quiet)
+    log.info(
+        "serving :%d/metrics (consumer lag, the speed layer's tuples, Airflow's health) and %s",
+        PIPELINE_EXPORTER_PORT,
+        STORM_WORKERS_SD_PATH,
+    )
+    server.serve_forever()
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - a request every 15 s is not news
+        pass
 
 
 if __name__ == "__main__":

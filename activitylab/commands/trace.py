@@ -50,10 +50,16 @@ def run(args) -> int:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    from kafka.errors import KafkaError
+
+    from activity_clients.endpoints import kafka_bootstrap
+
     try:
         record = find_record(args.event_id, args.app, args.since, progress)
     except NotFound as exc:
         return fail("trace", str(exc), FAILED)
+    except (KafkaError, TimeoutError, OSError) as exc:  # the lab is down, or Kafka is starting
+        return fail("trace", f"Kafka did not answer on {kafka_bootstrap()} ({exc or type(exc).__name__})", FAILED)
     hops = trace(record)
     print(as_json(record, hops) if args.json else "\n".join(render(record, hops)))
     return 0

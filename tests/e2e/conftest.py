@@ -16,13 +16,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 # `make test-e2e` runs the end-to-end tests in two steps (tests/README.md):
-# 1. side by side, in two lanes (pytest-xdist, `-n 2 --dist loadgroup`): the daily DAG's test, which mostly waits
-#    for Airflow, then the Hive tests; and every other test that neither changes the simulated users nor
-#    stops a service of the lab;
+# 1. side by side on two workers (pytest-xdist, `-n 2`), each taking the next test as it is done: every test that
+#    neither changes the simulated users nor stops a service of the lab; the daily DAG's, the longest (it mostly waits
+#    for Airflow), first; the tests of a module that share a cluster of their own on one worker (the scheduler below);
 # 2. one at a time: the tests that start the simulated users (the DAG's test compares MariaDB's profiles, which they
 #    change, with Hive's), kill the archive's driver, or stop services, the latter last, in this order.
-# The DAG's lane: its test first (the longest), then what balances the lanes (YARN jobs, as the DAG runs them)
-LANE_DAG = ("test_daily_batch.py", "test_hive.py")
+FIRST = "test_daily_batch.py"
+# Modules whose tests share a module fixture that starts and removes something (a second compose project): on two
+# workers it would be set up twice, and the first to finish would remove it under the other's test
+ONE_WORKER = ("test_scale.py",)
 CHANGE_USERS_OR_KILL = (
     "test_cluster_watch.py",
     "test_dashboard.py",
@@ -49,12 +51,27 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-        name = item.fspath.basename
-        if name in ONE_AT_A_TIME:
+        if item.fspath.basename in ONE_AT_A_TIME:
             item.add_marker(pytest.mark.one_at_a_time)
-        else:  # the lanes of the first step: the DAG's test alone in one, the others in the other
-            item.add_marker(pytest.mark.xdist_group("dag" if name in LANE_DAG else "lab"))
-    items.sort(key=lambda item: (item.fspath.basename in RUN_LAST) and RUN_LAST.index(item.fspath.basename) + 1)
+
+    def order(item):
+        name = item.fspath.basename
+        return (RUN_LAST.index(name) + 1 if name in RUN_LAST else 0), name != FIRST
+
+    items.sort(key=order)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Each test is a unit of work the next free worker takes, except that a module of ONE_WORKER is one unit.
+    (xdist's own `loadgroup` marks no longer group anything since pytest 9, whose nodes ignore the id it rewrites.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return module if module in ONE_WORKER else nodeid
+
+    return OneWorkerModules(config, log)
 
 
 _STARTED = time.monotonic()
@@ -101,7 +118,7 @@ def _pause_the_simulated_users(config):
     traffic starts it (running_simulation, or simulation_restored itself), the others count only their own
     events, and the batch tests get the CPU the users' pipeline takes when busy. Done once, by the run's main
     process: xdist's workers each run a session of their own, and one ending must not start the users while the
-    other lane's test still runs."""
+    other worker's test still runs."""
     token = read_env()["LAB_ADMIN_TOKEN"]
     restored = contextlib.ExitStack()
     restored.enter_context(simulation_restored(token))

@@ -1,7 +1,8 @@
 """Watching the pipeline with the simulated users browsing (dashboard/cluster_data.py, monitoring/alerts.yml): the
 pipeline map's flow into Kafka agrees with the sites' own counters, and a paused speed layer shows on the Cluster
-page in headless chromium (its hop falls behind, the lag alert fires) until it resumes. The flow is measured while the
-speed layer is paused: the sites and Kafka do not wait for it."""
+page in headless chromium (its hop falls behind, the lag alert fires) until it resumes, and the map's flow from Storm
+into HBase agrees with the change of the counters there. The flow into Kafka is measured while the speed layer is
+paused: the sites and Kafka do not wait for it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -22,43 +24,74 @@ from activitylab.sites import SITE_PORTS, simulation
 from dashboard.cluster_data import EDGES, LAG_ALERT
 from lab_browser import chromium, keep_screenshot
 from lab_sites import simulation_restored
+from lab_speed import hbase
 
 MINUTE = 60
 WARM_UP = 15
 SITES_TO_KAFKA = next(e for e in EDGES if (e.source, e.target) == ("sites", "Kafka"))
+STORM_TO_HBASE = next(e for e in EDGES if (e.source, e.target) == ("Storm", "HBase"))
+KAFKA_IN = f'kafka_server_messagesin_total{{topic="{names.TOPIC_EVENTS}"}}'
+COUNTERS_EXECUTED = 'storm_worker_tuples_total{component="counters", counter="execute"}'
 SPOUT_HOP = ("Kafka", "Storm")
 
 
-class FlowIntoKafka(threading.Thread):
-    """A minute of the users' traffic measured both ways, in the background while the module's other test runs: the
-    sites' own count of what they handed to Kafka, and the map's rate into Kafka over the same minute."""
+class Flow(threading.Thread):
+    """A minute of a flow measured both ways, in the background while other tests run: the map's rate (PromQL over
+    the last minute, from a counter Prometheus scrapes every 15 s) and the flow's own count (`read`, polled every
+    second). The map's rate is the counter's change between its first and its last sample of the minute, per second;
+    the count is compared over those same instants, interpolated between polls (a minute's bursts would otherwise
+    decide: the users' clicks come in bunches)."""
 
-    def __init__(self, prometheus: Prometheus):
+    def __init__(self, prometheus: Prometheus, edge_rate: str, series: str, read, warm_up: float = 0):
         super().__init__(daemon=True)
-        self.prometheus = prometheus
+        self.prometheus, self.edge_rate, self.series, self.read, self.warm_up = (
+            prometheus,
+            edge_rate,
+            series,
+            read,
+            warm_up,
+        )
         self.result: tuple[float, float | None] | None = None
         self.error: Exception | None = None
 
     def run(self) -> None:
         try:
-            time.sleep(WARM_UP)  # the users have just been started: each begins after a think time of its own
-            start, before = time.time(), produced_by_sites()
-            time.sleep(MINUTE)  # the window measured
-            end, after = time.time(), produced_by_sites()
-            scraped_past(self.prometheus, f'kafka_server_messagesin_total{{topic="{names.TOPIC_EVENTS}"}}', end)
-            self.result = (after - before) / (end - start), self.prometheus.value(SITES_TO_KAFKA.rate, at=end)
+            time.sleep(self.warm_up)
+            polls, end = [], time.time() + MINUTE + 20  # a minute, and the scrapes around it
+            while time.time() < end:
+                polls.append((time.time(), self.read()))
+                time.sleep(1)
+            end = polls[-1][0] - 10
+            scraped_past(self.prometheus, self.series, end)
+            samples = self.prometheus.query(f"{self.series}[{MINUTE}s]", at=end)[0]["values"]
+            (t0, _), (t1, _) = samples[0], samples[-1]
+            direct = (at(polls, float(t1)) - at(polls, float(t0))) / (float(t1) - float(t0))
+            self.result = direct, self.prometheus.value(self.edge_rate, at=end)
         except Exception as exc:  # the test that reads it fails with it
             self.error = exc
+
+    def rates(self) -> tuple[float, float | None]:
+        if self.ident is not None:  # started as a thread (else run here)
+            self.join(timeout=self.warm_up + MINUTE + 120)
+        assert self.error is None and self.result is not None, self.error
+        return self.result
+
+
+def at(polls: list[tuple[float, float]], moment: float) -> float:
+    """The polled count at `moment`, interpolated between the polls around it."""
+    (ta, va), (tb, vb) = next((a, b) for a, b in zip(polls, polls[1:], strict=False) if a[0] <= moment <= b[0])
+    return va + (vb - va) * (moment - ta) / (tb - ta)
 
 
 @pytest.fixture(scope="module")
 def browsing(lab_env):
     """The simulated users browse for the whole module (the sites' settings restored after); a minute of their
-    flow into Kafka is measured from the start."""
+    flow into Kafka is measured from the start, in the background."""
     with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]):
         for app in SITE_PORTS:
             simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
-        flow = FlowIntoKafka(Prometheus())
+        # the users have just been started: each begins after a think time of its own
+        flow = Flow(Prometheus(), SITES_TO_KAFKA.rate, KAFKA_IN, produced_by_sites, warm_up=WARM_UP)
         flow.start()
         yield flow
         flow.join()
@@ -160,9 +193,39 @@ def test_a_paused_speed_layer_falls_behind_on_the_cluster_page_and_fires_the_lag
 
 
 def test_the_maps_flow_into_kafka_is_the_sites_own_count_over_a_minute(browsing):
-    browsing.join(timeout=WARM_UP + MINUTE + 120)
-    assert browsing.error is None and browsing.result is not None, browsing.error
-    sites_rate, map_rate = browsing.result
+    sites_rate, map_rate = browsing.rates()
     print(f"into Kafka over a minute: the sites {sites_rate:.2f} events/s, the map {map_rate} events/s")
     assert sites_rate > 1, f"the users sent {sites_rate * MINUTE:.0f} events in a minute"
     assert map_rate is not None and abs(map_rate - sites_rate) <= 0.10 * sites_rate, (map_rate, sites_rate)
+
+
+def counter_updates_in_hbase(since: float) -> int:
+    """The counters the speed layer keeps in HBase, summed so that each update of the counting bolt adds one: every
+    event adds 1 to its minute's c:events (minute_stats), every page view 1 to its page's c:views (page_counts)."""
+    conn = hbase()
+    try:
+        views = sum(
+            names.decode_counter(cells.get(names.C_VIEWS))
+            for _, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[names.C_VIEWS])
+        )
+        events = 0
+        first = datetime.fromtimestamp(since - 600, UTC)  # the minutes the window's events can fall in, and more
+        for app in names.APPS:
+            rows = conn.table(names.T_MINUTE_STATS).scan(
+                row_start=names.minute_row(app, first), row_stop=f"{app}#~".encode(), columns=[names.C_EVENTS]
+            )
+            events += sum(names.decode_counter(cells.get(names.C_EVENTS)) for _, cells in rows)
+        return views + events
+    finally:
+        conn.close()
+
+
+def test_the_maps_flow_from_storm_to_hbase_is_the_counters_change_over_a_minute(browsing):
+    assert lab("storm", "status").returncode == 0  # active again after the pause test
+    since = time.time()
+    flow = Flow(Prometheus(), STORM_TO_HBASE.rate, COUNTERS_EXECUTED, lambda: counter_updates_in_hbase(since))
+    flow.run()  # here: this test is the window
+    hbase_rate, map_rate = flow.rates()
+    print(f"Storm into HBase over a minute: the counters {hbase_rate:.2f} updates/s, the map {map_rate} updates/s")
+    assert hbase_rate > 1, f"{hbase_rate * MINUTE:.0f} counter updates in a minute"
+    assert map_rate is not None and abs(map_rate - hbase_rate) <= 0.10 * hbase_rate, (map_rate, hbase_rate)

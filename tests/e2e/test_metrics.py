@@ -13,8 +13,9 @@ from kafka import KafkaAdminClient, TopicPartition
 
 from activity_clients import endpoints
 from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
+from activity_clients.nimbus import worker_slots
 from activity_clients.prometheus import Prometheus
-from activity_contract.metrics import scrape_jobs
+from activity_contract.metrics import STORM_WORKER_METRICS_OFFSET, scrape_jobs
 from activity_contract.names import APPS, ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 
 LAB = os.path.join(ROOT, ".venv", "bin", "lab")
@@ -119,11 +120,12 @@ def test_a_sites_requests_reach_prometheus_counted_exactly():
 
 def test_the_pipeline_exporter_reports_each_consumers_lag_and_the_speed_layers_tuples():
     prometheus = Prometheus()
-    # five page views of our own: the spout acks them (counts restart with the topology; users are paused)
-    acked_before = prometheus.value('sum(activitylab_storm_tuples_total{component="events", counter="acked"})') or 0
+    # five page views of our own: the spout acks them, each counted by the worker (its counts restart with it)
+    acked = 'sum(storm_worker_tuples_total{component="events", counter="ack"})'
+    acked_before = prometheus.value(acked) or 0
     for _ in range(5):
         assert requests.get(endpoints.url(APPS[1], "/"), headers={"X-Lab-Fault": "none"}, timeout=10).ok
-    assert prometheus.value("min(activitylab_exporter_source_up)") == 1  # Kafka, HDFS and Nimbus all answered
+    assert prometheus.value("min(activitylab_exporter_source_up)") == 1  # Kafka, HDFS and Airflow all answered
     for consumer in (SPEED_CONSUMER_GROUP, ARCHIVE_CONSUMER):
         partitions = prometheus.query(f'activitylab_consumer_lag{{consumer="{consumer}", topic="{TOPIC_EVENTS}"}}')
         assert sorted(int(r["metric"]["partition"]) for r in partitions) == [0, 1, 2], consumer
@@ -138,7 +140,6 @@ def test_the_pipeline_exporter_reports_each_consumers_lag_and_the_speed_layers_t
         kafka_offset = committed[TopicPartition(TOPIC_EVENTS, int(r["metric"]["partition"]))].offset
         assert 0 <= kafka_offset - float(r["value"][1]) < 50  # Kafka's now, Prometheus' up to 15 s before
     deadline = time.monotonic() + SCRAPE_WAIT_S
-    acked = 'sum(activitylab_storm_tuples_total{component="events", counter="acked"})'
     while (prometheus.value(acked) or 0) < acked_before + 5:
         assert time.monotonic() < deadline, f"the spout's acked tuples stay at {prometheus.value(acked)}"
         time.sleep(2)
@@ -146,5 +147,9 @@ def test_the_pipeline_exporter_reports_each_consumers_lag_and_the_speed_layers_t
     healthy = {r["metric"]["component"]: float(r["value"][1]) for r in prometheus.query("activitylab_airflow_healthy")}
     assert healthy == {c: 1.0 for c in AIRFLOW_COMPONENTS}
     assert prometheus.value('activitylab_airflow_heartbeat_age_seconds{component="scheduler"}') < 120
-    bolts = {r["metric"]["component"] for r in prometheus.query('activitylab_storm_tuples_total{counter="executed"}')}
-    assert {"parse", "counters"} <= bolts
+    bolts = {r["metric"]["component"] for r in prometheus.query('storm_worker_tuples_total{counter="execute"}')}
+    assert bolts == {"parse", "counters", "users", "alerts"}
+    # the worker is where Nimbus placed it: the pipeline exporter's list is what Prometheus scrapes
+    slots = worker_slots()
+    scraped = {t["labels"]["instance"] for t in prometheus.targets() if t["labels"]["job"] == "storm-worker"}
+    assert len(slots) == 1 and scraped == {f"{host}:{port + STORM_WORKER_METRICS_OFFSET}" for host, port in slots}

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from activity_contract import names
-from activity_contract.metrics import JMX_EXPORTER_PORT, SCRAPE_JOBS, scrape_jobs
+from activity_contract.metrics import JMX_EXPORTER_PORT, SCRAPE_JOBS, STORM_WORKER_METRICS_OFFSET, scrape_jobs
 from activitylab.status import metrics_lines
 from monitoring import prometheus_config
+from monitoring.pipeline_exporter import storm_worker_targets
 
 ROOT = Path(__file__).resolve().parents[2]
 MONITORING = ROOT / "monitoring"
@@ -128,7 +129,21 @@ def test_the_generated_configuration_follows_the_profiles(profiles, batch):
     assert config["rule_files"] == [f"/opt/lab/src/monitoring/{f}" for f in ("alerts.yml", "recording.yml")]
     assert jobs["namenode"]["metric_relabel_configs"][0]["regex"] == "totalsynctimes"
     assert "metric_relabel_configs" not in jobs["kafka"]
+    # the Storm workers, where Nimbus placed them: the pipeline exporter lists them
+    assert jobs["storm-worker"]["http_sd_configs"][0]["url"] == "http://pipeline-exporter:9400/sd/storm-workers"
     json.dumps(config)  # written as JSON
+
+
+def test_a_storm_workers_agent_serves_where_the_exporter_says():
+    storm = (ROOT / "compose" / "conf" / "storm" / "storm.yaml").read_text()
+    childopts = re.search(r"^worker\.childopts: \"(.*)\"$", storm, re.M).group(1)
+    assert "jmx_prometheus_javaagent.jar=1%WORKER-PORT%:/etc/lab/jmx/storm-worker.yaml" in childopts
+    slots = [int(p) for p in re.search(r"^supervisor\.slots\.ports: \[(.*)\]", storm, re.M).group(1).split(",")]
+    assert all(1000 <= s <= 9999 for s in slots) and STORM_WORKER_METRICS_OFFSET == 10000  # "1" + 4 digits
+    assert (MONITORING / "jmx" / "storm-worker.yaml").exists()
+    assert storm_worker_targets([("172.18.0.9", 6701)]) == [
+        {"targets": ["172.18.0.9:16701"], "labels": {"slot": "6701"}}
+    ]
 
 
 def test_the_image_carries_the_rules_where_the_configuration_says():
