@@ -71,7 +71,7 @@ def find_record(event_id: str | None, app: str | None, since_s: int, progress: C
         lo = {tp: max(floor[tp], hi[tp] - CHUNK) for tp in parts}
         records = read_range(lo, hi, bootstrap)
         read += len(records)
-        found = [r for r in records if needle in r.value and _matches(r.value, event_id, app)]
+        found = [r for r in records if r.value and needle in r.value and _matches(r.value, event_id, app)]
         if found:
             # the newest of a site; of an id sent twice (at least once delivery), the first: what the layers kept
             r = max(found, key=_arrival) if app and not event_id else min(found, key=_arrival)
