@@ -7,8 +7,9 @@ series a component exports.
 How each component serves them (monitoring/README.md): Hadoop's daemons their own `/prom` page, HBase its
 `/prometheus` page, ZooKeeper its Prometheus metrics provider, the streaming archive's driver Spark's Prometheus
 servlet, and the JVMs with no endpoint of their own (Kafka, Storm, Hive, Flume) the JMX exporter's Java agent on
-JMX_EXPORTER_PORT (a Storm worker on its slot's port + STORM_WORKER_METRICS_OFFSET). The sites serve their own (prometheus-client), and the pipeline exporter what no component
-reports itself: consumer lag and the speed layer's tuples.
+JMX_EXPORTER_PORT (a Storm worker on its slot's port + STORM_WORKER_METRICS_OFFSET). The sites serve their own
+(prometheus-client), and the pipeline exporter what no component reports itself: consumer lag, Airflow's health,
+and where the Storm workers run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from activity_contract.names import APPS, SITE_PORTS
 
 # The port the JMX exporter's agent serves on, in every container that runs it
 JMX_EXPORTER_PORT = 9404
-# monitoring/pipeline_exporter.py: consumer lag per partition, the speed layer's tuples per spout and bolt
+# monitoring/pipeline_exporter.py (its compose service): consumer lag per partition, where the Storm workers run
+PIPELINE_EXPORTER = "pipeline-exporter"
 PIPELINE_EXPORTER_PORT = 9400
 # Prometheus' own port, inside the lab's network (on the host: PROMETHEUS_PORT, names.HOST_PORTS)
 PROMETHEUS_PORT = 9090
@@ -43,7 +45,7 @@ class ScrapeJob:
 
 SCRAPE_JOBS = (
     ScrapeJob("prometheus", "prometheus", PROMETHEUS_PORT),
-    ScrapeJob("pipeline", "pipeline-exporter", PIPELINE_EXPORTER_PORT),
+    ScrapeJob("pipeline", PIPELINE_EXPORTER, PIPELINE_EXPORTER_PORT),
     *(ScrapeJob(app, app, SITE_PORTS[app]) for app in APPS),  # the sites' own /metrics (producers/metrics.py)
     ScrapeJob("zookeeper", "zookeeper", 7000),
     ScrapeJob("kafka", "kafka", JMX_EXPORTER_PORT),

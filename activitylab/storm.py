@@ -69,9 +69,9 @@ def _set_active(active: bool, timeout_s: int) -> int:
     return 0
 
 
-def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
-    """Per partition of user-activity: messages not yet processed and committed by the topology's spout
-    (offsets are committed only once their tuple trees are acked)."""
+def spout_offsets(bootstrap: str | None = None) -> dict[int, tuple[int | None, int]]:
+    """Per partition of user-activity: (the offset the topology's spout has committed, None before its first; the
+    topic's end offset). The spout commits an offset only once the tuple trees before it are acked."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(
@@ -82,9 +82,14 @@ def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
     try:
         parts = [TopicPartition(TOPIC_EVENTS, p) for p in consumer.partitions_for_topic(TOPIC_EVENTS) or ()]
         ends = consumer.end_offsets(parts)
-        return {tp.partition: ends[tp] - (consumer.committed(tp) or 0) for tp in parts}
+        return {tp.partition: (consumer.committed(tp), ends[tp]) for tp in parts}
     finally:
         consumer.close()
+
+
+def spout_lag(bootstrap: str | None = None) -> dict[int, int]:
+    """Per partition of user-activity: messages not yet processed and committed by the topology's spout."""
+    return {p: end - (committed or 0) for p, (committed, end) in spout_offsets(bootstrap).items()}
 
 
 def status_lines(t: dict | None, lag: dict[int, int] | None = None) -> list[str]:

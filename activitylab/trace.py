@@ -24,6 +24,7 @@ from activity_clients.checkout import read_env
 from activity_contract import names
 
 from . import webhdfs
+from .storm import spout_offsets
 from .topic_reader import read_range
 from .trace_report import (
     NOT_THERE,
@@ -143,7 +144,7 @@ def speed_hop(record: KafkaRecord) -> Hop:
         missing = [w.split(" ", 1)[0] for w in cells if w not in marked]
         lines += [f"{t}: no marker yet" for t in missing]
         return Hop(SPEED, THERE, max(marked.values()), lines, {"markers": marked})
-    committed = _spout_committed(record.partition)
+    committed = spout_offsets()[record.partition][0]
     if committed is not None and committed > record.offset:
         ttl = read_env().get("SPEED_DEDUPE_TTL_S", "7200")
         return Hop(
@@ -156,18 +157,6 @@ def speed_hop(record: KafkaRecord) -> Hop:
         NOT_YET,
         lines=[f"the spout has committed offset {committed} of partition {record.partition} (`lab storm status`)"],
     )
-
-
-def _spout_committed(partition: int) -> int | None:
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(
-        bootstrap_servers=endpoints.kafka_bootstrap(), group_id=names.SPEED_CONSUMER_GROUP, enable_auto_commit=False
-    )
-    try:
-        return consumer.committed(TopicPartition(names.TOPIC_EVENTS, partition))
-    finally:
-        consumer.close()
 
 
 def archive_hop(record: KafkaRecord) -> Hop:
@@ -272,9 +261,9 @@ def _page_stats_row(cursor, event: dict, day: str) -> Hop:
         {"dt": day, "app": event["app_id"], "page": event["page"]},
     )
     rows = cursor.fetchall()
-    built = webhdfs.HDFS.status(f"{names.HDFS_WAREHOUSE}/page_stats_daily/dt={day}")
     if not rows:
         return Hop(name, NOT_THERE, lines=[f"day {day} is built and has no row for {event['app_id']} {event['page']}"])
+    built = webhdfs.HDFS.status(f"{names.HDFS_WAREHOUSE}/page_stats_daily/dt={day}")
     views, users, latency, errors = rows[0]
     return Hop(
         name,

@@ -48,10 +48,10 @@ def speed_rows(event: dict) -> list[tuple[str, bytes, list[bytes]]]:
     there (the same as storm_topology/speedlayer/routing.counter_updates, tied by tests/unit/test_trace.py); the
     session row is looked up by the event's session id (sessions split after an idle gap get `.N`)."""
     when = parse_event_time(event["event_time"])
-    app, c = event["app_id"], names.FAMILY
+    app = event["app_id"]
     rows = [(names.T_MINUTE_STATS, names.minute_row(app, when), [names.C_EVENTS, names.C_PAGE_VIEWS, names.C_ERRORS])]
     if event["event_type"] == "page_view":
-        day = f"{c}:{names.day_views_qualifier(when)}".encode()
+        day = names.day_views_column(when)
         rows.append((names.T_PAGE_COUNTS, names.page_row(app, event["page"]), [names.C_VIEWS, day]))
     rows.append((names.T_USER_RECENT_PAGES, event["user_id"].encode(), []))
     return rows

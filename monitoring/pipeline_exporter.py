@@ -170,8 +170,8 @@ def storm_worker_targets(slots: list[tuple[str, int]]) -> list[dict]:
 
 
 def app(nimbus: tuple[str, int]) -> Callable:
-    """/metrics, and the Storm workers' targets at STORM_WORKERS_SD_PATH (an empty list when Nimbus does not answer:
-    Prometheus keeps the last list it had until the next refresh)."""
+    """/metrics, and the Storm workers' targets at STORM_WORKERS_SD_PATH (a 503 when Nimbus does not answer:
+    Prometheus keeps the last list it had until a refresh succeeds)."""
     metrics = make_wsgi_app()
 
     def route(environ, start_response):
@@ -201,7 +201,7 @@ def main() -> None:
     REGISTRY.register(collector)
     server = make_server("", PIPELINE_EXPORTER_PORT, app(collector.nimbus), ThreadingWSGIServer, handler_class=_Quiet)
     log.info(
-        "serving :%d/metrics (consumer lag, the speed layer's tuples, Airflow's health) and %s",
+        "serving :%d/metrics (consumer lag, Airflow's health) and %s (the Storm workers)",
         PIPELINE_EXPORTER_PORT,
         STORM_WORKERS_SD_PATH,
     )

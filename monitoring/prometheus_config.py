@@ -14,7 +14,7 @@ import json
 import os
 import sys
 
-from activity_contract.metrics import PIPELINE_EXPORTER_PORT, ScrapeJob, batch_on, scrape_jobs
+from activity_contract.metrics import PIPELINE_EXPORTER, PIPELINE_EXPORTER_PORT, ScrapeJob, batch_on, scrape_jobs
 
 SCRAPE_INTERVAL = "15s"
 RULES = ["/opt/lab/src/monitoring/alerts.yml", "/opt/lab/src/monitoring/recording.yml"]
@@ -24,7 +24,7 @@ def scrape_config(job: ScrapeJob) -> dict:
     config: dict = {"job_name": job.job, "metrics_path": job.path}
     if job.discovered:
         # the targets Nimbus knows of, listed by the pipeline exporter (Prometheus' HTTP service discovery)
-        url = f"http://pipeline-exporter:{PIPELINE_EXPORTER_PORT}{job.discovered}"
+        url = f"http://{PIPELINE_EXPORTER}:{PIPELINE_EXPORTER_PORT}{job.discovered}"
         config["http_sd_configs"] = [{"url": url, "refresh_interval": "15s"}]
     elif job.scaled:
         # Docker's DNS answers a service name with every running replica's address.

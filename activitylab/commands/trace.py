@@ -6,10 +6,9 @@ import re
 import sys
 
 from activity_contract import names
+from activity_contract.events import event_schema
 
 from .conventions import FAILED, fail
-
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def register(sub) -> None:
@@ -42,17 +41,17 @@ def run(args) -> int:
         return fail("trace", "give an EVENT_ID, or --latest --app APP")
     if args.latest and not args.app:
         return fail("trace", "--latest needs --app (one of " + ", ".join(names.APPS) + ")")
-    if args.event_id and not _UUID.match(args.event_id):
+    if args.event_id and not re.match(event_schema()["properties"]["event_id"]["pattern"], args.event_id):
         return fail("trace", f"{args.event_id!r} is not an event id (a lower-case UUID)")
+    from kafka.errors import KafkaError
+
+    from activity_clients.endpoints import kafka_bootstrap
+
     from ..trace import NotFound, find_record, trace
     from ..trace_report import as_json, render
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
-
-    from kafka.errors import KafkaError
-
-    from activity_clients.endpoints import kafka_bootstrap
 
     try:
         record = find_record(args.event_id, args.app, args.since, progress)

@@ -3,6 +3,7 @@
 import contextlib
 import os
 import subprocess
+import sys
 import time
 
 import pytest
@@ -96,6 +97,13 @@ def pytest_runtest_logreport(report):
 @pytest.fixture(scope="session")
 def lab_env():
     return read_env()
+
+
+def lab(*args, timeout=300):
+    """The `lab` command with these arguments, as a user runs it; its exit status and output to check."""
+    return subprocess.run(
+        [sys.executable, "-m", "activitylab.cli", *args], cwd=ROOT, text=True, capture_output=True, timeout=timeout
+    )
 
 
 def compose(*args, check=True, timeout=300, project_env=None):

@@ -6,15 +6,13 @@ paused: the sites and Kafka do not wait for it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime
 
 import pytest
 import requests
-from conftest import ROOT
+from conftest import lab
 from prometheus_client.parser import text_string_to_metric_families
 
 from activity_clients import endpoints
@@ -117,12 +115,6 @@ def scraped_past(prometheus: Prometheus, expr: str, moment: float, timeout: floa
     while (prometheus.value(f"max(timestamp({expr}))") or 0) < moment:
         assert time.monotonic() < deadline, f"no sample of {expr} after {moment} within {timeout} s"
         time.sleep(1)
-
-
-def lab(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "activitylab.cli", *args], cwd=ROOT, text=True, capture_output=True, timeout=300
-    )
 
 
 def spout_hop(tab) -> dict[str, str]:

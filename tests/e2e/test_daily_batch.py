@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import lab
 from kafka import KafkaProducer
 
 import batch_oracle as oracle
@@ -342,13 +343,7 @@ def assert_traced_into_the_days_tables(events, pages):
     """`lab trace` of one of the day's page views: archived, in Hive `events`, and counted in its page's row of
     page_stats_daily (the views the table holds)."""
     event = next(e for e in events if e["event_type"] == "page_view")
-    run = subprocess.run(
-        [sys.executable, "-m", "activitylab.cli", "trace", event["event_id"], "--json"],
-        cwd=ROOT,
-        text=True,
-        capture_output=True,
-        timeout=300,
-    )
+    run = lab("trace", event["event_id"], "--json")
     assert run.returncode == 0, run.stderr
     hops = {h["name"]: h for h in json.loads(run.stdout)["hops"]}
     assert {n: hops[n]["state"] for n in ("archive (Parquet)", "Hive events", "page_stats_daily")} == dict.fromkeys(

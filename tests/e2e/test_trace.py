@@ -3,14 +3,12 @@ Parquet file, Hive and the access log on HDFS; each hop checked against the syst
 
 import io
 import json
-import subprocess
-import sys
 import time
 import uuid
 
 import pyarrow.parquet as pq
 import requests
-from conftest import ROOT
+from conftest import lab
 from kafka import KafkaConsumer, TopicPartition
 
 from activity_clients import endpoints
@@ -22,9 +20,7 @@ STATES = {"there", "not yet", "not there", "unknown"}
 
 
 def lab_trace(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "activitylab.cli", "trace", *args], cwd=ROOT, text=True, capture_output=True, timeout=300
-    )
+    return lab("trace", *args)
 
 
 def traced(event_id):
