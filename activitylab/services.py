@@ -53,7 +53,7 @@ SERVICES = [
     Service("postgres", "PostgreSQL (Hive metastore, Airflow)"),
     Service("mariadb", "MariaDB (user profiles)", url("mariadb", "/activity", scheme="mysql")),
     Service("prometheus", "Prometheus: every component's metrics, the alert rules (monitoring/)", url("prometheus")),
-    Service("pipeline-exporter", "consumer lag per partition, the speed layer's tuples, for Prometheus"),
+    Service("pipeline-exporter", "consumer lag per partition, the speed layer's latency, for Prometheus"),
 ]
 
 BY_NAME = {s.name: s for s in SERVICES}

@@ -26,6 +26,11 @@ class Edge:
     backlog: str = ""  # PromQL: what waits at the edge's queue (a consumer's lag, Flume's channel)
     backlog_unit: str = ""
     consumer: str = ""  # the Kafka consumer of the hop, whose lag alert makes it "behind"
+    latency: str = ""  # PromQL: seconds from an event's time to the hop's write (its 95th percentile)
+
+
+# monitoring/speed_latency.py: event time -> the user's row written in HBase, over the last minute's writes
+SPEED_LATENCY_P95 = 'max(activitylab_speed_latency_seconds{quantile="0.95"})'
 
 
 def _lag(consumer: str) -> str:
@@ -57,6 +62,7 @@ EDGES = (
         "updates/s",
         f'sum(rate(storm_worker_tuples_total{{component="counters", counter="execute"}}[{RATE}]))',  # a counter each
         ("storm-worker", "hbase-regionserver"),
+        latency=SPEED_LATENCY_P95,
     ),
     Edge(
         "HBase",
@@ -109,6 +115,7 @@ class EdgeState:
     backlog: float | None
     broken: tuple[str, ...]  # jobs of the edge with no target up
     lagging: bool = False  # the lag alert fires for the hop's consumer
+    latency: float | None = None
 
     @property
     def health(self) -> str:
@@ -125,6 +132,8 @@ class EdgeState:
         if self.edge.backlog:
             backlog = f"{self.backlog:.0f}" if self.backlog is not None else "?"
             parts.append(f"{backlog} {self.edge.backlog_unit}")
+        if self.edge.latency:
+            parts.append(f"p95 {self.latency:.2f} s" if self.latency is not None else "p95 ? s")
         if self.broken:
             parts.append("down: " + ", ".join(self.broken))
         return "\n".join(parts) or "daily (batch)"
@@ -147,6 +156,7 @@ def edge_states(
             value(e.backlog) if e.backlog else None,
             tuple(j for j in e.up_jobs if jobs_up.get(j) is False),
             bool(e.consumer) and e.consumer in lagging,
+            value(e.latency) if e.latency else None,
         )
         for e in EDGES
     ]
@@ -180,7 +190,8 @@ def hops_html(states: list[EdgeState]) -> str:
 
     rows = "".join(
         f'<tr data-testid="cluster-hop" data-source="{escape(s.edge.source)}" data-target="{escape(s.edge.target)}" '
-        f'data-rate="{number(s.rate)}" data-backlog="{number(s.backlog)}" data-health="{s.health}">'
+        f'data-rate="{number(s.rate)}" data-backlog="{number(s.backlog)}" data-latency="{number(s.latency)}" '
+        f'data-health="{s.health}">'
         f"<td>{escape(s.edge.source)} → {escape(s.edge.target)}</td>"
         f'<td style="color:{COLOURS[s.health]}">{s.health}</td>'
         f"<td>{escape(s.label).replace(chr(10), ' · ')}</td></tr>"
@@ -210,6 +221,13 @@ FIGURES = {
         ("under-replicated partitions", "sum(kafka_server_underreplicatedpartitions)", ""),
         ("speed layer's lag", _lag(SPEED_CONSUMER_GROUP), ""),
         ("archive's lag", _lag(ARCHIVE_CONSUMER), ""),
+    ],
+    "Storm": [
+        ("tuples executed", f'sum(rate(storm_worker_tuples_total{{counter="execute"}}[{RATE}]))', "/s"),
+        ("tuples failed", f'sum(rate(storm_worker_tuples_total{{counter="fail"}}[{RATE}]))', "/s"),
+        ("event to HBase p50", 'max(activitylab_speed_latency_seconds{quantile="0.5"})', "s"),
+        ("event to HBase p95", SPEED_LATENCY_P95, "s"),
+        ("event to HBase max", 'max(activitylab_speed_latency_seconds{quantile="1"})', "s"),
     ],
     "HBase": [
         ("requests", f'sum(rate(server_total_request_count{{job="hbase-regionserver"}}[{RATE}]))', "/s"),
@@ -243,6 +261,8 @@ def human(value: float | None, unit: str) -> str:
             value /= 1024
     if unit == "/s":
         return f"{value:.1f}/s"
+    if unit == "s":
+        return f"{value:.2f} s"
     if unit == "s ago":
         return f"{value:.0f} s ago"
     return f"{value:.0f}"

@@ -6,12 +6,14 @@
 - **Consumer lag**, per consumer and partition of the events topic: the broker's end offset minus what the consumer
   has done. The speed layer's spout commits its offsets to Kafka (its group); the streaming archive commits none,
   its progress is the offsets of its last committed micro-batch, in its checkpoint on HDFS (read through HttpFS).
+- **The speed layer's event -> HBase latency** (monitoring/speed_latency.py): quantiles over the user rows
+  written in the last minute, each its newest event's time to its write in HBase.
 - **Where the speed layer's workers run**, for Prometheus' HTTP service discovery (STORM_WORKERS_SD_PATH): each
   worker's JMX exporter agent on the supervisor Nimbus placed it on (its tuples per component and stream are the
   worker's own metrics, monitoring/jmx/storm-worker.yaml).
 - **Airflow's components** (with the batch profile): healthy or not, seconds since their last heartbeat, from its
   health API (its StatsD and OpenTelemetry metrics need a receiver this lab does not run).
-- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS or Airflow did not answer this scrape (its
+- `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS, HBase or Airflow did not answer this scrape (its
   series are then missing, not stale).
 
 Everything is read at scrape time (every 15 s), nothing kept in between: the exporter holds no state to lose.
@@ -23,6 +25,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
@@ -35,6 +38,7 @@ from prometheus_client.registry import Collector
 from activity_clients.airflow import COMPONENTS as AIRFLOW_COMPONENTS
 from activity_clients.airflow import health_report, heartbeat_ages
 from activity_clients.archive_checkpoint import archive_offsets
+from activity_clients.hbase import connect as hbase_connect
 from activity_clients.nimbus import worker_slots
 from activity_clients.webhdfs import WebHdfs
 from activity_contract.metrics import (
@@ -44,8 +48,10 @@ from activity_contract.metrics import (
     batch_on,
 )
 from activity_contract.names import ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
+from monitoring.speed_latency import QUANTILES, latency_samples, quantile, read_session_cells
 
 log = logging.getLogger("pipeline-exporter")
+HEALTH_PATH = "/healthz"
 
 
 def lag(end: dict[int, int], done: dict[int, int]) -> dict[int, int]:
@@ -54,9 +60,17 @@ def lag(end: dict[int, int], done: dict[int, int]) -> dict[int, int]:
 
 
 class PipelineCollector(Collector):
-    def __init__(self, bootstrap: str, hdfs: WebHdfs, nimbus: tuple[str, int], airflow: str | None = None):
-        self.bootstrap, self.hdfs, self.nimbus, self.airflow = bootstrap, hdfs, nimbus, airflow
+    def __init__(
+        self,
+        bootstrap: str,
+        hdfs: WebHdfs,
+        nimbus: tuple[str, int],
+        hbase: tuple[str, int],
+        airflow: str | None = None,
+    ):
+        self.bootstrap, self.hdfs, self.nimbus, self.hbase, self.airflow = bootstrap, hdfs, nimbus, hbase, airflow
         self._admin = None
+        self._hbase = None
         self._lock = threading.Lock()  # scrapes may overlap; the Kafka clients are not shared between threads
 
     def _kafka(self):
@@ -128,8 +142,22 @@ class PipelineCollector(Collector):
                     offset_family.add_metric(labels, done.get(partition, 0))
         yield lag_family
         yield offset_family
+        yield from self._speed_latency(up)
         yield from self._airflow(up)
         yield up
+
+    def _speed_latency(self, up: GaugeMetricFamily) -> Iterator[Metric]:
+        try:
+            if self._hbase is None:
+                self._hbase = hbase_connect(*self.hbase, timeout_ms=3000)
+            cells = read_session_cells(self._hbase)
+            up.add_metric(["hbase"], 1)
+        except Exception as exc:
+            log.warning("hbase: %s", exc)
+            self._hbase = None  # connect afresh at the next scrape
+            up.add_metric(["hbase"], 0)
+            return
+        yield from speed_latency_families(latency_samples(cells, int(time.time() * 1000)))
 
     def _airflow(self, up: GaugeMetricFamily) -> Iterator[Metric]:
         if not self.airflow:
@@ -142,6 +170,25 @@ class PipelineCollector(Collector):
             up.add_metric(["airflow"], 0)
             return
         yield from airflow_families(body, datetime.now(UTC))
+
+
+def speed_latency_families(samples: list[float]) -> Iterator[Metric]:
+    """The quantiles (none without samples: no writes is not zero latency) and how many samples they are over."""
+    latency = GaugeMetricFamily(
+        "activitylab_speed_latency_seconds",
+        "event time to its user row's write in HBase, over the users written in the last minute",
+        labels=["quantile"],
+    )
+    ordered = sorted(samples)
+    if ordered:
+        for q in QUANTILES:
+            latency.add_metric([f"{q:g}"], quantile(ordered, q))
+    yield latency
+    yield GaugeMetricFamily(
+        "activitylab_speed_latency_samples",
+        "user rows written in the last minute: the samples of activitylab_speed_latency_seconds",
+        value=len(ordered),
+    )
 
 
 def airflow_families(body: dict[str, dict], now: datetime) -> Iterator[Metric]:
@@ -170,11 +217,14 @@ def storm_worker_targets(slots: list[tuple[str, int]]) -> list[dict]:
 
 
 def app(nimbus: tuple[str, int]) -> Callable:
-    """/metrics, and the Storm workers' targets at STORM_WORKERS_SD_PATH (a 503 when Nimbus does not answer:
+    """/metrics, /healthz, and the Storm workers' targets at STORM_WORKERS_SD_PATH (a 503 when Nimbus does not answer:
     Prometheus keeps the last list it had until a refresh succeeds)."""
     metrics = make_wsgi_app()
 
     def route(environ, start_response):
+        if environ.get("PATH_INFO") == HEALTH_PATH:  # the container's probe: serving, without a scrape's reads
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
         if environ.get("PATH_INFO") != STORM_WORKERS_SD_PATH:
             return metrics(environ, start_response)
         try:
@@ -195,13 +245,14 @@ def main() -> None:
         bootstrap=os.environ.get("KAFKA_BOOTSTRAP", "kafka:29092"),
         hdfs=WebHdfs(os.environ.get("WEBHDFS_URL", "http://httpfs:14000/webhdfs/v1"), timeout_s=3),
         nimbus=(os.environ.get("NIMBUS_HOST", "nimbus"), int(os.environ.get("NIMBUS_PORT", "6627"))),
+        hbase=(os.environ.get("HBASE_THRIFT_HOST", "hbase-thrift"), int(os.environ.get("HBASE_THRIFT_PORT", "9090"))),
         # Airflow runs with the batch profile only
         airflow=os.environ.get("AIRFLOW_URL") if batch_on(os.environ.get("LAB_PROFILES", "")) else None,
     )
     REGISTRY.register(collector)
     server = make_server("", PIPELINE_EXPORTER_PORT, app(collector.nimbus), ThreadingWSGIServer, handler_class=_Quiet)
     log.info(
-        "serving :%d/metrics (consumer lag, Airflow's health) and %s (the Storm workers)",
+        "serving :%d/metrics (consumer lag, the speed layer's latency, Airflow's health) and %s (the Storm workers)",
         PIPELINE_EXPORTER_PORT,
         STORM_WORKERS_SD_PATH,
     )

@@ -51,10 +51,12 @@ class UserBolt(MicroBatchBolt):
         touched: dict[str, dict] = {}  # session key -> {"row": decoded row, "seen": applied ids, "new": ids}
         last_seen: dict[str, int] = {}
         active_days: set[bytes] = set()  # the user's (day, site) markers: the speed layer's daily active users
+        applied = 0
         for e in events:
             if e["event_id"] in done:
                 continue  # already applied to this user's row: a replay
             done.add(e["event_id"])
+            applied += 1
             ms = event_ms(e)
             state, closed = next_session(state, e, ms)
             if closed:
@@ -79,15 +81,16 @@ class UserBolt(MicroBatchBolt):
                 put.update({names.dedupe_column(i): b"" for i in s["new"]})
                 sessions.put(key.encode(), put)
         if state is not None:
-            users.put(
-                user_id.encode(),
-                {
-                    names.C_RECENT_PAGES: json.dumps(pages).encode(),
-                    names.C_USER_SESSION: json.dumps(state).encode(),
-                    **{m: b"" for m in markers},
-                    **dict.fromkeys(active_days, b""),
-                },
-            )
+            if applied:  # a batch of replays only changes nothing; the cell's time stays its newest event's write
+                users.put(
+                    user_id.encode(),
+                    {
+                        names.C_RECENT_PAGES: json.dumps(pages).encode(),
+                        names.C_USER_SESSION: json.dumps(state).encode(),
+                        **{m: b"" for m in markers},
+                        **dict.fromkeys(active_days, b""),
+                    },
+                )
             self.live[user_id] = state
         for app_id, ms in last_seen.items():
             col = f"{names.LAST_SEEN_FAMILY}:{user_id}".encode()

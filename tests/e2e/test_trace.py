@@ -12,10 +12,13 @@ from conftest import lab
 from kafka import KafkaConsumer, TopicPartition
 
 from activity_clients import endpoints
+from activity_clients.prometheus import Prometheus
 from activity_contract import names
+from activity_contract.events import parse_event_time
 from activitylab import webhdfs
 from lab_speed import hbase
 
+SPEED_LATENCY = "activitylab_speed_latency_seconds"
 STATES = {"there", "not yet", "not there", "unknown"}
 
 
@@ -86,6 +89,20 @@ def test_a_page_request_is_traced_through_every_hop(paused_simulation):
         conn.close()
     assert [ts for _, ts in cell] == [markers[page_row]]  # the marker's own write time
     assert 0 <= hops["speed layer (HBase)"]["delay_ms"] < 60_000
+
+    # The pipeline exporter's event -> HBase latency (monitoring/speed_latency.py) counts this event: its user row's
+    # write time after the event's time is one of its samples for a minute, so the largest is at least that
+    ours = markers[f"{names.T_USER_RECENT_PAGES} {user}"] - parse_event_time(event["event_time"]).timestamp() * 1000
+    ours = round(ours) / 1000
+    prometheus, deadline = Prometheus(), time.monotonic() + 40  # the exporter's next scrape, Prometheus' next
+    while True:  # the three quantiles of one scrape
+        latency = {r["metric"]["quantile"]: float(r["value"][1]) for r in prometheus.query(SPEED_LATENCY)}
+        if latency.get("1", -1) >= ours:
+            break
+        assert time.monotonic() < deadline, f"the exporter's latency quantiles {latency} s, this event's {ours} s"
+        time.sleep(2)
+    assert 0 <= latency["0.5"] <= latency["0.95"] <= latency["1"] < 60, latency
+    assert prometheus.value("activitylab_speed_latency_samples") >= 1
 
     # The archive's next micro-batch: its Parquet file and row, and Hive `events`; Flume's file with the request
     report, hops = trace_until(event_id, ["archive (Parquet)", "Hive events", "access log (HDFS)"], timeout=150)

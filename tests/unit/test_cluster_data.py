@@ -52,6 +52,10 @@ def test_labels_say_the_rate_the_backlog_and_what_is_down():
     assert states[("HDFS", "Hive")].label == "daily (batch)"
     missing = by_hop(edge_states(lambda q: None, ALL_UP))[("sites", "Kafka")]
     assert missing.label == "? events/s" and missing.health == "ok"
+    # the speed layer's write into HBase with its event -> HBase latency (the pipeline exporter's 95th percentile)
+    speed = by_hop(edge_states(values({cluster_data.SPEED_LATENCY_P95: 0.125}), ALL_UP))[("Storm", "HBase")]
+    assert speed.label == "2.0 updates/s\np95 0.12 s" and speed.latency == 0.125
+    assert by_hop(edge_states(lambda q: None, ALL_UP))[("Storm", "HBase")].label == "? updates/s\np95 ? s"
 
 
 def test_the_map_is_dot_with_each_hop_coloured():
@@ -65,7 +69,8 @@ def test_the_map_is_dot_with_each_hop_coloured():
 def test_hops_and_figures_carry_their_numbers_as_data_attributes():
     html = hops_html(edge_states(values(), ALL_UP))
     assert html.count('data-testid="cluster-hop"') == len(EDGES)
-    assert 'data-source="sites" data-target="Kafka" data-rate="2.000" data-backlog="" data-health="ok"' in html
+    assert 'data-source="sites" data-target="Kafka" data-rate="2.000" data-backlog="" data-latency="" ' in html
+    assert 'data-target="HBase" data-rate="2.000" data-backlog="" data-latency="2.000" data-health="ok"' in html
     figures = {"HDFS": [("live DataNodes", 3.0, ""), ("capacity used", None, "bytes")]}
     html = figures_html(figures, [{"labels": {"alertname": "TargetDown"}}, {"labels": {"alertname": "DataNodeDead"}}])
     assert 'data-live-datanodes="3"' in html and 'data-capacity-used=""' in html
@@ -80,6 +85,7 @@ def test_human_units():
     )
     assert human(2.345, "/s") == "2.3/s"
     assert human(12.4, "s ago") == "12 s ago"
+    assert human(0.1234, "s") == "0.12 s"
 
 
 def test_one_row_per_target_with_what_each_query_gave():
