@@ -87,11 +87,14 @@ browser:  ## Debian's chromium for the dashboard's end-to-end test (Playwright d
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Two steps (tests/e2e/conftest.py): the tests that can run side by side, on two workers (the daily DAG's test
-# first), then the ones that change the simulated users or stop services, one at a time.
+# Four steps (tests/e2e/conftest.py): the tests that can run side by side, on two workers (the daily DAG's test
+# first); the ones that measure the simulated users' flow; the other ones that change the users, beside the archive's
+# kill; then the ones that stop services, one at a time.
 test-e2e: up browser  ## end-to-end tests against the running lab
-	@$(VENV)/bin/pytest -q --durations=15 -n 2 --dist load -m "e2e and not one_at_a_time" tests/e2e
-	@$(VENV)/bin/pytest -q --durations=10 -m "e2e and one_at_a_time" tests/e2e
+	@$(VENV)/bin/pytest -q --durations=15 -n 2 --dist load -m "e2e and not later" tests/e2e
+	@$(VENV)/bin/pytest -q --durations=5 -m "e2e and step2" tests/e2e
+	@$(VENV)/bin/pytest -q --durations=5 -n 2 --dist load -m "e2e and step3" tests/e2e
+	@$(VENV)/bin/pytest -q --durations=5 -m "e2e and step4" tests/e2e
 
 test: lint test-unit test-e2e  ## lint, unit tests, then end-to-end tests (starting the lab if needed)
 

@@ -23,6 +23,8 @@ JMX_EXPORTER_PORT = 9404
 # monitoring/pipeline_exporter.py (its compose service): consumer lag per partition, where the Storm workers run
 PIPELINE_EXPORTER = "pipeline-exporter"
 PIPELINE_EXPORTER_PORT = 9400
+# ... and where it receives Airflow's StatsD lines (UDP; compose.yaml's AIRFLOW__METRICS__STATSD_PORT)
+AIRFLOW_STATSD_PORT = 9125
 # Prometheus' own port, inside the lab's network (on the host: PROMETHEUS_PORT, names.HOST_PORTS)
 PROMETHEUS_PORT = 9090
 # A Storm worker's JMX exporter agent serves on its slot's port + this (6700 -> 16700: `1%WORKER-PORT%` in

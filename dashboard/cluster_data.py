@@ -233,22 +233,31 @@ FIGURES = {
         ("requests", f'sum(rate(server_total_request_count{{job="hbase-regionserver"}}[{RATE}]))', "/s"),
         ("regions", 'sum(server_region_count{job="hbase-regionserver"})', ""),
     ],
-    "Airflow": [  # with the batch profile (the pipeline exporter reads its health API)
+    "Airflow": [  # with the batch profile (the pipeline exporter reads its health API and receives its StatsD lines)
         ("components healthy", "sum(activitylab_airflow_healthy)", ""),
         ("scheduler heartbeat", 'max(activitylab_airflow_heartbeat_age_seconds{component="scheduler"})', "s ago"),
+        ("tasks succeeded", 'sum(airflow_ti_finish_total{state="success"})', ""),  # since the exporter started
+        ("tasks failed", 'sum(airflow_ti_finish_total{state="failed"})', ""),
     ],
 }
 
 
 def figures_html(figures: dict[str, list[tuple[str, float | None, str]]], firing: list[dict]) -> str:
-    """A hidden element carrying every figure shown (data-FIGURE, e.g. data-live-datanodes) and the alerts firing."""
+    """A hidden element carrying every figure shown (data-FIGURE, e.g. data-live-datanodes), the alerts firing and
+    the consumers whose lag alert fires (data-lagging)."""
     attrs = " ".join(
         f'data-{title.lower().replace(" ", "-").replace(chr(39), "")}="{"" if value is None else f"{value:g}"}"'
         for rows in figures.values()
         for title, value, _ in rows
     )
     names = ",".join(sorted(escape(a["labels"].get("alertname", "?")) for a in firing))
-    return f'<div data-testid="cluster-figures" {attrs} data-firing="{names}" style="display:none"></div>'
+    lagging = ",".join(
+        sorted({escape(a["labels"].get("consumer", "?")) for a in firing if a["labels"].get("alertname") == LAG_ALERT})
+    )
+    return (
+        f'<div data-testid="cluster-figures" {attrs} data-firing="{names}" data-lagging="{lagging}" '
+        'style="display:none"></div>'
+    )
 
 
 def human(value: float | None, unit: str) -> str:

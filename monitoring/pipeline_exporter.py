@@ -12,11 +12,13 @@
   worker's JMX exporter agent on the supervisor Nimbus placed it on (its tuples per component and stream are the
   worker's own metrics, monitoring/jmx/storm-worker.yaml).
 - **Airflow's components** (with the batch profile): healthy or not, seconds since their last heartbeat, from its
-  health API (its StatsD and OpenTelemetry metrics need a receiver this lab does not run).
+  health API; and **Airflow's own metrics**, the StatsD lines it sends to :9125/udp (monitoring/statsd_receiver.py):
+  tasks finished by state, DAG runs' durations, the scheduler's loops, the executor's slots.
 - `activitylab_exporter_source_up{source}`: 0 when Kafka, HDFS, HBase or Airflow did not answer this scrape (its
   series are then missing, not stale).
 
-Everything is read at scrape time (every 15 s), nothing kept in between: the exporter holds no state to lose.
+Everything but Airflow's StatsD counts is read at scrape time (every 15 s): those live in the process and start again
+at 0 when it restarts (a counter reset to Prometheus).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from activity_clients.hbase import connect as hbase_connect
 from activity_clients.nimbus import worker_slots
 from activity_clients.webhdfs import WebHdfs
 from activity_contract.metrics import (
+    AIRFLOW_STATSD_PORT,
     PIPELINE_EXPORTER_PORT,
     STORM_WORKER_METRICS_OFFSET,
     STORM_WORKERS_SD_PATH,
@@ -49,6 +52,7 @@ from activity_contract.metrics import (
 )
 from activity_contract.names import ARCHIVE_CONSUMER, SPEED_CONSUMER_GROUP, TOPIC_EVENTS
 from monitoring.speed_latency import QUANTILES, latency_samples, quantile, read_session_cells
+from monitoring.statsd_receiver import StatsdCollector, StatsdTotals, serve_udp
 
 log = logging.getLogger("pipeline-exporter")
 HEALTH_PATH = "/healthz"
@@ -250,10 +254,15 @@ def main() -> None:
         airflow=os.environ.get("AIRFLOW_URL") if batch_on(os.environ.get("LAB_PROFILES", "")) else None,
     )
     REGISTRY.register(collector)
+    statsd = StatsdTotals()
+    REGISTRY.register(StatsdCollector(statsd))
+    serve_udp(statsd, AIRFLOW_STATSD_PORT)
     server = make_server("", PIPELINE_EXPORTER_PORT, app(collector.nimbus), ThreadingWSGIServer, handler_class=_Quiet)
     log.info(
-        "serving :%d/metrics (consumer lag, the speed layer's latency, Airflow's health) and %s (the Storm workers)",
+        "serving :%d/metrics (consumer lag, the speed layer's latency, Airflow's health and StatsD lines, received "
+        "on :%d/udp) and %s (the Storm workers)",
         PIPELINE_EXPORTER_PORT,
+        AIRFLOW_STATSD_PORT,
         STORM_WORKERS_SD_PATH,
     )
     server.serve_forever()

@@ -16,34 +16,36 @@ from lab_sites import simulation_restored
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-# `make test-e2e` runs the end-to-end tests in two steps (tests/README.md):
-# 1. side by side on two workers (pytest-xdist, `-n 2`), each taking the next test as it is done: every test that
-#    neither changes the simulated users nor stops a service of the lab; the daily DAG's, the longest (it mostly waits
-#    for Airflow), first; the tests of a module that share a cluster of their own on one worker (the scheduler below);
-# 2. one at a time: the tests that start the simulated users (the DAG's test compares MariaDB's profiles, which they
-#    change, with Hive's), kill the archive's driver, or stop services, the latter last, in this order.
+# `make test-e2e` runs the end-to-end tests in four steps (tests/README.md), each on two workers (pytest-xdist) where
+# its tests may run side by side:
+# 1. every test that neither changes the simulated users nor stops or kills a service of the lab, each test taken by
+#    the next free worker; the daily DAG's, the longest (it mostly waits for Airflow), first; the tests of a module
+#    that share a cluster of their own on one worker (the scheduler below);
+# 2. one at a time: the tests that start the simulated users and measure their flow into Kafka (which no other test
+#    may add to meanwhile) or read every message of the topic (which must all be the sites');
+# 3. the other tests that change the simulated users, one after the other (Flume's restart among them: it stops only
+#    Flume, which no other test here reads), beside the one that kills the archive's driver (its own messages, some
+#    not even JSON, go straight to the topic; these tests never read it);
+# 4. one at a time, in this order: the tests that stop services the others need (Storm's worker, Kafka, the lab).
+# (The DAG's test compares MariaDB's profiles, which the users change, with Hive's: no users in step 1.)
 FIRST = "test_daily_batch.py"
 # Modules whose tests share a module fixture that starts and removes something (a second compose project): on two
 # workers it would be set up twice, and the first to finish would remove it under the other's test
 ONE_WORKER = ("test_scale.py",)
-CHANGE_USERS_OR_KILL = (
-    "test_cluster_watch.py",
-    "test_dashboard.py",
-    "test_ingestion.py",
-    "test_speed_alerts.py",
-    "test_stream_archive.py",
-)
-RUN_LAST = (
-    "test_speed_recovery.py",
-    "test_kafka_outage.py",
-    "test_flume_restart.py",
-    "test_restart.py",
-)  # they stop services
-ONE_AT_A_TIME = CHANGE_USERS_OR_KILL + RUN_LAST
+LATER_STEPS = {
+    "step2": ("test_cluster_watch.py", "test_ingestion.py"),
+    "step3": ("test_dashboard.py", "test_speed_alerts.py", "test_flume_restart.py", "test_stream_archive.py"),
+    "step4": ("test_speed_recovery.py", "test_kafka_outage.py", "test_restart.py"),
+}
+# Modules run one after the other on one worker, as one unit of work
+UNITS = dict.fromkeys(("test_dashboard.py", "test_speed_alerts.py", "test_flume_restart.py"), "the users' tests")
+RUN_LAST = LATER_STEPS["step4"]
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "one_at_a_time: not beside other tests (make test-e2e's second step)")
+    config.addinivalue_line("markers", "later: not in make test-e2e's first step (see the step markers)")
+    for step in LATER_STEPS:
+        config.addinivalue_line("markers", f"{step}: in make test-e2e's step {step[-1]} (tests/e2e/conftest.py)")
     if not hasattr(config, "workerinput"):  # the run's main process (with or without xdist's workers)
         _pause_the_simulated_users(config)
 
@@ -52,8 +54,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-        if item.fspath.basename in ONE_AT_A_TIME:
-            item.add_marker(pytest.mark.one_at_a_time)
+        for step, modules in LATER_STEPS.items():
+            if item.fspath.basename in modules:
+                item.add_marker(pytest.mark.later)
+                item.add_marker(getattr(pytest.mark, step))
 
     def order(item):
         name = item.fspath.basename
@@ -63,13 +67,16 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Each test is a unit of work the next free worker takes, except that a module of ONE_WORKER is one unit.
-    (xdist's own `loadgroup` marks no longer group anything since pytest 9, whose nodes ignore the id it rewrites.)"""
+    """Each test is a unit of work the next free worker takes, except that a module of ONE_WORKER is one unit and the
+    modules of one UNITS name together are one, in their order. (xdist's own `loadgroup` marks no longer group
+    anything since pytest 9, whose nodes ignore the id it rewrites.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class OneWorkerModules(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            if module in UNITS:
+                return UNITS[module]
             return module if module in ONE_WORKER else nodeid
 
     return OneWorkerModules(config, log)

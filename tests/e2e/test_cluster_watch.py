@@ -1,13 +1,16 @@
-"""Watching the pipeline with the simulated users browsing (dashboard/cluster_data.py, monitoring/alerts.yml): the
-pipeline map's flow into Kafka agrees with the sites' own counters, and a paused speed layer shows on the Cluster
-page in headless chromium (its hop falls behind, the lag alert fires) until it resumes, and the map's flow from Storm
-into HBase agrees with the change of the counters there. The flow into Kafka is measured while the speed layer is
-paused: the sites and Kafka do not wait for it."""
+"""Watching the pipeline with the simulated users browsing (dashboard/cluster_data.py, monitoring/alerts.yml): two
+minutes of the sites' normal traffic raise no alert of the speed layer's alerting bolt; meanwhile, in the background,
+the pipeline map's flow into Kafka agrees with the sites' own counters and its flow from Storm into HBase with the
+change of the counters there. Then a paused speed layer shows on the Cluster page in headless chromium (its hop falls
+behind, the lag alert fires) until it resumes.
+"""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -21,8 +24,9 @@ from activity_contract import names
 from activitylab.sites import SITE_PORTS, simulation
 from dashboard.cluster_data import EDGES, LAG_ALERT
 from lab_browser import chromium, keep_screenshot
-from lab_sites import simulation_restored
+from lab_sites import consumer_at_end, drain, simulation_restored
 from lab_speed import hbase
+from producers.page_views import BASE_LATENCY_MS, DEFAULT_LATENCY_MS
 
 MINUTE = 60
 WARM_UP = 15
@@ -81,18 +85,31 @@ def at(polls: list[tuple[float, float]], moment: float) -> float:
     return va + (vb - va) * (moment - ta) / (tb - ta)
 
 
+@dataclass
+class Flows:
+    into_kafka: Flow
+    storm_to_hbase: Flow
+
+
 @pytest.fixture(scope="module")
 def browsing(lab_env):
     """The simulated users browse for the whole module (the sites' settings restored after); a minute of their
-    flow into Kafka is measured from the start, in the background."""
+    flow into Kafka, and of the speed layer's into HBase, is measured from the start, in the background, while the
+    first test watches for alerts."""
     with simulation_restored(lab_env["LAB_ADMIN_TOKEN"]):
         for app in SITE_PORTS:
             simulation(app, lab_env["LAB_ADMIN_TOKEN"], paused=False)
         # the users have just been started: each begins after a think time of its own
-        flow = Flow(Prometheus(), SITES_TO_KAFKA.rate, KAFKA_IN, produced_by_sites, warm_up=WARM_UP)
-        flow.start()
-        yield flow
-        flow.join()
+        since, prometheus = time.time(), Prometheus()
+        flows = Flows(
+            Flow(prometheus, SITES_TO_KAFKA.rate, KAFKA_IN, produced_by_sites, warm_up=WARM_UP),
+            Flow(prometheus, STORM_TO_HBASE.rate, COUNTERS_EXECUTED, lambda: counter_updates_in_hbase(since), WARM_UP),
+        )
+        flows.into_kafka.start()
+        flows.storm_to_hbase.start()
+        yield flows
+        flows.into_kafka.join()
+        flows.storm_to_hbase.join()
 
 
 def produced_by_sites() -> float:
@@ -127,6 +144,7 @@ def spout_hop(tab) -> dict[str, str]:
         "health": row.get_attribute("data-health") or "",
         "backlog": row.get_attribute("data-backlog") or "",
         "firing": figures.get_attribute("data-firing") or "",
+        "lagging": figures.get_attribute("data-lagging") or "",
     }
 
 
@@ -139,6 +157,67 @@ def lag_alert(prometheus: Prometheus) -> dict | None:
         ),
         None,
     )
+
+
+def test_normal_traffic_raises_no_speed_layer_alert_for_two_minutes(lab_env, browsing):
+    # The settings make "normal" quiet by construction, not by luck: the slowest page the sites serve
+    # (slow fault: SITE_SLOW_MS * 1.2 on top of 1.5 x the slowest base latency) stays under the p95 threshold,
+    # and the configured error rate is a tenth of the alert's or less.
+    slowest = 1.2 * float(lab_env.get("SITE_SLOW_MS", 1500)) + 1.5 * max(
+        [*BASE_LATENCY_MS.values(), DEFAULT_LATENCY_MS]
+    )
+    assert slowest < float(lab_env["ALERT_P95_MS"]), (slowest, lab_env["ALERT_P95_MS"])
+    assert float(lab_env["SITE_ERROR_RATE"]) <= float(lab_env["ALERT_ERROR_RATE"]) / 10
+    consumer = consumer_at_end(names.TOPIC_ALERTS)
+    start_ms = int(time.time() * 1000)
+    messages = drain(consumer, lambda msgs: False, timeout=120)
+    consumer.close()
+    alerts = [json.loads(m.value) for m in messages]
+    assert [a for a in alerts if a.get("app_id") in names.APPS] == []
+    conn = hbase()
+    rows = [
+        k
+        for app in names.APPS
+        for k, _ in conn.table(names.T_ALERTS).scan(row_prefix=f"{app}#".encode())
+        if names.alert_time_ms(k) >= start_ms
+    ]
+    conn.close()
+    assert rows == []
+
+
+def test_the_maps_flow_into_kafka_is_the_sites_own_count_over_a_minute(browsing):
+    sites_rate, map_rate = browsing.into_kafka.rates()
+    print(f"into Kafka over a minute: the sites {sites_rate:.2f} events/s, the map {map_rate} events/s")
+    assert sites_rate > 1, f"the users sent {sites_rate * MINUTE:.0f} events in a minute"
+    assert map_rate is not None and abs(map_rate - sites_rate) <= 0.10 * sites_rate, (map_rate, sites_rate)
+
+
+def counter_updates_in_hbase(since: float) -> int:
+    """The counters the speed layer keeps in HBase, summed so that each update of the counting bolt adds one: every
+    event adds 1 to its minute's c:events (minute_stats), every page view 1 to its page's c:views (page_counts)."""
+    conn = hbase()
+    try:
+        views = sum(
+            names.decode_counter(cells.get(names.C_VIEWS))
+            for _, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[names.C_VIEWS])
+        )
+        events = 0
+        first = datetime.fromtimestamp(since - 600, UTC)  # the minutes the window's events can fall in, and more
+        for app in names.APPS:
+            rows = conn.table(names.T_MINUTE_STATS).scan(
+                row_start=names.minute_row(app, first), row_stop=f"{app}#~".encode(), columns=[names.C_EVENTS]
+            )
+            events += sum(names.decode_counter(cells.get(names.C_EVENTS)) for _, cells in rows)
+        return views + events
+    finally:
+        conn.close()
+
+
+def test_the_maps_flow_from_storm_to_hbase_is_the_counters_change_over_a_minute(browsing):
+    hbase_rate, map_rate = browsing.storm_to_hbase.rates()
+    print(f"Storm into HBase over a minute: the counters {hbase_rate:.2f} updates/s, the map {map_rate} updates/s")
+    assert hbase_rate > 1, f"{hbase_rate * MINUTE:.0f} counter updates in a minute"
+    assert map_rate is not None and abs(map_rate - hbase_rate) <= 0.10 * hbase_rate, (map_rate, hbase_rate)
 
 
 def test_a_paused_speed_layer_falls_behind_on_the_cluster_page_and_fires_the_lag_alert(browsing):
@@ -171,6 +250,7 @@ def test_a_paused_speed_layer_falls_behind_on_the_cluster_page_and_fires_the_lag
             )
             keep_screenshot(tab, "cluster-page-spout-paused")
             assert LAG_ALERT in page["firing"].split(",")
+            assert names.SPEED_CONSUMER_GROUP in page["lagging"].split(",")
             assert alert["annotations"]["summary"].startswith(f"{names.SPEED_CONSUMER_GROUP} is "), alert
             backlogs = [float(p["backlog"]) for p in seen if p["backlog"]]
             assert backlogs[-1] > backlogs[0] and backlogs[-1] > 30, backlogs  # the lag grew on the page
@@ -181,43 +261,5 @@ def test_a_paused_speed_layer_falls_behind_on_the_cluster_page_and_fires_the_lag
         while (alert := lag_alert(prometheus)) is not None or (page := spout_hop(tab))["health"] != "ok":
             assert time.monotonic() < deadline, f"still behind after the resume: {alert}"
             time.sleep(5)
-        assert LAG_ALERT not in page["firing"].split(",")
-
-
-def test_the_maps_flow_into_kafka_is_the_sites_own_count_over_a_minute(browsing):
-    sites_rate, map_rate = browsing.rates()
-    print(f"into Kafka over a minute: the sites {sites_rate:.2f} events/s, the map {map_rate} events/s")
-    assert sites_rate > 1, f"the users sent {sites_rate * MINUTE:.0f} events in a minute"
-    assert map_rate is not None and abs(map_rate - sites_rate) <= 0.10 * sites_rate, (map_rate, sites_rate)
-
-
-def counter_updates_in_hbase(since: float) -> int:
-    """The counters the speed layer keeps in HBase, summed so that each update of the counting bolt adds one: every
-    event adds 1 to its minute's c:events (minute_stats), every page view 1 to its page's c:views (page_counts)."""
-    conn = hbase()
-    try:
-        views = sum(
-            names.decode_counter(cells.get(names.C_VIEWS))
-            for _, cells in conn.table(names.T_PAGE_COUNTS).scan(columns=[names.C_VIEWS])
-        )
-        events = 0
-        first = datetime.fromtimestamp(since - 600, UTC)  # the minutes the window's events can fall in, and more
-        for app in names.APPS:
-            rows = conn.table(names.T_MINUTE_STATS).scan(
-                row_start=names.minute_row(app, first), row_stop=f"{app}#~".encode(), columns=[names.C_EVENTS]
-            )
-            events += sum(names.decode_counter(cells.get(names.C_EVENTS)) for _, cells in rows)
-        return views + events
-    finally:
-        conn.close()
-
-
-def test_the_maps_flow_from_storm_to_hbase_is_the_counters_change_over_a_minute(browsing):
-    assert lab("storm", "status").returncode == 0  # active again after the pause test
-    since = time.time()
-    flow = Flow(Prometheus(), STORM_TO_HBASE.rate, COUNTERS_EXECUTED, lambda: counter_updates_in_hbase(since))
-    flow.run()  # here: this test is the window
-    hbase_rate, map_rate = flow.rates()
-    print(f"Storm into HBase over a minute: the counters {hbase_rate:.2f} updates/s, the map {map_rate} updates/s")
-    assert hbase_rate > 1, f"{hbase_rate * MINUTE:.0f} counter updates in a minute"
-    assert map_rate is not None and abs(map_rate - hbase_rate) <= 0.10 * hbase_rate, (map_rate, hbase_rate)
+        # (this consumer's: the page lists the consumers whose lag alert fires)
+        assert names.SPEED_CONSUMER_GROUP not in page["lagging"].split(",")

@@ -1,6 +1,6 @@
 """Flume stopped and started again: every line written before, during and after the stop is in HDFS exactly once
 (TAILDIR's saved positions, the file channel, files closed on stop, and a stop that never splits a sink batch:
-flume/UninterruptedHdfsSink.java). Runs with the lab's last tests: it stops a service."""
+flume/UninterruptedHdfsSink.java). Runs after the tests that read Flume's files (it stops Flume), beside the archive's."""
 
 import time
 import uuid

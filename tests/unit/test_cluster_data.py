@@ -72,9 +72,12 @@ def test_hops_and_figures_carry_their_numbers_as_data_attributes():
     assert 'data-source="sites" data-target="Kafka" data-rate="2.000" data-backlog="" data-latency="" ' in html
     assert 'data-target="HBase" data-rate="2.000" data-backlog="" data-latency="2.000" data-health="ok"' in html
     figures = {"HDFS": [("live DataNodes", 3.0, ""), ("capacity used", None, "bytes")]}
-    html = figures_html(figures, [{"labels": {"alertname": "TargetDown"}}, {"labels": {"alertname": "DataNodeDead"}}])
+    lag = {"labels": {"alertname": LAG_ALERT, "consumer": "stream-archive"}}
+    html = figures_html(
+        figures, [{"labels": {"alertname": "TargetDown"}}, {"labels": {"alertname": "DataNodeDead"}}, lag]
+    )
     assert 'data-live-datanodes="3"' in html and 'data-capacity-used=""' in html
-    assert 'data-firing="DataNodeDead,TargetDown"' in html
+    assert f'data-firing="{LAG_ALERT},DataNodeDead,TargetDown" data-lagging="stream-archive"' in html
 
 
 def test_human_units():

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from activity_contract import names
-from activity_contract.metrics import JMX_EXPORTER_PORT, SCRAPE_JOBS, STORM_WORKER_METRICS_OFFSET, scrape_jobs
+from activity_contract.metrics import (
+    AIRFLOW_STATSD_PORT,
+    JMX_EXPORTER_PORT,
+    PIPELINE_EXPORTER,
+    SCRAPE_JOBS,
+    STORM_WORKER_METRICS_OFFSET,
+    scrape_jobs,
+)
 from activitylab.status import metrics_lines
 from monitoring import prometheus_config
 from monitoring.pipeline_exporter import storm_worker_targets
@@ -144,6 +151,16 @@ def test_a_storm_workers_agent_serves_where_the_exporter_says():
     assert storm_worker_targets([("172.18.0.9", 6701)]) == [
         {"targets": ["172.18.0.9:16701"], "labels": {"slot": "6701"}}
     ]
+
+
+def test_airflow_sends_its_statsd_lines_where_the_exporter_receives_them():
+    compose = (ROOT / "compose.yaml").read_text()
+    settings = dict(re.findall(r"^\s+AIRFLOW__METRICS__(\w+): \"?([^\"\n#]+?)\"?\s*(?:#.*)?$", compose, re.M))
+    assert settings["STATSD_HOST"] == PIPELINE_EXPORTER and int(settings["STATSD_PORT"]) == AIRFLOW_STATSD_PORT
+    # tags as labels, not in the names: one series name per metric whatever the DAG or task
+    assert settings["STATSD_ON"] == settings["STATSD_INFLUXDB_ENABLED"] == "True"
+    assert settings["LEGACY_NAMES_ON"] == "False"
+    assert re.search(r"^statsd==", (ROOT / "requirements" / "airflow.txt").read_text(), re.M)
 
 
 def test_the_image_carries_the_rules_where_the_configuration_says():
