@@ -33,6 +33,12 @@ class Edge:
 SPEED_LATENCY_P95 = 'max(activitylab_speed_latency_seconds{quantile="0.95"})'
 
 
+def _zero_when_reported(query: str, family: str) -> str:
+    """The query, or 0 while the family reports other series (a counter of failures appears with the first one):
+    "none" rather than "no data", which stays for a component that reports nothing at all."""
+    return f"({query}) or on() (0 * count({family}))"
+
+
 def _lag(consumer: str) -> str:
     return f'sum(activitylab_consumer_lag{{consumer="{consumer}", topic="{TOPIC_EVENTS}"}})'
 
@@ -224,7 +230,13 @@ FIGURES = {
     ],
     "Storm": [
         ("tuples executed", f'sum(rate(storm_worker_tuples_total{{counter="execute"}}[{RATE}]))', "/s"),
-        ("tuples failed", f'sum(rate(storm_worker_tuples_total{{counter="fail"}}[{RATE}]))', "/s"),
+        (
+            "tuples failed",
+            _zero_when_reported(
+                f'sum(rate(storm_worker_tuples_total{{counter="fail"}}[{RATE}]))', "storm_worker_tuples_total"
+            ),
+            "/s",
+        ),
         ("event to HBase p50", 'max(activitylab_speed_latency_seconds{quantile="0.5"})', "s"),
         ("event to HBase p95", SPEED_LATENCY_P95, "s"),
         ("event to HBase max", 'max(activitylab_speed_latency_seconds{quantile="1"})', "s"),
@@ -237,7 +249,11 @@ FIGURES = {
         ("components healthy", "sum(activitylab_airflow_healthy)", ""),
         ("scheduler heartbeat", 'max(activitylab_airflow_heartbeat_age_seconds{component="scheduler"})', "s ago"),
         ("tasks succeeded", 'sum(airflow_ti_finish_total{state="success"})', ""),  # since the exporter started
-        ("tasks failed", 'sum(airflow_ti_finish_total{state="failed"})', ""),
+        (
+            "tasks failed",
+            _zero_when_reported('sum(airflow_ti_finish_total{state="failed"})', "airflow_ti_finish_total"),
+            "",
+        ),
     ],
 }
 

@@ -36,6 +36,8 @@ def test_the_cluster_page_draws_the_pipeline_with_prometheus_figures():
         assert {h.get_attribute("data-health") for h in shown.values()} <= {"ok", "behind"}
         assert shown[("sites", "Kafka")].get_attribute("data-rate") != ""
         live = float(figures.get_attribute("data-live-datanodes"))
+        # the speed layer's worker reports: no failure is a number (0 or more), not "no data"
+        assert float(figures.get_attribute("data-tuples-failed")) >= 0
         page_firing = figures.get_attribute("data-firing")
         assert tab.get_by_text("scrape targets up").count() == 1
     running = len(compose("ps", "-q", "datanode").stdout.split())

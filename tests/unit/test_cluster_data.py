@@ -80,6 +80,11 @@ def test_hops_and_figures_carry_their_numbers_as_data_attributes():
     assert f'data-firing="{LAG_ALERT},DataNodeDead,TargetDown" data-lagging="stream-archive"' in html
 
 
+def test_a_count_of_failures_says_0_while_its_family_reports():
+    failed = {title: query for title, query, _ in cluster_data.FIGURES["Storm"]}["tuples failed"]
+    assert failed.endswith(" or on() (0 * count(storm_worker_tuples_total))") and 'counter="fail"' in failed
+
+
 def test_human_units():
     assert human(None, "") == "–"
     assert human(3, "") == "3"
